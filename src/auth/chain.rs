@@ -1,0 +1,226 @@
+//! Asking credential providers in order.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use tracing::Instrument;
+
+use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+
+/// Providers asked in order until one finds credentials.
+///
+/// A provider answering [`CredentialsError::NotFound`] passes to the next; any other error stops the
+/// chain. When every provider passes, the error lists each one and its reason.
+///
+/// ```
+/// use infisical_config::auth::{CredentialsChain, EnvCredentials, provide_credentials_fn, Credentials};
+/// use infisical_config::EnvSource;
+///
+/// let chain = CredentialsChain::first_try("environment", EnvCredentials::new(EnvSource::from_pairs([("INFISICAL_TOKEN", "t")])))
+///     .or_else("fallback", provide_credentials_fn(|| async { Ok(Credentials::access_token("other")) }));
+/// assert_eq!(chain.names(), ["environment", "fallback"]);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CredentialsChain {
+    providers: Vec<(Cow<'static, str>, Arc<dyn ProvideCredentials>)>,
+}
+
+/// Where to put a custom provider in the client's default chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ChainPosition {
+    /// Before everything, even the builder's explicit credentials.
+    First,
+    /// After the builder's explicit credentials, before the environment.
+    AfterExplicit,
+    /// After the environment, before the Infisical CLI login.
+    AfterEnvironment,
+    /// At the end, after the Infisical CLI login.
+    #[default]
+    Last,
+}
+
+impl CredentialsChain {
+    /// An empty chain; it finds nothing until providers are added.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A chain that asks this provider first.
+    #[must_use]
+    pub fn first_try(name: impl Into<Cow<'static, str>>, provider: impl ProvideCredentials + 'static) -> Self {
+        Self::new().or_else(name, provider)
+    }
+
+    /// Asks this provider after the ones already in the chain.
+    #[must_use]
+    pub fn or_else(mut self, name: impl Into<Cow<'static, str>>, provider: impl ProvideCredentials + 'static) -> Self {
+        self.providers.push((name.into(), Arc::new(provider)));
+        self
+    }
+
+    pub(crate) fn insert_at(&mut self, index: usize, name: Cow<'static, str>, provider: Arc<dyn ProvideCredentials>) {
+        let index = index.min(self.providers.len());
+        self.providers.insert(index, (name, provider));
+    }
+
+    pub(crate) fn push_arc(&mut self, name: Cow<'static, str>, provider: Arc<dyn ProvideCredentials>) {
+        self.providers.push((name, provider));
+    }
+
+    /// The providers' names, in the order they are asked.
+    #[must_use]
+    pub fn names(&self) -> Vec<&str> {
+        self.providers.iter().map(|(n, _)| n.as_ref()).collect()
+    }
+
+    /// Asks the providers in order and returns the first credentials found, with the provider's name.
+    ///
+    /// # Errors
+    /// The first error that is not "not found", or [`CredentialsError::NoneFound`] listing every provider.
+    pub async fn resolve(&self) -> Result<(Cow<'static, str>, Credentials), CredentialsError> {
+        self.run().await.0
+    }
+
+    /// Asks the chain, as [`resolve`](Self::resolve) does, and reports which provider answered and why
+    /// each of the others passed. The report holds no secret.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{CredentialsChain, EnvCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let chain = CredentialsChain::first_try("environment", EnvCredentials::new(EnvSource::from_pairs([("INFISICAL_TOKEN", "t")])));
+    /// let report = chain.explain().await;
+    /// assert_eq!(report.chosen(), Some("environment"));
+    /// println!("{report}");
+    /// # });
+    /// ```
+    pub async fn explain(&self) -> ChainReport {
+        let (result, mut attempts) = self.run().await;
+        let asked = attempts.len();
+        attempts.extend(
+            self.providers[asked.min(self.providers.len())..]
+                .iter()
+                .map(|(name, _)| Attempt { provider: name.to_string(), outcome: AttemptOutcome::NotAsked }),
+        );
+        let chosen = result.ok().map(|(name, _)| name.into_owned());
+        ChainReport { attempts, chosen }
+    }
+
+    async fn run(&self) -> (Result<(Cow<'static, str>, Credentials), CredentialsError>, Vec<Attempt>) {
+        let mut attempts = Vec::with_capacity(self.providers.len());
+        for (name, provider) in &self.providers {
+            let span = tracing::debug_span!("credentials_provider", provider = %name);
+            let outcome = provider.provide_credentials().instrument(span).await;
+            match outcome {
+                Ok(creds) => {
+                    tracing::debug!(provider = %name, kind = %creds.describe(), "credentials found");
+                    attempts
+                        .push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Found(creds.describe()) });
+                    return (Ok((name.clone(), creds)), attempts);
+                }
+                Err(CredentialsError::NotFound { reason, .. }) => {
+                    tracing::debug!(provider = %name, %reason, "provider passed");
+                    attempts.push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Passed(reason) });
+                }
+                Err(CredentialsError::NoneFound { attempts: inner }) => {
+                    // A nested chain that found nothing is one more provider that passed.
+                    let reason =
+                        inner.iter().map(|a| format!("{}: {}", a.provider, a.outcome)).collect::<Vec<_>>().join("; ");
+                    attempts.push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Passed(reason) });
+                }
+                Err(err) => {
+                    tracing::debug!(provider = %name, error = %err, "provider failed; chain stops");
+                    attempts
+                        .push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Failed(err.to_string()) });
+                    return (Err(err), attempts);
+                }
+            }
+        }
+        (Err(CredentialsError::NoneFound { attempts: attempts.clone() }), attempts)
+    }
+}
+
+impl ProvideCredentials for CredentialsChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move { self.resolve().await.map(|(_, c)| c) })
+    }
+}
+
+/// One provider asked by a chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// The provider's name.
+    pub provider: String,
+    /// What it answered.
+    pub outcome: AttemptOutcome,
+}
+
+/// What a provider answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttemptOutcome {
+    /// It found credentials of this kind.
+    Found(String),
+    /// It had nothing, for this reason.
+    Passed(String),
+    /// It failed, and the chain stopped.
+    Failed(String),
+    /// An earlier provider answered, so it was not asked.
+    NotAsked,
+}
+
+impl fmt::Display for AttemptOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttemptOutcome::Found(kind) => write!(f, "found {kind}"),
+            AttemptOutcome::Passed(reason) => write!(f, "passed: {reason}"),
+            AttemptOutcome::Failed(err) => write!(f, "failed: {err}"),
+            AttemptOutcome::NotAsked => f.write_str("not asked"),
+        }
+    }
+}
+
+/// Which provider of a chain answered, and why the others passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Every provider of the chain, in order.
+    pub attempts: Vec<Attempt>,
+    chosen: Option<String>,
+}
+
+impl ChainReport {
+    /// The provider whose credentials are used, if any.
+    #[must_use]
+    pub fn chosen(&self) -> Option<&str> {
+        self.chosen.as_deref()
+    }
+}
+
+impl fmt::Display for ChainReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.chosen {
+            Some(name) => writeln!(f, "credentials come from `{name}`")?,
+            None => writeln!(f, "no provider supplied credentials")?,
+        }
+        for a in &self.attempts {
+            writeln!(f, "  {}: {}", a.provider, a.outcome)?;
+        }
+        Ok(())
+    }
+}
+
+/// The credentials given to the client builder, first in the default chain.
+#[derive(Debug)]
+pub(crate) struct Explicit(pub(crate) Option<Credentials>);
+
+impl ProvideCredentials for Explicit {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let found =
+            self.0.clone().ok_or_else(|| CredentialsError::not_found("explicit", "none given to the client builder"));
+        Box::pin(std::future::ready(found))
+    }
+}

@@ -1,0 +1,325 @@
+//! Credentials, the providers that find them, and the token lifecycle built on them.
+//!
+//! A [`ProvideCredentials`] finds [`Credentials`]: a Universal Auth client id and secret (the client logs
+//! in and keeps the token fresh itself) or a ready access token. A [`CredentialsChain`] asks providers in
+//! order; the default chain asks the builder's explicit credentials, then the environment, then the
+//! Infisical CLI's own login, then any custom providers.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use secrecy::{ExposeSecret, SecretString};
+
+pub(crate) mod chain;
+mod env;
+pub(crate) mod jwt;
+pub(crate) mod session;
+
+pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
+pub use env::EnvCredentials;
+
+/// A boxed, sendable future: what [`ProvideCredentials`] returns, so the trait stays object safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Something that can find credentials: the environment, the CLI login, your secrets store.
+///
+/// Return [`CredentialsError::NotFound`] when this provider has nothing to offer (the chain moves on to
+/// the next provider), and any other error when it found something broken (the chain stops there).
+///
+/// ```
+/// use infisical_config::auth::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+///
+/// #[derive(Debug)]
+/// struct FromVault;
+///
+/// impl ProvideCredentials for FromVault {
+///     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+///         Box::pin(async {
+///             // Look the pair up somewhere; here it is fixed.
+///             Ok(Credentials::universal_auth("client-id", "client-secret"))
+///         })
+///     }
+/// }
+/// ```
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Finds credentials, or says why there are none.
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+}
+
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        (**self).provide_credentials()
+    }
+}
+
+/// Makes a provider of a closure returning a future.
+///
+/// ```
+/// use infisical_config::auth::{provide_credentials_fn, Credentials, ProvideCredentials};
+///
+/// let provider = provide_credentials_fn(|| async { Ok(Credentials::access_token("a-token")) });
+/// # let _ = provider;
+/// ```
+pub fn provide_credentials_fn<F, Fut>(f: F) -> impl ProvideCredentials
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Credentials, CredentialsError>> + Send + 'static,
+{
+    FnProvider(f)
+}
+
+struct FnProvider<F>(F);
+
+impl<F> fmt::Debug for FnProvider<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnProvider")
+    }
+}
+
+impl<F, Fut> ProvideCredentials for FnProvider<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Credentials, CredentialsError>> + Send + 'static,
+{
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin((self.0)())
+    }
+}
+
+/// Credentials the client can authenticate with.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A machine identity's Universal Auth pair: the client logs in and renews by itself.
+    UniversalAuth(UniversalAuth),
+    /// A ready access token (an identity token, or a user's CLI login): used until it expires.
+    AccessToken(AccessToken),
+}
+
+impl Credentials {
+    /// Universal Auth credentials.
+    #[must_use]
+    pub fn universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        Credentials::UniversalAuth(UniversalAuth::new(client_id, client_secret))
+    }
+
+    /// A ready access token; its JWT `exp`, when present, is read (not verified) so an expired token
+    /// fails before any request.
+    #[must_use]
+    pub fn access_token(token: impl Into<SecretString>) -> Self {
+        Credentials::AccessToken(AccessToken::new(token))
+    }
+
+    /// A short description naming the kind and, for Universal Auth, the client id (not a secret).
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Credentials::UniversalAuth(ua) => format!("universal auth (client id {})", ua.client_id),
+            Credentials::AccessToken(t) => match &t.bound_to {
+                Some(url) => format!("access token for {url}"),
+                None => "access token".to_owned(),
+            },
+        }
+    }
+}
+
+/// A Universal Auth client id and secret.
+#[derive(Clone)]
+pub struct UniversalAuth {
+    client_id: String,
+    client_secret: SecretString,
+    organization_slug: Option<String>,
+}
+
+impl UniversalAuth {
+    /// A client id and secret.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        UniversalAuth { client_id: client_id.into(), client_secret: client_secret.into(), organization_slug: None }
+    }
+
+    /// Logs in to this sub-organization (`organizationSlug`).
+    #[must_use]
+    pub fn organization_slug(mut self, slug: impl Into<String>) -> Self {
+        self.organization_slug = Some(slug.into());
+        self
+    }
+
+    /// The client id.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    pub(crate) fn secret(&self) -> &SecretString {
+        &self.client_secret
+    }
+
+    pub(crate) fn org(&self) -> Option<&str> {
+        self.organization_slug.as_deref()
+    }
+}
+
+impl fmt::Debug for UniversalAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UniversalAuth")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .field("organization_slug", &self.organization_slug)
+            .finish()
+    }
+}
+
+/// An access token, with its expiry when known.
+#[derive(Clone)]
+pub struct AccessToken {
+    token: SecretString,
+    expires_at: Option<SystemTime>,
+    bound_to: Option<String>,
+}
+
+impl AccessToken {
+    /// Wraps a token. The JWT `exp` claim, when present, becomes the expiry; a token that is not a JWT,
+    /// or a JWT without `exp`, never expires client-side.
+    #[must_use]
+    pub fn new(token: impl Into<SecretString>) -> Self {
+        let token = token.into();
+        let expires_at = jwt::expiry(token.expose_secret());
+        AccessToken { token, expires_at, bound_to: None }
+    }
+
+    /// Overrides the expiry.
+    #[must_use]
+    pub fn with_expiry(mut self, expires_at: Option<SystemTime>) -> Self {
+        self.expires_at = expires_at;
+        self
+    }
+
+    /// Restricts the token to one Infisical site (`https://host`, no `/api`): the client refuses to send
+    /// it anywhere else. Tokens from a user's CLI login are bound this way.
+    #[must_use]
+    pub fn bound_to(mut self, base_url: impl Into<String>) -> Self {
+        self.bound_to = Some(crate::config::site_root(&base_url.into()));
+        self
+    }
+
+    /// When the token expires, if known.
+    #[must_use]
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
+
+    /// The site the token is restricted to, if any.
+    #[must_use]
+    pub fn bound_site(&self) -> Option<&str> {
+        self.bound_to.as_deref()
+    }
+
+    /// The token itself.
+    #[must_use]
+    pub fn secret(&self) -> &SecretString {
+        &self.token
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &"[REDACTED]")
+            .field("expires_at", &self.expires_at)
+            .field("bound_to", &self.bound_to)
+            .finish()
+    }
+}
+
+/// Why credentials could not be had.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// This provider has nothing to offer; a chain moves on to the next one.
+    #[error("{provider}: {reason}")]
+    NotFound {
+        /// The provider.
+        provider: Cow<'static, str>,
+        /// Why it passed.
+        reason: String,
+    },
+    /// This provider found credentials that cannot be used (half a pair, both a token and a pair, a
+    /// malformed value); a chain stops here.
+    #[error("{provider}: {reason}")]
+    Invalid {
+        /// The provider.
+        provider: Cow<'static, str>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The token has expired and cannot be renewed.
+    #[error("{provider}: the access token expired {ago}; supply a new one")]
+    Expired {
+        /// Where the token came from.
+        provider: Cow<'static, str>,
+        /// How long ago, in words.
+        ago: String,
+    },
+    /// A token restricted to one site would have been sent to another.
+    #[error("refusing to send the access token from {provider}, issued for {issued_for}, to {target}")]
+    SiteMismatch {
+        /// Where the token came from.
+        provider: Cow<'static, str>,
+        /// The site the token belongs to.
+        issued_for: String,
+        /// The site the client talks to.
+        target: String,
+    },
+    /// The server refused to log in or renew.
+    #[error("authentication with {method} failed: {source}")]
+    Rejected {
+        /// The authentication method.
+        method: &'static str,
+        /// The server's answer.
+        #[source]
+        source: Arc<crate::ApiError>,
+    },
+    /// No provider in the chain found credentials.
+    #[error("no Infisical credentials found; providers asked:{}", fmt_attempts(.attempts))]
+    NoneFound {
+        /// Every provider asked, and why it passed.
+        attempts: Vec<Attempt>,
+    },
+    /// The provider failed for another reason.
+    #[error("{provider}: {reason}")]
+    Provider {
+        /// The provider.
+        provider: Cow<'static, str>,
+        /// What failed.
+        reason: String,
+    },
+}
+
+fn fmt_attempts(attempts: &[Attempt]) -> String {
+    attempts.iter().map(|a| format!("\n  - {}: {}", a.provider, a.outcome)).collect()
+}
+
+impl CredentialsError {
+    /// "Nothing here": the chain asks the next provider.
+    #[must_use]
+    pub fn not_found(provider: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
+        CredentialsError::NotFound { provider: provider.into(), reason: reason.into() }
+    }
+
+    /// "Something here, and it is broken": the chain stops.
+    #[must_use]
+    pub fn invalid(provider: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
+        CredentialsError::Invalid { provider: provider.into(), reason: reason.into() }
+    }
+
+    /// True when a chain should move on to the next provider.
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, CredentialsError::NotFound { .. })
+    }
+}

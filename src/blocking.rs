@@ -1,0 +1,289 @@
+//! A blocking client for programs without an async runtime.
+//!
+//! [`Client`] drives the async [`crate::Client`] on a private single-threaded tokio runtime: one
+//! implementation of HTTP, authentication, retries and error handling serves both. It works outside any
+//! runtime, and inside one too (current-thread or multi-thread): there it runs the request on a helper
+//! thread rather than nesting runtimes, which would panic.
+//!
+//! ```no_run
+//! use infisical_config::blocking::Client;
+//! use infisical_config::resources::ListSecrets;
+//!
+//! let client = Client::builder().universal_auth("id", "secret").build()?;
+//! let list = client.secrets().list(&ListSecrets::new("project-id", "dev"))?;
+//! println!("{} secrets", list.secrets.len());
+//! # Ok::<(), infisical_config::Error>(())
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::runtime::{Handle, Runtime};
+
+use crate::auth::ChainReport;
+use crate::error::{Error, Result};
+
+/// Builds a blocking [`Client`]; the same options as the async builder.
+pub type ClientBuilder = crate::client::ClientBuilder<crate::client::Blocking>;
+
+/// A blocking Infisical client. Cloning is cheap; clones share the connection pool, the token and the
+/// runtime, which stops when the last clone is dropped.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: crate::Client,
+    bridge: Arc<Bridge>,
+}
+
+impl Client {
+    /// A builder.
+    ///
+    /// ```
+    /// let client = infisical_config::blocking::Client::builder().site("https://eu.infisical.com").build()?;
+    /// # let _ = client;
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured entirely from the environment and the default credential chain.
+    ///
+    /// # Errors
+    /// As [`crate::ClientBuilder::build`].
+    pub fn from_env() -> Result<Client> {
+        Self::builder().build()
+    }
+
+    /// Wraps an async client: both share the token and connection pool.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the runtime cannot start.
+    pub fn wrap(inner: crate::Client) -> Result<Client> {
+        Ok(Client { inner, bridge: Arc::new(Bridge::new()?) })
+    }
+
+    /// The async client underneath.
+    #[must_use]
+    pub fn as_async(&self) -> &crate::Client {
+        &self.inner
+    }
+
+    /// The Infisical site this client talks to.
+    #[must_use]
+    pub fn site(&self) -> &reqwest::Url {
+        self.inner.site()
+    }
+
+    /// Authenticates now. See [`crate::Client::authenticate`].
+    ///
+    /// # Errors
+    /// [`Error::Credentials`] when no usable credentials are found or the server refuses them.
+    pub fn authenticate(&self) -> Result<()> {
+        self.run(self.inner.authenticate())
+    }
+
+    /// Which credential provider answers, and why the others pass. See [`crate::Client::explain_credentials`].
+    pub fn explain_credentials(&self) -> ChainReport {
+        self.run(self.inner.explain_credentials())
+    }
+
+    /// Revokes the token this client logged in for. See [`crate::Client::revoke_token`].
+    ///
+    /// # Errors
+    /// When the server refuses or cannot be reached.
+    pub fn revoke_token(&self) -> Result<bool> {
+        self.run(self.inner.revoke_token())
+    }
+
+    /// Runs a future of the async client to completion.
+    pub(crate) fn run<F>(&self, fut: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        self.bridge.run(fut)
+    }
+}
+
+/// A private current-thread runtime.
+#[derive(Debug)]
+struct Bridge {
+    rt: Option<Runtime>,
+}
+
+impl Bridge {
+    fn new() -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name("infisical-config-blocking")
+            .build()
+            .map_err(|e| Error::Config(format!("could not start the blocking client's runtime: {e}")))?;
+        Ok(Bridge { rt: Some(rt) })
+    }
+
+    fn run<F>(&self, fut: F) -> F::Output
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        let rt = self.rt.as_ref().expect("the runtime lives until the bridge is dropped");
+        if Handle::try_current().is_ok() {
+            // Inside a runtime `block_on` would panic; a scoped thread may block freely.
+            std::thread::scope(|s| s.spawn(|| rt.block_on(fut)).join())
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        } else {
+            rt.block_on(fut)
+        }
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            if Handle::try_current().is_ok() {
+                // Dropping a runtime inside another panics; let it wind down in the background.
+                rt.shutdown_background();
+            } else {
+                // Joins the runtime's threads, so none outlives the client (the env loader relies on it).
+                drop(rt);
+            }
+        }
+    }
+}
+
+/// Generates a blocking handler whose methods run the async handler's on the client's runtime.
+macro_rules! blocking_handler {
+    ($(#[$doc:meta])* $name:ident, $getter:ident, $async_ty:ty {
+        $( $(#[$attr:meta])* fn $method:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*
+    }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name<'c> {
+            client: &'c Client,
+        }
+
+        impl Client {
+            #[doc = concat!("The blocking form of [`", stringify!($async_ty), "`].")]
+            #[must_use]
+            pub fn $getter(&self) -> $name<'_> {
+                $name { client: self }
+            }
+        }
+
+        impl $name<'_> {
+            $(
+                $(#[$attr])*
+                #[doc = concat!("Blocking form of [`", stringify!($async_ty), "::", stringify!($method), "`].")]
+                ///
+                /// # Errors
+                /// As the async method.
+                pub fn $method(&self $(, $arg: $ty)*) -> Result<$ret> {
+                    #[allow(deprecated)]
+                    self.client.run(self.client.inner.$getter().$method($($arg),*))
+                }
+            )*
+        }
+    };
+}
+
+use crate::resources::certificates::{
+    CertificateBody, CertificateBundle, CertificateInfo, CertificatePage, IssueCertificate, IssueResult,
+    IssuedCertificate, LegacyIssue, ListCertificates, RevocationReason, Revoked,
+};
+use crate::resources::folders::{CreateFolder, DeleteFolder, Folder, ListFolders, UpdateFolder};
+use crate::resources::imports::{ImportChange, ImportTarget, SecretImport};
+use crate::resources::kms::{KeyChange, KmsKey};
+use crate::resources::projects::Project;
+use crate::resources::secrets::{
+    Batch, CreateSecret, DeleteSecret, GetSecret, ListSecrets, Secret, SecretList, UpdateSecret,
+};
+use crate::resources::{Conditional, Outcome, ProjectRef};
+
+blocking_handler! {
+    /// The blocking secrets handler: `client.secrets()`.
+    Secrets, secrets, crate::resources::Secrets {
+        fn list(&self, req: &ListSecrets) -> SecretList;
+        fn list_if_modified(&self, req: &ListSecrets, etag: &str) -> Conditional<SecretList>;
+        fn get(&self, req: &GetSecret) -> Secret;
+        fn create(&self, req: &CreateSecret) -> Outcome<Secret>;
+        fn update(&self, req: &UpdateSecret) -> Outcome<Secret>;
+        fn delete(&self, req: &DeleteSecret) -> Outcome<Secret>;
+        fn create_many(&self, batch: &Batch) -> Outcome<Vec<Secret>>;
+        fn update_many(&self, batch: &Batch) -> Outcome<Vec<Secret>>;
+        fn delete_many(&self, batch: &Batch) -> Outcome<Vec<Secret>>;
+    }
+}
+
+blocking_handler! {
+    /// The blocking folders handler: `client.folders()`.
+    Folders, folders, crate::resources::Folders {
+        fn list(&self, req: &ListFolders) -> Vec<Folder>;
+        fn get(&self, id: &str) -> Folder;
+        fn create(&self, req: &CreateFolder) -> Folder;
+        fn update(&self, req: &UpdateFolder) -> Folder;
+        fn delete(&self, req: &DeleteFolder) -> Outcome<Folder>;
+    }
+}
+
+blocking_handler! {
+    /// The blocking secret imports handler: `client.imports()`.
+    Imports, imports, crate::resources::Imports {
+        fn list(&self, target: &ImportTarget) -> Vec<SecretImport>;
+        fn get(&self, id: &str) -> SecretImport;
+        fn create(&self, target: &ImportTarget, from_environment: &str, from_path: &str, replicate: bool) -> SecretImport;
+        fn update(&self, target: &ImportTarget, id: &str, change: &ImportChange) -> SecretImport;
+        fn delete(&self, target: &ImportTarget, id: &str) -> SecretImport;
+    }
+}
+
+blocking_handler! {
+    /// The blocking projects handler: `client.projects()`.
+    Projects, projects, crate::resources::Projects {
+        fn get_by_slug(&self, slug: &str) -> Project;
+        fn get_by_id(&self, id: &str) -> Project;
+        fn get(&self, project: &ProjectRef) -> Project;
+        fn list(&self) -> Vec<Project>;
+    }
+}
+
+blocking_handler! {
+    /// The blocking certificates handler: `client.certificates()`.
+    Certificates, certificates, crate::resources::Certificates {
+        fn get(&self, id: &str) -> CertificateInfo;
+        fn body(&self, id: &str) -> CertificateBody;
+        fn bundle(&self, id: &str) -> CertificateBundle;
+        fn private_key(&self, id: &str) -> secrecy::SecretString;
+        fn issue(&self, req: &IssueCertificate) -> IssueResult;
+        fn revoke(&self, id: &str, reason: RevocationReason) -> Revoked;
+        fn delete(&self, id: &str) -> CertificateInfo;
+        fn list(&self, req: &ListCertificates) -> CertificatePage;
+        #[deprecated(note = "legacy /api/v1/pki route; use `get` with the certificate id")]
+        fn get_by_serial(&self, serial: &str) -> CertificateInfo;
+        #[deprecated(note = "legacy /api/v1/pki route; use `body` with the certificate id")]
+        fn body_by_serial(&self, serial: &str) -> CertificateBody;
+        #[deprecated(note = "legacy /api/v1/pki route; use `bundle` with the certificate id")]
+        fn bundle_by_serial(&self, serial: &str) -> CertificateBundle;
+        #[deprecated(note = "legacy /api/v1/pki route; use `private_key` with the certificate id")]
+        fn private_key_by_serial(&self, serial: &str) -> secrecy::SecretString;
+        #[deprecated(note = "legacy /api/v1/pki route; use `revoke` with the certificate id")]
+        fn revoke_by_serial(&self, serial: &str, reason: RevocationReason) -> Revoked;
+        #[deprecated(note = "legacy /api/v1/pki route; use `delete` with the certificate id")]
+        fn delete_by_serial(&self, serial: &str) -> CertificateInfo;
+        #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a certificate profile")]
+        fn issue_legacy(&self, req: &LegacyIssue) -> IssuedCertificate;
+        #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a CSR")]
+        fn sign_legacy(&self, req: &LegacyIssue) -> IssuedCertificate;
+    }
+}
+
+blocking_handler! {
+    /// The blocking KMS handler: `client.kms()`.
+    Kms, kms, crate::resources::Kms {
+        fn encrypt(&self, key_id: &str, plaintext: &[u8]) -> String;
+        fn decrypt(&self, key_id: &str, ciphertext: &str) -> secrecy::SecretSlice<u8>;
+        fn create_key(&self, project: ProjectRef, name: &str, description: Option<&str>, algorithm: Option<&str>) -> KmsKey;
+        fn list_keys(&self, project: ProjectRef) -> Vec<KmsKey>;
+        fn update_key(&self, key_id: &str, change: &KeyChange) -> KmsKey;
+        fn delete_key(&self, key_id: &str) -> KmsKey;
+    }
+}

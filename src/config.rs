@@ -1,0 +1,103 @@
+//! Where the Infisical server is: the site URL, from the builder or the environment.
+
+use reqwest::Url;
+
+use crate::{EnvSource, Error, Result};
+
+/// The site used when nothing else names one.
+pub const DEFAULT_SITE: &str = "https://us.infisical.com";
+
+/// Environment variables naming the site, in order of precedence.
+pub const SITE_VARS: &[&str] = &["INFISICAL_URL", "INFISICAL_DOMAIN", "INFISICAL_API_URL"];
+
+/// Normalises a site URL: no trailing `/`, no trailing `/api`.
+///
+/// `https://x.example/api/` and `https://x.example` name the same site.
+pub(crate) fn site_root(url: &str) -> String {
+    let mut s = url.trim().trim_end_matches('/');
+    if let Some(stripped) = s.strip_suffix("/api") {
+        s = stripped.trim_end_matches('/');
+    }
+    s.to_owned()
+}
+
+/// Where the site URL came from, for logs and error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SiteSource {
+    Builder,
+    Env(&'static str),
+    Default,
+}
+
+impl std::fmt::Display for SiteSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SiteSource::Builder => f.write_str("the client builder"),
+            SiteSource::Env(var) => write!(f, "environment variable {var}"),
+            SiteSource::Default => f.write_str("the default"),
+        }
+    }
+}
+
+/// The site from the builder, else the environment; `None` when neither names one.
+pub(crate) fn site_from(explicit: Option<&str>, env: &EnvSource) -> Option<(String, SiteSource)> {
+    if let Some(url) = explicit {
+        return Some((url.to_owned(), SiteSource::Builder));
+    }
+    env.first_of(SITE_VARS).map(|(var, url)| (url, SiteSource::Env(var)))
+}
+
+/// Parses a site URL into its canonical form and the API base (`<site>/api/`).
+pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
+    let root = site_root(raw);
+    let site =
+        Url::parse(&root).map_err(|e| Error::Config(format!("the Infisical URL from {source} is not a URL: {e}")))?;
+    if !matches!(site.scheme(), "http" | "https") || site.host_str().is_none() {
+        return Err(Error::Config(format!(
+            "the Infisical URL from {source} must be http(s)://host, got scheme `{}`",
+            site.scheme()
+        )));
+    }
+    let api = Url::parse(&format!("{root}/api/")).map_err(|e| Error::Config(format!("bad API URL: {e}")))?;
+    Ok((site, api))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_forms_are_equivalent() {
+        for raw in [
+            "https://x.example",
+            "https://x.example/",
+            "https://x.example/api",
+            "https://x.example/api/",
+            " https://x.example/api// ",
+        ] {
+            assert_eq!(site_root(raw), "https://x.example", "{raw}");
+        }
+        assert_eq!(site_root("https://x.example/infisical/api"), "https://x.example/infisical");
+    }
+
+    #[test]
+    fn env_precedence() {
+        let env = EnvSource::from_pairs([("INFISICAL_API_URL", "https://c"), ("INFISICAL_DOMAIN", "https://b")]);
+        assert_eq!(site_from(None, &env), Some(("https://b".into(), SiteSource::Env("INFISICAL_DOMAIN"))));
+        let env = EnvSource::from_pairs([("INFISICAL_URL", "https://a"), ("INFISICAL_DOMAIN", "https://b")]);
+        assert_eq!(site_from(None, &env).unwrap().0, "https://a");
+        assert_eq!(site_from(Some("https://z"), &env).unwrap().1, SiteSource::Builder);
+        assert_eq!(site_from(None, &EnvSource::from_pairs::<_, String, String>([])), None);
+    }
+
+    #[test]
+    fn bad_site_is_a_config_error() {
+        let err = parse_site("ftp://x", &SiteSource::Builder).unwrap_err();
+        assert!(err.to_string().contains("http(s)"), "{err}");
+        let err = parse_site("not a url", &SiteSource::Env("INFISICAL_URL")).unwrap_err();
+        assert!(err.to_string().contains("INFISICAL_URL"), "{err}");
+        let (site, api) = parse_site("http://127.0.0.1:8080/api", &SiteSource::Builder).unwrap();
+        assert_eq!(site.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(api.as_str(), "http://127.0.0.1:8080/api/");
+    }
+}

@@ -1,0 +1,377 @@
+//! The crate's one error type.
+//!
+//! Every failure is an [`Error`]. Its variants say *what kind* of thing went wrong (the server answered
+//! with an error, credentials are missing, the request was refused before sending, the network failed,
+//! a response could not be decoded, the configuration is wrong), so callers can match on them.
+//!
+//! No error ever holds a secret value, an access token or a client secret: messages are built from
+//! names, paths, status codes and the server's own error text.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::auth::CredentialsError;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in this crate.
+///
+/// ```
+/// use infisical_config::Error;
+///
+/// fn explain(err: &Error) -> &'static str {
+///     match err {
+///         Error::Api(api) if api.status() == 404 => "not there",
+///         Error::Api(_) => "the server said no",
+///         Error::Credentials(_) => "log in first",
+///         Error::InvalidRequest { .. } => "fix the input",
+///         _ => "something else",
+///     }
+/// }
+/// # let _ = explain;
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// No usable credentials, or credentials the server or a provider refused.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+
+    /// The request was refused before it was sent, because the server would refuse it too.
+    #[error("invalid request: `{field}` {reason}")]
+    InvalidRequest {
+        /// The field or argument at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The request did not complete: connection refused, timeout, TLS failure, response too large.
+    #[error("{kind} while calling {method} {path}")]
+    Transport {
+        /// What failed.
+        kind: TransportErrorKind,
+        /// HTTP method of the request.
+        method: String,
+        /// API path of the request (no query string: it never carries secrets, but keeps messages short).
+        path: String,
+        /// The underlying error, with its URL removed.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// A response arrived but did not have the expected shape.
+    #[error("could not decode the response of {endpoint}: {detail}")]
+    Decode {
+        /// Method and path of the request whose response failed to decode.
+        endpoint: String,
+        /// Where in the document decoding failed and what was expected (never the value found).
+        detail: String,
+    },
+
+    /// The client's configuration is wrong (a bad URL, an unreadable CA file, a bad header).
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// A local file or keyring could not be read or is malformed.
+    #[error("{what} {path}: {reason}")]
+    File {
+        /// What the file is ("CLI config", "project file", ...).
+        what: &'static str,
+        /// Where it is.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status the server answered with, when this is an API error.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    /// True when the server answered 404.
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Api(api) => matches!(api.status, 429 | 500..=599),
+            Error::Transport { kind, .. } => !matches!(kind, TransportErrorKind::ResponseTooLarge),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidRequest { field, reason: reason.into() }
+    }
+
+    pub(crate) fn decode(endpoint: impl Into<String>, err: &serde_path_to_error::Error<serde_json::Error>) -> Self {
+        Error::Decode { endpoint: endpoint.into(), detail: safe_decode_detail(err) }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// Describes a decoding failure without quoting the offending value.
+///
+/// serde's messages quote the value it found (`invalid type: string "s3cret", expected u32`), and that
+/// value may be a secret. Keep the path and the expectation only.
+fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let inner = err.inner();
+    let msg = inner.to_string();
+    let what = if let Some(idx) = msg.find("expected") {
+        msg[idx..].split(" at line ").next().unwrap_or("").to_owned()
+    } else if msg.starts_with("missing field") || msg.starts_with("duplicate field") {
+        msg.split(" at line ").next().unwrap_or("").to_owned()
+    } else {
+        match inner.classify() {
+            serde_json::error::Category::Syntax => "not valid JSON".to_owned(),
+            serde_json::error::Category::Eof => "truncated JSON".to_owned(),
+            serde_json::error::Category::Io => "read error".to_owned(),
+            serde_json::error::Category::Data => "unexpected value".to_owned(),
+        }
+    };
+    let path = err.path().to_string();
+    if path == "." || path.is_empty() {
+        format!("{what} (line {}, column {})", inner.line(), inner.column())
+    } else {
+        format!("at `{path}`: {what}")
+    }
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made (DNS, refused, TLS handshake).
+    Connect,
+    /// The connect or request timeout elapsed.
+    Timeout,
+    /// The response was larger than the configured cap.
+    ResponseTooLarge,
+    /// The server answered with a redirect and following redirects is off.
+    Redirect,
+    /// Anything else: the connection broke mid-request, a body could not be read.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::ResponseTooLarge => "response too large",
+            TransportErrorKind::Redirect => "unexpected redirect",
+            TransportErrorKind::Other => "request failed",
+        })
+    }
+}
+
+/// An error answer from the Infisical server.
+///
+/// Display reads like `Client Error 404: Secret with name 'X' not found` for 4xx answers and
+/// `Server Error 500: Something went wrong` for 5xx ones.
+///
+/// ```
+/// # use infisical_config::ApiError;
+/// let body = br#"{"statusCode":404,"message":"Secret with name 'X' not found","error":"NotFound"}"#;
+/// let err = ApiError::from_response(404, body, None);
+/// assert_eq!(err.to_string(), "Client Error 404: Secret with name 'X' not found");
+/// assert_eq!(err.error_name(), Some("NotFound"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: u16,
+    error: Option<String>,
+    message: ApiMessage,
+    req_id: Option<String>,
+    details: Option<serde_json::Value>,
+    retry_after: Option<Duration>,
+}
+
+/// The `message` of an error answer: a sentence, or (for validation failures) a list of issues.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApiMessage {
+    /// A plain message.
+    Text(String),
+    /// Validation issues (zod's), each with the path of the field at fault.
+    Validation(Vec<ValidationIssue>),
+    /// The server sent no message, or one of an unknown shape.
+    None,
+}
+
+/// One validation issue reported by the server.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ValidationIssue {
+    /// The path of the field at fault, e.g. `["tagIds", 0]`.
+    #[serde(default)]
+    pub path: Vec<serde_json::Value>,
+    /// What is wrong.
+    #[serde(default)]
+    pub message: String,
+    /// zod's issue code (`invalid_type`, `invalid_enum_value`, `custom`, ...).
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl ValidationIssue {
+    /// The field path as dotted text: `tagIds.0`.
+    #[must_use]
+    pub fn field(&self) -> String {
+        self.path
+            .iter()
+            .map(|p| match p {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+#[derive(Deserialize)]
+struct RawApiError {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    message: serde_json::Value,
+    #[serde(default, rename = "reqId")]
+    req_id: Option<String>,
+    #[serde(default)]
+    details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// Builds the error from a response status and body. Bodies of any shape are accepted: a body
+    /// that is not Infisical's error JSON keeps the status and no message.
+    #[must_use]
+    pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
+        let raw: Option<RawApiError> = serde_json::from_slice(body).ok();
+        let (error, message, req_id, details) = match raw {
+            Some(r) => {
+                let message = match r.message {
+                    serde_json::Value::String(s) => ApiMessage::Text(s),
+                    serde_json::Value::Array(items) => ApiMessage::Validation(
+                        items.into_iter().filter_map(|i| serde_json::from_value(i).ok()).collect(),
+                    ),
+                    _ => ApiMessage::None,
+                };
+                (r.error, message, r.req_id, r.details)
+            }
+            None => (None, ApiMessage::None, None, None),
+        };
+        ApiError { status, error, message, req_id, details, retry_after }
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The server's error name (`NotFound`, `TokenError`, `ValidationFailure`, ...).
+    #[must_use]
+    pub fn error_name(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The server's message.
+    #[must_use]
+    pub fn message(&self) -> &ApiMessage {
+        &self.message
+    }
+
+    /// The server's request id (`req-...`), for support tickets. Older servers send none.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.req_id.as_deref()
+    }
+
+    /// Extra detail the server attached (permission rules, for instance).
+    #[must_use]
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        self.details.as_ref()
+    }
+
+    /// How long the server asked the client to wait (`Retry-After`), on 429 and 503 answers.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// True for a validation failure (422 on current servers, 401 on servers of 2024, 400 on the Go port).
+    #[must_use]
+    pub fn is_validation(&self) -> bool {
+        matches!(self.message, ApiMessage::Validation(_))
+            || matches!(self.error.as_deref(), Some("ValidationFailure" | "ValidationError"))
+    }
+
+    /// True when the server rejected the access token itself: 401, or 403 with `error: "TokenError"`
+    /// (an expired, malformed or forged JWT). A validation failure answered as 401 is not one.
+    #[must_use]
+    pub fn is_token_rejected(&self) -> bool {
+        (self.status == 401 && !self.is_validation())
+            || (self.status == 403 && self.error.as_deref() == Some("TokenError"))
+    }
+
+    /// True for fastify's "Route GET:/api/v4/... not found", which servers that predate a route answer.
+    #[must_use]
+    pub fn is_unknown_route(&self) -> bool {
+        self.status == 404
+            && matches!(&self.message, ApiMessage::Text(m) if m.starts_with("Route ") && m.ends_with("not found"))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let class = if self.status >= 500 { "Server Error" } else { "Client Error" };
+        write!(f, "{class} {}: ", self.status)?;
+        match &self.message {
+            ApiMessage::Text(m) => f.write_str(m)?,
+            ApiMessage::Validation(issues) => {
+                f.write_str("validation failed: ")?;
+                for (i, issue) in issues.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    let field = issue.field();
+                    if field.is_empty() {
+                        f.write_str(&issue.message)?;
+                    } else {
+                        write!(f, "`{field}`: {}", issue.message)?;
+                    }
+                }
+            }
+            ApiMessage::None => f.write_str(self.error.as_deref().unwrap_or("no message"))?,
+        }
+        if let Some(id) = &self.req_id {
+            write!(f, " (request {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,435 @@
+//! Folders: list (recursive), get, create, update, delete.
+//!
+//! Current servers: `/api/v2/folders` with `projectId`; servers of 2024: `/api/v1/folders` with
+//! `workspaceId` (and no recursive listing: the client walks the tree itself there).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Outcome, ProjectKey, ProjectRef, Scoped, check_environment, check_folder_name, lenient_u64, normalize_path,
+    null_default,
+};
+use crate::Client;
+use crate::error::{Error, Result};
+use crate::transport::ApiRequest;
+
+/// A folder.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Folder {
+    /// The id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The version.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub version: u64,
+    /// The environment's id.
+    #[serde(default, deserialize_with = "null_default")]
+    pub env_id: String,
+    /// The parent folder's id.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// The description (current servers).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The full path, when the server says (get, create, update).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The path relative to the listed folder (recursive lists on current servers; filled in by the
+    /// client on legacy servers).
+    #[serde(default)]
+    pub relative_path: Option<String>,
+    /// The environment (get).
+    #[serde(default)]
+    pub environment: Option<FolderEnvironment>,
+    /// The project's id (get).
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// Creation time (ISO 8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Last update time (ISO 8601).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+/// The environment of a folder, as `get` returns it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FolderEnvironment {
+    /// Its id.
+    pub env_id: String,
+    /// Its name.
+    pub env_name: String,
+    /// Its slug.
+    pub env_slug: String,
+}
+
+/// Lists folders.
+///
+/// ```
+/// use infisical_config::resources::ListFolders;
+///
+/// let req = ListFolders::new("project-id", "dev").path("/db").recursive(true);
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ListFolders {
+    project: ProjectRef,
+    environment: String,
+    path: String,
+    recursive: bool,
+}
+
+impl ListFolders {
+    /// Lists the folders of `project`'s `environment`.
+    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
+        ListFolders { project: project.into(), environment: environment.into(), path: "/".into(), recursive: false }
+    }
+
+    /// The parent folder (default `/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Includes every descendant (default false).
+    pub fn recursive(mut self, yes: bool) -> Self {
+        self.recursive = yes;
+        self
+    }
+}
+
+/// Creates a folder (or, when it exists, returns it: the server answers so).
+///
+/// ```
+/// use infisical_config::resources::folders::CreateFolder;
+///
+/// let req = CreateFolder::new("project-id", "dev", "replica").path("/db").description("read replicas");
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct CreateFolder {
+    project: ProjectRef,
+    environment: String,
+    name: String,
+    path: String,
+    description: Option<String>,
+}
+
+impl CreateFolder {
+    /// Creates folder `name` in `project`'s `environment`.
+    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, name: impl Into<String>) -> Self {
+        CreateFolder {
+            project: project.into(),
+            environment: environment.into(),
+            name: name.into(),
+            path: "/".into(),
+            description: None,
+        }
+    }
+
+    /// The parent folder (default `/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// A description (current servers).
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+}
+
+/// Renames a folder or changes its description.
+///
+/// ```
+/// use infisical_config::resources::folders::UpdateFolder;
+///
+/// let req = UpdateFolder::new("project-id", "dev", "folder-id", "new-name").path("/");
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct UpdateFolder {
+    project: ProjectRef,
+    environment: String,
+    id: String,
+    name: String,
+    path: String,
+    description: Option<String>,
+}
+
+impl UpdateFolder {
+    /// Gives folder `id` the name `name`.
+    pub fn new(
+        project: impl Into<ProjectRef>,
+        environment: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        UpdateFolder {
+            project: project.into(),
+            environment: environment.into(),
+            id: id.into(),
+            name: name.into(),
+            path: "/".into(),
+            description: None,
+        }
+    }
+
+    /// The parent folder (default `/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// A new description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+}
+
+/// Deletes a folder, by id or by name within its parent.
+///
+/// ```
+/// use infisical_config::resources::folders::DeleteFolder;
+///
+/// let req = DeleteFolder::new("project-id", "dev", "tmp").path("/db");
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct DeleteFolder {
+    project: ProjectRef,
+    environment: String,
+    id_or_name: String,
+    path: String,
+    force: bool,
+}
+
+impl DeleteFolder {
+    /// Deletes folder `id_or_name`.
+    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, id_or_name: impl Into<String>) -> Self {
+        DeleteFolder {
+            project: project.into(),
+            environment: environment.into(),
+            id_or_name: id_or_name.into(),
+            path: "/".into(),
+            force: false,
+        }
+    }
+
+    /// The parent folder (default `/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Deletes even when the folder is referenced (current servers; legacy servers always force).
+    pub fn force(mut self, yes: bool) -> Self {
+        self.force = yes;
+        self
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FolderBody<'a> {
+    environment: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    force_delete: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct OneFolder {
+    folder: Folder,
+}
+
+#[derive(Deserialize)]
+struct ManyFolders {
+    #[serde(default, deserialize_with = "null_default")]
+    folders: Vec<Folder>,
+}
+
+fn folder_route(legacy: bool) -> &'static [&'static str] {
+    if legacy { &["v1", "folders"] } else { &["v2", "folders"] }
+}
+
+/// The folders handler: `client.folders()`.
+///
+/// ```no_run
+/// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+/// use infisical_config::resources::folders::{CreateFolder, ListFolders};
+///
+/// let folders = client.folders();
+/// folders.create(&CreateFolder::new("project-id", "dev", "db")).await?;
+/// for f in folders.list(&ListFolders::new("project-id", "dev").recursive(true)).await? {
+///     println!("{}", f.relative_path.as_deref().unwrap_or(&f.name));
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Folders<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// The folders handler.
+    #[must_use]
+    pub fn folders(&self) -> Folders<'_> {
+        Folders { client: self }
+    }
+}
+
+impl Folders<'_> {
+    /// Lists folders.
+    ///
+    /// # Errors
+    /// [`Error::Api`] when the server refuses.
+    pub async fn list(&self, req: &ListFolders) -> Result<Vec<Folder>> {
+        check_environment(&req.environment)?;
+        let project_id = self.client.project_id(&req.project).await?;
+        let root = normalize_path(&req.path);
+        let mut found = self.list_one(&project_id, &req.environment, &root, req.recursive).await?;
+        if req.recursive && self.client.inner.versions.legacy() {
+            // Legacy servers list one level only: walk down, breadth first.
+            let mut i = 0;
+            while i < found.len() {
+                let rel = found[i].relative_path.clone().unwrap_or_else(|| format!("/{}", found[i].name));
+                let abs = if root == "/" { rel.clone() } else { format!("{root}{rel}") };
+                let mut children = self.list_one(&project_id, &req.environment, &abs, false).await?;
+                for c in &mut children {
+                    c.relative_path = Some(format!("{rel}/{}", c.name));
+                }
+                found.extend(children);
+                i += 1;
+            }
+        }
+        Ok(found)
+    }
+
+    async fn list_one(&self, project_id: &str, environment: &str, path: &str, recursive: bool) -> Result<Vec<Folder>> {
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                let project = ProjectKey::new(legacy, project_id);
+                Ok(ApiRequest::get(folder_route(legacy))
+                    .query(project.query_name(), project_id)
+                    .query("environment", environment)
+                    .query("path", path)
+                    .query_bool("recursive", recursive))
+            })
+            .await?;
+        let mut folders = resp.json::<ManyFolders>()?.folders;
+        if self.client.inner.versions.legacy() {
+            for f in &mut folders {
+                f.relative_path.get_or_insert_with(|| format!("/{}", f.name));
+            }
+        }
+        Ok(folders)
+    }
+
+    /// A folder by id.
+    ///
+    /// # Errors
+    /// [`Error::Api`] (404) when there is no such folder.
+    pub async fn get(&self, id: &str) -> Result<Folder> {
+        if id.trim().is_empty() {
+            return Err(Error::invalid("id", "is empty"));
+        }
+        let resp = self.client.versioned(|legacy| Ok(ApiRequest::get(folder_route(legacy)).segment(id))).await?;
+        Ok(resp.json::<OneFolder>()?.folder)
+    }
+
+    /// Creates a folder.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a name outside `[A-Za-z0-9_-]`.
+    pub async fn create(&self, req: &CreateFolder) -> Result<Folder> {
+        check_folder_name(&req.name)?;
+        check_environment(&req.environment)?;
+        let project_id = self.client.project_id(&req.project).await?;
+        let body = FolderBody {
+            environment: &req.environment,
+            name: Some(&req.name),
+            path: normalize_path(&req.path),
+            description: req.description.as_deref(),
+            force_delete: None,
+        };
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                ApiRequest::post(folder_route(legacy))
+                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
+            })
+            .await?;
+        Ok(resp.json::<OneFolder>()?.folder)
+    }
+
+    /// Renames a folder or changes its description.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a bad name; [`Error::Api`] (404) for an unknown folder.
+    pub async fn update(&self, req: &UpdateFolder) -> Result<Folder> {
+        check_folder_name(&req.name)?;
+        check_environment(&req.environment)?;
+        let project_id = self.client.project_id(&req.project).await?;
+        let body = FolderBody {
+            environment: &req.environment,
+            name: Some(&req.name),
+            path: normalize_path(&req.path),
+            description: req.description.as_deref(),
+            force_delete: None,
+        };
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                ApiRequest::patch(folder_route(legacy))
+                    .segment(req.id.as_str())
+                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
+            })
+            .await?;
+        Ok(resp.json::<OneFolder>()?.folder)
+    }
+
+    /// Deletes a folder and everything in it.
+    ///
+    /// # Errors
+    /// [`Error::Api`] (404) for an unknown folder.
+    pub async fn delete(&self, req: &DeleteFolder) -> Result<Outcome<Folder>> {
+        check_environment(&req.environment)?;
+        if req.id_or_name.trim().is_empty() {
+            return Err(Error::invalid("id_or_name", "is empty"));
+        }
+        let project_id = self.client.project_id(&req.project).await?;
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                let body = FolderBody {
+                    environment: &req.environment,
+                    name: None,
+                    path: normalize_path(&req.path),
+                    description: None,
+                    force_delete: (!legacy).then_some(req.force),
+                };
+                ApiRequest::delete(folder_route(legacy))
+                    .segment(req.id_or_name.as_str())
+                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
+            })
+            .await?;
+        super::decode_outcome(&resp, |e: OneFolder| e.folder)
+    }
+}

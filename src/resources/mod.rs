@@ -1,0 +1,354 @@
+//! Typed handlers for the API's resources, reached from the client: `client.secrets()`,
+//! `client.folders()`, `client.imports()`, `client.projects()`, `client.certificates()`, `client.kms()`.
+//!
+//! Required inputs (project, environment, names, ids) are constructor arguments of the request types;
+//! optional ones are builder setters. Inputs the server would refuse are refused before sending, with
+//! [`crate::Error::InvalidRequest`] naming the field.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::Client;
+use crate::error::{Error, Result};
+use crate::transport::{ApiRequest, ApiResponse};
+
+pub mod certificates;
+pub mod folders;
+pub mod imports;
+pub mod kms;
+pub mod projects;
+pub mod secrets;
+pub(crate) mod version;
+
+pub use certificates::Certificates;
+pub use folders::{Folders, ListFolders};
+pub use imports::Imports;
+pub use kms::Kms;
+pub use projects::Projects;
+pub use secrets::{ListSecrets, Secret, SecretList, Secrets};
+pub use version::ApiVersion;
+
+/// A project, named by id or by slug.
+///
+/// Strings convert by their look: a UUID is an id, anything else a slug. Slugs are turned into ids with
+/// one request, remembered for the life of the client.
+///
+/// ```
+/// use infisical_config::resources::ProjectRef;
+///
+/// assert!(matches!(ProjectRef::from("22770578-ba92-407c-a19b-e79cd7aa39d9"), ProjectRef::Id(_)));
+/// assert!(matches!(ProjectRef::from("rust-sdk-test"), ProjectRef::Slug(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectRef {
+    /// A project id (a UUID).
+    Id(String),
+    /// A project slug.
+    Slug(String),
+}
+
+impl ProjectRef {
+    /// A project id, whatever it looks like.
+    #[must_use]
+    pub fn id(id: impl Into<String>) -> Self {
+        ProjectRef::Id(id.into())
+    }
+
+    /// A project slug, whatever it looks like.
+    #[must_use]
+    pub fn slug(slug: impl Into<String>) -> Self {
+        ProjectRef::Slug(slug.into())
+    }
+
+    /// The id or slug as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProjectRef::Id(s) | ProjectRef::Slug(s) => s,
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.as_str().trim().is_empty() {
+            return Err(Error::invalid("project", "is empty"));
+        }
+        Ok(())
+    }
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+impl From<&str> for ProjectRef {
+    fn from(s: &str) -> Self {
+        if looks_like_uuid(s) { ProjectRef::Id(s.to_owned()) } else { ProjectRef::Slug(s.to_owned()) }
+    }
+}
+
+impl From<String> for ProjectRef {
+    fn from(s: String) -> Self {
+        ProjectRef::from(s.as_str())
+    }
+}
+
+impl From<&String> for ProjectRef {
+    fn from(s: &String) -> Self {
+        ProjectRef::from(s.as_str())
+    }
+}
+
+impl fmt::Display for ProjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of a create, update or delete: done, or waiting for someone to approve it (a change
+/// policy applies to the environment).
+#[derive(Clone, Debug)]
+#[must_use]
+pub enum Outcome<T> {
+    /// The change was made.
+    Applied(T),
+    /// The change waits for approval.
+    PendingApproval(ApprovalRequest),
+}
+
+impl<T> Outcome<T> {
+    /// The changed resource, or `None` when the change waits for approval.
+    pub fn applied(self) -> Option<T> {
+        match self {
+            Outcome::Applied(t) => Some(t),
+            Outcome::PendingApproval(_) => None,
+        }
+    }
+}
+
+/// A change waiting for approval.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ApprovalRequest {
+    /// The request's id.
+    #[serde(default)]
+    pub id: String,
+    /// Its status (`open`, ...).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The policy that asked for approval.
+    #[serde(default)]
+    pub policy_id: Option<String>,
+    /// When it was made.
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// The answer to a conditional request (`If-None-Match`).
+#[derive(Clone, Debug)]
+#[must_use]
+pub enum Conditional<T> {
+    /// The resource changed (or no tag was given): here it is.
+    Modified(T),
+    /// The resource is as it was when the tag was taken (HTTP 304).
+    NotModified,
+}
+
+/// Decodes `null` as the type's default (servers send `null` for empty lists and strings).
+pub(crate) fn null_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Decodes an integer that may arrive as a float (`1.0`) or be missing.
+pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
+    let v = Option::<f64>::deserialize(d)?.unwrap_or(0.0);
+    Ok(if v.is_finite() && v > 0.0 { v as u64 } else { 0 })
+}
+
+/// Checks a secret name as the server's `SecretNameSchema` does.
+pub(crate) fn check_secret_name(field: &'static str, name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
+    }
+    if let Some(c) = name.chars().find(|c| matches!(c, '/' | ':')) {
+        return Err(Error::invalid(field, format!("`{name}` holds `{c}`, which secret names cannot contain")));
+    }
+    Ok(())
+}
+
+/// Checks a folder name: letters, digits, `-` and `_` only.
+pub(crate) fn check_folder_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid("name", "is empty"));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))) {
+        return Err(Error::invalid(
+            "name",
+            format!("folder name `{name}` holds `{c}`; use letters, digits, `-` and `_`"),
+        ));
+    }
+    Ok(())
+}
+
+/// Normalises a folder path as the server does: leading `/`, no trailing `/`, `/` for the root.
+pub(crate) fn normalize_path(path: &str) -> String {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}") }
+}
+
+pub(crate) fn check_environment(env: &str) -> Result<()> {
+    if env.trim().is_empty() {
+        return Err(Error::invalid("environment", "is empty"));
+    }
+    Ok(())
+}
+
+/// The project field of a request body: `projectId` on current routes, `workspaceId` on legacy ones.
+#[derive(Serialize)]
+pub(crate) enum ProjectKey<'a> {
+    #[serde(rename = "projectId")]
+    Current(&'a str),
+    #[serde(rename = "workspaceId")]
+    Legacy(&'a str),
+}
+
+impl<'a> ProjectKey<'a> {
+    pub(crate) fn new(legacy: bool, id: &'a str) -> Self {
+        if legacy { ProjectKey::Legacy(id) } else { ProjectKey::Current(id) }
+    }
+
+    pub(crate) fn query_name(&self) -> &'static str {
+        match self {
+            ProjectKey::Current(_) => "projectId",
+            ProjectKey::Legacy(_) => "workspaceId",
+        }
+    }
+}
+
+/// A request body with the project field added.
+#[derive(Serialize)]
+pub(crate) struct Scoped<'a, B> {
+    #[serde(flatten)]
+    pub(crate) project: ProjectKey<'a>,
+    #[serde(flatten)]
+    pub(crate) body: B,
+}
+
+/// Decodes a write's answer: the envelope `E` (`{"secret": ...}`), or `{"approval": ...}`.
+///
+/// Decoded straight into typed structs: a detour through `serde_json::Value` would copy secret values
+/// into buffers nobody wipes.
+pub(crate) fn decode_outcome<E, T>(resp: &ApiResponse, unwrap: impl FnOnce(E) -> T) -> Result<Outcome<T>>
+where
+    E: serde::de::DeserializeOwned,
+{
+    #[derive(Deserialize)]
+    struct Approval {
+        #[serde(default)]
+        approval: Option<ApprovalRequest>,
+    }
+    if let Ok(Approval { approval: Some(approval) }) = resp.json::<Approval>() {
+        return Ok(Outcome::PendingApproval(approval));
+    }
+    resp.json::<E>().map(unwrap).map(Outcome::Applied)
+}
+
+impl Client {
+    /// Sends a request on the current or legacy route, as the version choice says. In automatic mode a
+    /// "route not found" on the current route switches the client to legacy routes for good.
+    pub(crate) async fn versioned<F>(&self, make: F) -> Result<ApiResponse>
+    where
+        F: Fn(bool) -> Result<ApiRequest> + Send + Sync,
+    {
+        let versions = &self.inner.versions;
+        let legacy = versions.legacy();
+        let req = make(legacy)?;
+        match self.execute(&req).await {
+            Err(Error::Api(api)) if !legacy && versions.undecided() && api.is_unknown_route() => {
+                if versions.settle_legacy() {
+                    tracing::warn!(
+                        site = %self.inner.site,
+                        route = %req.describe(),
+                        "this Infisical server predates the v4 secrets API; using the legacy v3/v1 routes from now on"
+                    );
+                }
+                self.execute(&make(true)?).await
+            }
+            Ok(resp) => {
+                if !legacy {
+                    versions.settle_current();
+                }
+                Ok(resp)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The id of a project named by id or slug; slugs are looked up once per client.
+    pub(crate) async fn project_id(&self, project: &ProjectRef) -> Result<String> {
+        project.validate()?;
+        match project {
+            ProjectRef::Id(id) => Ok(id.clone()),
+            ProjectRef::Slug(slug) => {
+                if let Some(id) =
+                    self.inner.project_ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(slug)
+                {
+                    return Ok(id.clone());
+                }
+                let id = self.projects().get_by_slug(slug).await?.id;
+                self.inner
+                    .project_ids
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(slug.clone(), id.clone());
+                Ok(id)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_secret_name("name", "OK_NAME").is_ok());
+        let err = check_secret_name("name", "a/b").unwrap_err().to_string();
+        assert!(err.contains("`name`") && err.contains('/'), "{err}");
+        assert!(check_secret_name("name", "a:b").is_err());
+        assert!(check_secret_name("name", "  ").is_err());
+        assert!(check_folder_name("db-1_x").is_ok());
+        assert!(check_folder_name("db.x").unwrap_err().to_string().contains("`.`"));
+        assert!(check_folder_name("").is_err());
+    }
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalize_path(""), "/");
+        assert_eq!(normalize_path("/"), "/");
+        assert_eq!(normalize_path("db/"), "/db");
+        assert_eq!(normalize_path("/db/replica/"), "/db/replica");
+    }
+
+    #[test]
+    fn project_key_serialises_per_version() {
+        #[derive(Serialize)]
+        struct B {
+            environment: &'static str,
+        }
+        let cur = serde_json::to_value(Scoped { project: ProjectKey::new(false, "p"), body: B { environment: "dev" } })
+            .unwrap();
+        assert_eq!(cur, serde_json::json!({"projectId": "p", "environment": "dev"}));
+        let old = serde_json::to_value(Scoped { project: ProjectKey::new(true, "p"), body: B { environment: "dev" } })
+            .unwrap();
+        assert_eq!(old, serde_json::json!({"workspaceId": "p", "environment": "dev"}));
+    }
+}

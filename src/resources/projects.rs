@@ -1,0 +1,154 @@
+//! Projects and their environments.
+
+use serde::Deserialize;
+
+use super::{ProjectRef, null_default};
+use crate::Client;
+use crate::error::{Error, Result};
+use crate::transport::ApiRequest;
+
+/// A project, with its environments.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Project {
+    /// The id.
+    pub id: String,
+    /// The name.
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+    /// The slug.
+    #[serde(default, deserialize_with = "null_default")]
+    pub slug: String,
+    /// The organization's id.
+    #[serde(default)]
+    pub org_id: Option<String>,
+    /// The kind of project (`secret-manager`, `cert-manager`, `kms`, ...), on current servers.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Its environments.
+    #[serde(default, deserialize_with = "null_default")]
+    pub environments: Vec<Environment>,
+    /// Creation time (ISO 8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// An environment of a project.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Environment {
+    /// The id.
+    #[serde(default)]
+    pub id: String,
+    /// The name (`Development`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub name: String,
+    /// The slug (`dev`), which the API takes as `environment`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub slug: String,
+}
+
+#[derive(Deserialize)]
+struct Wrapped {
+    #[serde(alias = "workspace")]
+    project: Project,
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    #[serde(alias = "workspaces")]
+    projects: Vec<Project>,
+}
+
+/// The projects handler: `client.projects()`.
+///
+/// ```no_run
+/// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+/// let project = client.projects().get_by_slug("my-project").await?;
+/// let envs: Vec<&str> = project.environments.iter().map(|e| e.slug.as_str()).collect();
+/// println!("{} ({}) has {envs:?}", project.name, project.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Projects<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// The projects handler.
+    #[must_use]
+    pub fn projects(&self) -> Projects<'_> {
+        Projects { client: self }
+    }
+}
+
+impl Projects<'_> {
+    /// A project by slug, with its id and environments, in one request.
+    ///
+    /// # Errors
+    /// [`Error::Api`] (404) when there is no such project in the caller's organization.
+    pub async fn get_by_slug(&self, slug: &str) -> Result<Project> {
+        if slug.trim().is_empty() {
+            return Err(Error::invalid("slug", "is empty"));
+        }
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                Ok(if legacy {
+                    ApiRequest::get(&["v2", "workspace"]).segment(slug)
+                } else {
+                    ApiRequest::get(&["v1", "projects", "slug"]).segment(slug)
+                })
+            })
+            .await?;
+        resp.json()
+    }
+
+    /// A project by id.
+    ///
+    /// # Errors
+    /// [`Error::Api`] (404) when there is no such project.
+    pub async fn get_by_id(&self, id: &str) -> Result<Project> {
+        if id.trim().is_empty() {
+            return Err(Error::invalid("id", "is empty"));
+        }
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                Ok(ApiRequest::get(if legacy { &["v1", "workspace"] } else { &["v1", "projects"] }).segment(id))
+            })
+            .await?;
+        Ok(resp.json::<Wrapped>()?.project)
+    }
+
+    /// A project by id or slug.
+    ///
+    /// # Errors
+    /// As [`get_by_id`](Self::get_by_id) and [`get_by_slug`](Self::get_by_slug).
+    pub async fn get(&self, project: &ProjectRef) -> Result<Project> {
+        project.validate()?;
+        match project {
+            ProjectRef::Id(id) => self.get_by_id(id).await,
+            ProjectRef::Slug(slug) => self.get_by_slug(slug).await,
+        }
+    }
+
+    /// Every project the caller can see.
+    ///
+    /// # Errors
+    /// [`Error::Api`] when the server refuses.
+    pub async fn list(&self) -> Result<Vec<Project>> {
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                Ok(if legacy {
+                    ApiRequest::get(&["v1", "workspace"])
+                } else {
+                    ApiRequest::get(&["v1", "projects"]).query_bool("includeRoles", false)
+                })
+            })
+            .await?;
+        Ok(resp.json::<Listed>()?.projects)
+    }
+}

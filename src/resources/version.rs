@@ -1,0 +1,70 @@
+//! Which generation of the API a server speaks, chosen once per client.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Which API generation to use for secrets, folders and secret imports.
+///
+/// Current servers serve secrets at `/api/v4/secrets`, folders and imports at `/api/v2`; servers of 2024
+/// and older serve only `/api/v3/secrets/raw` and `/api/v1` folders and imports, and answer the newer
+/// routes with fastify's `404 Route GET:... not found`.
+///
+/// ```
+/// use infisical_config::{Client, resources::ApiVersion};
+///
+/// // An old self-hosted server: skip the detection request.
+/// let client = Client::builder().site("https://old.example").api_version(ApiVersion::Legacy).build()?;
+/// # let _ = client;
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// Try the current routes; on "route not found", use the legacy ones from then on (and say so once
+    /// in the log).
+    #[default]
+    Auto,
+    /// Always the current routes: secrets v4, folders and imports v2.
+    Current,
+    /// Always the legacy routes: secrets v3 raw, folders and imports v1.
+    Legacy,
+}
+
+const UNKNOWN: u8 = 0;
+const CURRENT: u8 = 1;
+const LEGACY: u8 = 2;
+
+/// The version a client uses, learnt on the first answer when automatic.
+#[derive(Debug)]
+pub(crate) struct VersionState {
+    chosen: AtomicU8,
+}
+
+impl VersionState {
+    pub(crate) fn new(v: ApiVersion) -> Self {
+        let chosen = match v {
+            ApiVersion::Auto => UNKNOWN,
+            ApiVersion::Current => CURRENT,
+            ApiVersion::Legacy => LEGACY,
+        };
+        VersionState { chosen: AtomicU8::new(chosen) }
+    }
+
+    /// Whether to use the legacy routes now.
+    pub(crate) fn legacy(&self) -> bool {
+        self.chosen.load(Ordering::Relaxed) == LEGACY
+    }
+
+    /// Whether the choice may still change (automatic and not yet settled).
+    pub(crate) fn undecided(&self) -> bool {
+        self.chosen.load(Ordering::Relaxed) == UNKNOWN
+    }
+
+    pub(crate) fn settle_current(&self) {
+        let _ = self.chosen.compare_exchange(UNKNOWN, CURRENT, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// Switches to legacy routes; true for the first caller, so the switch is logged once.
+    pub(crate) fn settle_legacy(&self) -> bool {
+        self.chosen.compare_exchange(UNKNOWN, LEGACY, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+    }
+}

@@ -1,0 +1,414 @@
+//! One HTTP exchange with the server, with retries, a response cap and error decoding.
+//!
+//! Everything the client sends goes through [`Transport::send`]: authentication, resources, the
+//! figment provider. Retrying lives here and only here.
+
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::{Method, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use crate::error::{ApiError, Error, Result, TransportErrorKind};
+
+/// How failed requests are retried.
+///
+/// Connection failures, `429`, `502`, `503` and `504` are retried with exponential backoff and jitter,
+/// waiting what `Retry-After` asks when the server says (up to [`max_retry_after`](Self::max_retry_after);
+/// a longer wait is returned to the caller as the error rather than slept through).
+///
+/// A request that may have reached the server (a timeout, a broken connection, a 502/503/504) is
+/// replayed only when replaying it cannot change anything twice: reads, logins, renewals, KMS
+/// operations. Creates, updates and deletes are never replayed after they may have reached the server;
+/// they are retried only when the server certainly did not act (a refused connection, a 429).
+///
+/// ```
+/// use std::time::Duration;
+/// use infisical_config::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().max_retries(5).initial_backoff(Duration::from_millis(100));
+/// let none = RetryPolicy::disabled();
+/// # let _ = (policy, none);
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retries.
+    pub fn disabled() -> Self {
+        RetryPolicy { max_retries: 0, ..Self::default() }
+    }
+
+    /// How many times a request is retried after the first attempt (default 3).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The first backoff (default 250 ms); each retry doubles it, with jitter.
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// The longest backoff (default 8 s).
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// The longest `Retry-After` honoured (default 60 s).
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.initial_backoff.saturating_mul(2u32.saturating_pow(attempt)).min(self.max_backoff);
+        // "Equal jitter": half fixed, half random, so concurrent clients spread out but still back off.
+        exp / 2 + exp.mul_f64(fastrand::f64() / 2.0)
+    }
+}
+
+/// Whether a request may be sent again after it may have reached the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Replay {
+    Safe,
+    Unsafe,
+}
+
+/// A request to the API, relative to `<site>/api/`.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiRequest {
+    pub(crate) method: Method,
+    segments: Vec<String>,
+    query: Vec<(&'static str, String)>,
+    body: Option<Zeroizing<Vec<u8>>>,
+    pub(crate) replay: Replay,
+    if_none_match: Option<String>,
+    pub(crate) authenticated: bool,
+}
+
+impl ApiRequest {
+    pub(crate) fn new(method: Method, segments: &[&str]) -> Self {
+        let replay = if method == Method::GET { Replay::Safe } else { Replay::Unsafe };
+        ApiRequest {
+            method,
+            segments: segments.iter().map(|s| (*s).to_owned()).collect(),
+            query: Vec::new(),
+            body: None,
+            replay,
+            if_none_match: None,
+            authenticated: true,
+        }
+    }
+
+    pub(crate) fn get(segments: &[&str]) -> Self {
+        Self::new(Method::GET, segments)
+    }
+
+    pub(crate) fn post(segments: &[&str]) -> Self {
+        Self::new(Method::POST, segments)
+    }
+
+    pub(crate) fn patch(segments: &[&str]) -> Self {
+        Self::new(Method::PATCH, segments)
+    }
+
+    pub(crate) fn delete(segments: &[&str]) -> Self {
+        Self::new(Method::DELETE, segments)
+    }
+
+    /// Appends a path segment; it is percent-encoded, so names with spaces or `#` stay one segment.
+    pub(crate) fn segment(mut self, s: impl Into<String>) -> Self {
+        self.segments.push(s.into());
+        self
+    }
+
+    pub(crate) fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((key, value.into()));
+        self
+    }
+
+    pub(crate) fn query_opt(self, key: &'static str, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    /// Booleans go as `true`/`false` always: server defaults changed between versions.
+    pub(crate) fn query_bool(self, key: &'static str, value: bool) -> Self {
+        self.query(key, if value { "true" } else { "false" })
+    }
+
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Error::Config(format!("could not encode the request body: {e}")))?;
+        self.body = Some(Zeroizing::new(bytes));
+        Ok(self)
+    }
+
+    pub(crate) fn if_none_match(mut self, etag: Option<String>) -> Self {
+        self.if_none_match = etag;
+        self
+    }
+
+    /// Marks a non-GET request as safe to replay (logins, renewals, KMS operations).
+    pub(crate) fn replayable(mut self) -> Self {
+        self.replay = Replay::Safe;
+        self
+    }
+
+    pub(crate) fn anonymous(mut self) -> Self {
+        self.authenticated = false;
+        self
+    }
+
+    /// `GET /api/v4/secrets`, for logs and errors: method and path, no query.
+    pub(crate) fn describe(&self) -> String {
+        format!("{} /api/{}", self.method, self.segments.join("/"))
+    }
+
+    fn url(&self, api: &Url) -> Url {
+        let mut url = api.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty().extend(&self.segments);
+        }
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
+    }
+}
+
+/// A successful (2xx or 304) answer.
+#[derive(Debug)]
+pub(crate) struct ApiResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    // Response bodies hold secret values: wipe them when dropped.
+    pub(crate) body: Zeroizing<Vec<u8>>,
+    pub(crate) endpoint: String,
+}
+
+impl ApiResponse {
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(de).map_err(|e| Error::decode(&self.endpoint, &e))
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+/// The HTTP side of a client: the connection pool, the API base URL and the retry policy.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    api: Url,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl Transport {
+    pub(crate) fn new(http: reqwest::Client, api: Url, retry: RetryPolicy, max_response_bytes: usize) -> Self {
+        Transport { http, api, retry, max_response_bytes }
+    }
+
+    /// Sends a request, retrying as the policy allows. 2xx and 304 answers are `Ok`; any other status is
+    /// an [`Error::Api`].
+    pub(crate) async fn send(&self, req: &ApiRequest, bearer: Option<&SecretString>) -> Result<ApiResponse> {
+        let endpoint = req.describe();
+        let mut attempt = 0u32;
+        loop {
+            let outcome = self.send_once(req, bearer, &endpoint).await;
+            let (may_have_reached, retry_after, err) = match outcome {
+                Ok(resp) => return Ok(resp),
+                Err(Failure::Status(api)) => {
+                    let retryable = matches!(api.status(), 429 | 502 | 503 | 504);
+                    if !retryable {
+                        return Err(api.into());
+                    }
+                    // A 429 is the rate limiter refusing the request before any handler ran.
+                    (api.status() != 429, api.retry_after(), Error::from(api))
+                }
+                Err(Failure::Transport(kind, err)) => match kind {
+                    TransportErrorKind::Connect => (false, None, err),
+                    TransportErrorKind::Timeout | TransportErrorKind::Other => (true, None, err),
+                    _ => return Err(err),
+                },
+            };
+            if attempt >= self.retry.max_retries || (may_have_reached && req.replay == Replay::Unsafe) {
+                return Err(err);
+            }
+            let wait = match retry_after {
+                Some(wait) if wait > self.retry.max_retry_after => {
+                    tracing::warn!(%endpoint, wait_s = wait.as_secs(), "server asked to wait longer than the retry cap; giving up");
+                    return Err(err);
+                }
+                Some(wait) => wait,
+                None => self.retry.backoff(attempt),
+            };
+            attempt += 1;
+            tracing::warn!(%endpoint, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying Infisical request");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        req: &ApiRequest,
+        bearer: Option<&SecretString>,
+        endpoint: &str,
+    ) -> Result<ApiResponse, Failure> {
+        let url = req.url(&self.api);
+        let mut rb = self.http.request(req.method.clone(), url);
+        if let Some(token) = bearer {
+            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+            let mut header = HeaderValue::from_str(&value).map_err(|_| {
+                Failure::Transport(
+                    TransportErrorKind::Other,
+                    Error::Config("the access token holds characters not allowed in an HTTP header".into()),
+                )
+            })?;
+            header.set_sensitive(true);
+            rb = rb.header(AUTHORIZATION, header);
+        }
+        if let Some(body) = &req.body {
+            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        if let Some(etag) = &req.if_none_match {
+            rb = rb.header(IF_NONE_MATCH, etag.as_str());
+        }
+        let resp = rb.send().await.map_err(|e| self.transport_failure(req, e))?;
+        let status = resp.status().as_u16();
+        tracing::debug!(%endpoint, status, "infisical response");
+        if resp.status().is_redirection() && status != 304 {
+            return Err(Failure::Transport(
+                TransportErrorKind::Redirect,
+                transport_error(TransportErrorKind::Redirect, req, None),
+            ));
+        }
+        let headers = resp.headers().clone();
+        let body = self.read_body(req, resp).await?;
+        if (200..300).contains(&status) || status == 304 {
+            return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        Err(Failure::Status(ApiError::from_response(status, &body, retry_after)))
+    }
+
+    async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response) -> Result<Zeroizing<Vec<u8>>, Failure> {
+        let cap = self.max_response_bytes;
+        let too_large = || {
+            Failure::Transport(
+                TransportErrorKind::ResponseTooLarge,
+                transport_error(TransportErrorKind::ResponseTooLarge, req, None),
+            )
+        };
+        let hint = resp.content_length().unwrap_or(0);
+        if hint > cap as u64 {
+            return Err(too_large());
+        }
+        let mut body = Zeroizing::new(Vec::with_capacity(hint as usize));
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_failure(req, e))? {
+            if body.len() + chunk.len() > cap {
+                return Err(too_large());
+            }
+            if body.len() + chunk.len() > body.capacity() {
+                // Grow by hand so the old buffer, which holds secret bytes, is wiped and not just freed.
+                let mut bigger =
+                    Zeroizing::new(Vec::with_capacity((body.len() + chunk.len()).max(body.capacity() * 2).min(cap)));
+                bigger.extend_from_slice(&body);
+                body = bigger;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error) -> Failure {
+        let kind = if e.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if e.is_connect() {
+            TransportErrorKind::Connect
+        } else {
+            TransportErrorKind::Other
+        };
+        Failure::Transport(kind, transport_error(kind, req, Some(Box::new(e.without_url()))))
+    }
+}
+
+fn transport_error(
+    kind: TransportErrorKind,
+    req: &ApiRequest,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+) -> Error {
+    Error::Transport { kind, method: req.method.to_string(), path: format!("/api/{}", req.segments.join("/")), source }
+}
+
+enum Failure {
+    Status(ApiError),
+    Transport(TransportErrorKind, Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encodes_segments_and_query() {
+        let api = Url::parse("https://x.example/api/").unwrap();
+        let req = ApiRequest::get(&["v4", "secrets"])
+            .segment("A B/C")
+            .query("secretPath", "/a b")
+            .query_bool("recursive", false);
+        assert_eq!(
+            req.url(&api).as_str(),
+            "https://x.example/api/v4/secrets/A%20B%2FC?secretPath=%2Fa+b&recursive=false"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        for attempt in 0..10 {
+            let d = p.backoff(attempt);
+            assert!(d <= Duration::from_secs(8), "{d:?}");
+            assert!(d >= (p.initial_backoff * 2u32.pow(attempt.min(5))).min(p.max_backoff) / 2);
+        }
+    }
+
+    #[test]
+    fn writes_are_not_replayable_by_default() {
+        assert_eq!(ApiRequest::get(&["x"]).replay, Replay::Safe);
+        assert_eq!(ApiRequest::post(&["x"]).replay, Replay::Unsafe);
+        assert_eq!(ApiRequest::post(&["x"]).replayable().replay, Replay::Safe);
+    }
+}

@@ -1,0 +1,203 @@
+//! A canary secret goes through every path (login, renewal, 401 retry, revoke, list, get, writes,
+//! decoding failures, credential errors, KMS) with tracing at TRACE; it must never appear in the logs,
+//! in `Debug`, in `Display` or in an error.
+//!
+//! Its own test binary: it installs a global subscriber.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use infisical_config::auth::{Credentials, EnvCredentials, ProvideCredentials};
+use infisical_config::resources::ApiVersion;
+use infisical_config::resources::secrets::{Batch, BatchSecret, CreateSecret, GetSecret, ListSecrets, UpdateSecret};
+use infisical_config::{EnvSource, ExposeSecret};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CANARY: &str = "CANARY-7f3a9c";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn canary_token() -> String {
+    jwt(&format!(r#"{{"sub":"{CANARY}","exp":9999999999}}"#))
+}
+
+fn secret_json(key: &str) -> serde_json::Value {
+    json!({"id": "1", "secretKey": key, "secretValue": format!("{CANARY}-value"), "secretPath": "/", "environment": "dev", "version": 1, "type": "shared"})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_canary_never_leaks() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .try_init()
+        .unwrap();
+
+    let server = MockServer::start().await;
+    let token = canary_token();
+    let login = json!({"accessToken": token, "expiresIn": 3600, "accessTokenMaxTTL": 86_400, "tokenType": "Bearer"});
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/universal-auth/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&login))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/token/renew"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&login))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/token/revoke"))
+        .respond_with(recorded("099"))
+        .mount(&server)
+        .await;
+    // First list answer: 401 (exercises invalidate + re-login); then the secrets.
+    Mock::given(method("GET"))
+        .and(path("/api/v3/secrets/raw"))
+        .respond_with(recorded("100"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/secrets/raw"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secrets": [secret_json("A")], "imports": [{"secretPath": "/x", "environment": "prod", "secrets": [secret_json("B")]}]})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/secrets/raw/A"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secret": secret_json("A")})))
+        .mount(&server)
+        .await;
+    // A malformed answer whose bad field sits next to the value and holds the canary itself.
+    let mut broken = secret_json("BROKEN");
+    broken["version"] = json!(format!("{CANARY}-version"));
+    Mock::given(method("GET"))
+        .and(path("/api/v3/secrets/raw/BROKEN"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secret": broken})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3/secrets/raw/A"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secret": secret_json("A")})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/v3/secrets/raw/A"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3/secrets/batch/raw"))
+        .respond_with(recorded("016"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/kms/keys/k/decrypt"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"plaintext": base64_of(CANARY)})))
+        .mount(&server)
+        .await;
+
+    let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", format!("X-Canary={CANARY}-header").as_str())]);
+    let builder = builder(&server.uri())
+        .env(env)
+        .universal_auth("client-id", format!("{CANARY}-client-secret"))
+        .header("x-other", format!("{CANARY}-builder-header"))
+        .refresh_ahead(Duration::from_secs(3600))
+        .api_version(ApiVersion::Legacy);
+    let mut shown: Vec<String> = vec![format!("{builder:?}")];
+    let client = builder.build().unwrap();
+    shown.push(format!("{client:?}"));
+
+    let list = client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    assert_eq!(
+        list.secrets[0].value.expose_secret(),
+        format!("{CANARY}-value"),
+        "the value is there, just never shown"
+    );
+    shown.push(format!("{list:?}"));
+    shown.push(format!("{:?}", list.clone().into_map()));
+    let got = client.secrets().get(&GetSecret::new(PROJECT, "dev", "A")).await.unwrap();
+    shown.push(format!("{got:?}"));
+    let err = client.secrets().get(&GetSecret::new(PROJECT, "dev", "BROKEN")).await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    assert!(err.to_string().contains("version"), "the error still names the field: {err}");
+
+    let created =
+        client.secrets().create(&CreateSecret::new(PROJECT, "dev", "A", format!("{CANARY}-new"))).await.unwrap();
+    shown.push(format!("{created:?}"));
+    let err = client
+        .secrets()
+        .update(&UpdateSecret::new(PROJECT, "dev", "A").value(format!("{CANARY}-upd")))
+        .await
+        .unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let batch = Batch::new(PROJECT, "dev").secret(BatchSecret::new("A").value(format!("{CANARY}-batch")));
+    shown.push(format!("{batch:?}"));
+    let err = client.secrets().create_many(&batch).await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    shown.push(format!("{:?}", UpdateSecret::new(PROJECT, "dev", "A").value(CANARY)));
+    shown.push(format!("{:?}", CreateSecret::new(PROJECT, "dev", "A", CANARY)));
+
+    let plain = client.kms().decrypt("k", "ciphertext").await.unwrap();
+    assert_eq!(plain.expose_secret(), CANARY.as_bytes());
+    shown.push(format!("{plain:?}"));
+
+    shown.push(format!("{}", client.explain_credentials().await));
+    assert!(client.revoke_token().await.unwrap());
+
+    // Credentials in every form, and the errors they cause.
+    shown.push(format!("{:?}", Credentials::universal_auth("id", CANARY)));
+    shown.push(format!("{:?}", Credentials::access_token(canary_token())));
+    let half = EnvCredentials::new(EnvSource::from_pairs([("INFISICAL_CLIENT_SECRET", CANARY)]))
+        .provide_credentials()
+        .await
+        .unwrap_err();
+    shown.push(format!("{half} {half:?}"));
+    let env_debug = EnvSource::from_pairs([("INFISICAL_TOKEN", CANARY)]);
+    shown.push(format!("{env_debug:?}"));
+
+    // The blocking client too.
+    let blocking =
+        blocking_builder(&server.uri()).access_token(canary_token()).api_version(ApiVersion::Legacy).build().unwrap();
+    shown.push(format!("{blocking:?}"));
+    let got =
+        tokio::task::spawn_blocking(move || blocking.secrets().get(&GetSecret::new(PROJECT, "dev", "A")).unwrap())
+            .await
+            .unwrap();
+    shown.push(format!("{got:?}"));
+
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("infisical response"), "TRACE logs were captured");
+    assert!(logs.contains("logging in with universal auth"), "the login was logged");
+    assert!(!logs.contains(CANARY), "a secret reached the logs:\n{logs}");
+    for text in shown {
+        assert!(!text.contains(CANARY), "a secret was shown: {text}");
+    }
+}
+
+fn base64_of(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
