@@ -229,6 +229,7 @@ blocking_handler! {
     /// The blocking secret imports handler: `client.imports()`.
     Imports, imports, crate::resources::Imports {
         fn list(&self, target: &ImportTarget) -> Vec<SecretImport>;
+        fn secrets(&self, target: &ImportTarget) -> Vec<crate::resources::secrets::ImportedSecrets>;
         fn get(&self, id: &str) -> SecretImport;
         fn create(&self, target: &ImportTarget, from_environment: &str, from_path: &str, replicate: bool) -> SecretImport;
         fn update(&self, target: &ImportTarget, id: &str, change: &ImportChange) -> SecretImport;
@@ -273,6 +274,8 @@ blocking_handler! {
         fn issue_legacy(&self, req: &LegacyIssue) -> IssuedCertificate;
         #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a CSR")]
         fn sign_legacy(&self, req: &LegacyIssue) -> IssuedCertificate;
+        #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a certificate profile")]
+        fn issue_from_ca(&self, ca_id: &str, req: &LegacyIssue) -> IssuedCertificate;
     }
 }
 

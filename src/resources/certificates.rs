@@ -310,7 +310,7 @@ impl IssueCertificate {
 /// ```
 /// use infisical_config::resources::certificates::LegacyIssue;
 ///
-/// let req = LegacyIssue::from_ca("ca-id", "svc.internal.example").alt_names(["svc.internal.example", "localhost"]).ttl("30d");
+/// let req = LegacyIssue::new("svc.internal.example").ca("ca-id").alt_names(["svc.internal.example", "localhost"]).ttl("30d");
 /// # let _ = req;
 /// ```
 #[derive(Clone, Debug, Serialize)]
@@ -321,9 +321,11 @@ pub struct LegacyIssue {
     ca_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     certificate_template_id: Option<String>,
-    common_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pki_collection_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     friendly_name: Option<String>,
+    common_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     alt_names: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,28 +339,39 @@ pub struct LegacyIssue {
 }
 
 impl LegacyIssue {
-    /// Issues `common_name` from CA `ca_id`.
-    pub fn from_ca(ca_id: impl Into<String>, common_name: impl Into<String>) -> Self {
-        Self::blank(Some(ca_id.into()), None, common_name.into())
-    }
-
-    /// Issues `common_name` from certificate template `template_id`.
-    pub fn from_template(template_id: impl Into<String>, common_name: impl Into<String>) -> Self {
-        Self::blank(None, Some(template_id.into()), common_name.into())
-    }
-
-    fn blank(ca_id: Option<String>, certificate_template_id: Option<String>, common_name: String) -> Self {
+    /// A certificate for `common_name`; name the issuer with [`ca`](Self::ca) or
+    /// [`template`](Self::template), or use [`Certificates::issue_from_ca`].
+    pub fn new(common_name: impl Into<String>) -> Self {
         LegacyIssue {
-            ca_id,
-            certificate_template_id,
-            common_name,
+            ca_id: None,
+            certificate_template_id: None,
+            pki_collection_id: None,
             friendly_name: None,
+            common_name: common_name.into(),
             alt_names: None,
             ttl: None,
             csr: None,
             key_usages: Vec::new(),
             extended_key_usages: Vec::new(),
         }
+    }
+
+    /// Issues from this CA.
+    pub fn ca(mut self, ca_id: impl Into<String>) -> Self {
+        self.ca_id = Some(ca_id.into());
+        self
+    }
+
+    /// Issues from this certificate template.
+    pub fn template(mut self, template_id: impl Into<String>) -> Self {
+        self.certificate_template_id = Some(template_id.into());
+        self
+    }
+
+    /// Adds the certificate to this PKI collection.
+    pub fn collection(mut self, collection_id: impl Into<String>) -> Self {
+        self.pki_collection_id = Some(collection_id.into());
+        self
     }
 
     /// A friendly name.
@@ -585,18 +598,42 @@ impl Certificates<'_> {
         if !(1..=100).contains(&req.limit) {
             return Err(Error::invalid("limit", format!("is {}; it must be between 1 and 100", req.limit)));
         }
-        let project = self.client.projects().get(&req.project).await?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                let req_ = if legacy {
-                    ApiRequest::get(&["v2", "workspace"]).segment(project.slug.as_str()).segment("certificates")
-                } else {
-                    ApiRequest::get(&["v1", "projects"]).segment(project.id.as_str()).segment("certificates")
-                };
-                Ok(req_.query("offset", req.offset.to_string()).query("limit", req.limit.to_string()))
-            })
-            .await?;
+        req.project.validate()?;
+        // Current servers list by project id; servers of 2024 by slug. Resolve only what is needed.
+        let versions = &self.client.inner.versions;
+        let mut slug = match &req.project {
+            ProjectRef::Slug(s) => Some(s.clone()),
+            ProjectRef::Id(id) if versions.legacy() => Some(self.client.projects().get_by_id(id).await?.slug),
+            ProjectRef::Id(_) => None,
+        };
+        let id = if versions.legacy() { None } else { Some(self.client.project_id(&req.project).await?) };
+        let send = |slug: Option<String>| {
+            let id = id.clone();
+            async move {
+                self.client
+                    .versioned(|legacy| {
+                        let route = match (legacy, &slug, &id) {
+                            (true, Some(slug), _) => ApiRequest::get(&["v2", "workspace"]).segment(slug.as_str()),
+                            (false, _, Some(id)) => ApiRequest::get(&["v1", "projects"]).segment(id.as_str()),
+                            // The detection just found a legacy server: the slug is needed after all.
+                            _ => return Err(Error::invalid("project", "slug unknown")),
+                        };
+                        Ok(route
+                            .segment("certificates")
+                            .query("offset", req.offset.to_string())
+                            .query("limit", req.limit.to_string()))
+                    })
+                    .await
+            }
+        };
+        let resp = match send(slug.clone()).await {
+            Err(Error::InvalidRequest { field: "project", .. }) if slug.is_none() => {
+                let ProjectRef::Id(id) = &req.project else { unreachable!("a slug is always known") };
+                slug = Some(self.client.projects().get_by_id(id).await?.slug);
+                send(slug).await?
+            }
+            other => other?,
+        };
         resp.json()
     }
 
@@ -671,7 +708,8 @@ impl Certificates<'_> {
             .certificate)
     }
 
-    /// Issues a certificate on the legacy route (`/api/v1/pki/certificates/issue-certificate`).
+    /// Issues a certificate on the legacy route (`/api/v1/pki/certificates/issue-certificate`), from the
+    /// CA or template the request names.
     ///
     /// # Errors
     /// [`Error::Api`] when the server refuses (validation failures list each field).
@@ -694,17 +732,30 @@ impl Certificates<'_> {
         self.legacy_post(req, "sign-certificate").await
     }
 
+    /// Issues (or, with a CSR, signs) a certificate from CA `ca_id` on the CA's own legacy route
+    /// (`/api/v1/pki/ca/{caId}/issue-certificate`), the one servers of 2024 document.
+    ///
+    /// # Errors
+    /// [`Error::Api`] when the server refuses (validation failures list each field).
+    #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a certificate profile")]
+    pub async fn issue_from_ca(&self, ca_id: &str, req: &LegacyIssue) -> Result<IssuedCertificate> {
+        warn_deprecated("POST /api/v1/pki/ca/{caId}/issue-certificate");
+        check_id("ca_id", ca_id)?;
+        check_id("common_name", &req.common_name)?;
+        let action = if req.csr.is_some() { "sign-certificate" } else { "issue-certificate" };
+        let body = LegacyIssue { ca_id: None, certificate_template_id: None, ..req.clone() };
+        let request = ApiRequest::post(&["v1", "pki", "ca"]).segment(ca_id).segment(action).json(&body)?;
+        self.client.execute(&request).await?.json()
+    }
+
     async fn legacy_post(&self, req: &LegacyIssue, action: &str) -> Result<IssuedCertificate> {
         check_id("common_name", &req.common_name)?;
-        let via_ca = req.ca_id.as_deref().filter(|_| req.certificate_template_id.is_none());
-        let request = match via_ca {
-            // The CA route is what servers of 2024 document for issuing from a CA.
-            Some(ca) => ApiRequest::post(&["v1", "pki", "ca"])
-                .segment(ca)
-                .segment(action)
-                .json(&LegacyIssue { ca_id: None, ..req.clone() })?,
-            None => ApiRequest::post(LEGACY).segment(action).json(req)?,
-        };
-        self.client.execute(&request).await?.json()
+        if req.ca_id.is_some() == req.certificate_template_id.is_some() {
+            return Err(Error::invalid(
+                "ca",
+                "name exactly one issuer: a CA (`ca`) or a certificate template (`template`)",
+            ));
+        }
+        self.client.execute(&ApiRequest::post(LEGACY).segment(action).json(req)?).await?.json()
     }
 }

@@ -214,6 +214,35 @@ impl Imports<'_> {
         Ok(imports)
     }
 
+    /// The secrets a folder imports, grouped by import (what `list` with imports adds, on its own).
+    ///
+    /// # Errors
+    /// [`Error::Api`] when the server refuses.
+    pub async fn secrets(&self, target: &ImportTarget) -> Result<Vec<crate::resources::secrets::ImportedSecrets>> {
+        #[derive(Deserialize)]
+        struct Answer {
+            #[serde(default, deserialize_with = "null_default")]
+            secrets: Vec<crate::resources::secrets::ImportedSecrets>,
+        }
+        let project_id = self.scoped(target).await?;
+        let resp = self
+            .client
+            .versioned(|legacy| {
+                let key = ProjectKey::new(legacy, &project_id);
+                let route: &[&str] = if legacy {
+                    &["v1", "secret-imports", "secrets", "raw"]
+                } else {
+                    &["v2", "secret-imports", "secrets"]
+                };
+                Ok(ApiRequest::get(route)
+                    .query(key.query_name(), project_id.as_str())
+                    .query("environment", target.environment.as_str())
+                    .query("path", normalize_path(&target.path)))
+            })
+            .await?;
+        Ok(resp.json::<Answer>()?.secrets)
+    }
+
     /// One import by id.
     ///
     /// # Errors
@@ -243,7 +272,8 @@ impl Imports<'_> {
             environment: &target.environment,
             path: normalize_path(&target.path),
             import: Some(Source { environment: from_environment, path: normalize_path(from_path) }),
-            is_replication: Some(replicate),
+            // Omitted unless asked: servers default to false, and old ones know no such field.
+            is_replication: replicate.then_some(true),
         };
         let resp = self
             .client

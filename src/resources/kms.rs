@@ -56,7 +56,8 @@ struct CreateKey<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
-    encryption_algorithm: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encryption_algorithm: Option<&'a str>,
 }
 
 /// Changes to a key.
@@ -185,7 +186,7 @@ impl Kms<'_> {
         Ok(SecretSlice::from(bytes))
     }
 
-    /// Creates a key (`aes-256-gcm` unless told otherwise).
+    /// Creates a key (the server's default algorithm, `aes-256-gcm`, unless told otherwise).
     ///
     /// # Errors
     /// [`Error::Api`] when the name is taken.
@@ -200,12 +201,7 @@ impl Kms<'_> {
             return Err(Error::invalid("name", "is empty"));
         }
         let project_id = self.client.project_id(&project.into()).await?;
-        let body = CreateKey {
-            project_id: &project_id,
-            name,
-            description,
-            encryption_algorithm: algorithm.unwrap_or("aes-256-gcm"),
-        };
+        let body = CreateKey { project_id: &project_id, name, description, encryption_algorithm: algorithm };
         Ok(self.client.execute(&ApiRequest::post(&["v1", "kms", "keys"]).json(&body)?).await?.json::<OneKey>()?.key)
     }
 

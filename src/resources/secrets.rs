@@ -369,13 +369,8 @@ impl ListSecrets {
     fn request(&self, legacy: bool, project_id: &str, etag: Option<&str>) -> ApiRequest {
         let path = normalize_path(&self.path);
         let mut req = if legacy {
-            let req = ApiRequest::get(&["v3", "secrets", "raw"]);
-            // Legacy routes take slugs as they are, which saves a lookup.
-            match &self.project {
-                ProjectRef::Slug(slug) => req.query("workspaceSlug", slug.as_str()),
-                ProjectRef::Id(_) => req.query("workspaceId", project_id),
-            }
-            .query_bool("include_imports", self.include_imports)
+            legacy_project(ApiRequest::get(&["v3", "secrets", "raw"]), &self.project, project_id)
+                .query_bool("include_imports", self.include_imports)
         } else {
             ApiRequest::get(&["v4", "secrets"])
                 .query("projectId", project_id)
@@ -474,16 +469,17 @@ impl GetSecret {
     }
 
     fn request(&self, legacy: bool, project_id: &str) -> ApiRequest {
-        let project = ProjectKey::new(legacy, project_id);
-        let (base, imports): (&[&str], _) = if legacy {
-            (&["v3", "secrets", "raw"], "include_imports")
+        let req = if legacy {
+            legacy_project(
+                ApiRequest::get(&["v3", "secrets", "raw"]).segment(self.name.as_str()),
+                &self.project,
+                project_id,
+            )
         } else {
-            (&["v4", "secrets"], "includeImports")
+            ApiRequest::get(&["v4", "secrets"]).segment(self.name.as_str()).query("projectId", project_id)
         };
-        ApiRequest::get(base)
-            .segment(self.name.as_str())
-            .query(project.query_name(), project_id)
-            .query("environment", self.environment.as_str())
+        let imports = if legacy { "include_imports" } else { "includeImports" };
+        req.query("environment", self.environment.as_str())
             .query("secretPath", normalize_path(&self.path))
             .query("type", self.kind.as_str())
             .query_opt("version", self.version.map(|v| v.to_string()))
@@ -845,7 +841,7 @@ pub struct Batch {
     project: ProjectRef,
     environment: String,
     path: String,
-    mode: BatchMode,
+    mode: Option<BatchMode>,
     secrets: Vec<BatchSecret>,
 }
 
@@ -856,7 +852,7 @@ impl Batch {
             project: project.into(),
             environment: environment.into(),
             path: "/".into(),
-            mode: BatchMode::default(),
+            mode: None,
             secrets: Vec::new(),
         }
     }
@@ -867,9 +863,9 @@ impl Batch {
         self
     }
 
-    /// What an update does with missing secrets.
+    /// What an update does with missing secrets (unset: the server's default, fail).
     pub fn mode(mut self, mode: BatchMode) -> Self {
-        self.mode = mode;
+        self.mode = Some(mode);
         self
     }
 
@@ -988,11 +984,7 @@ impl Secrets<'_> {
     async fn list_inner(&self, req: &ListSecrets, etag: Option<&str>) -> Result<Conditional<SecretList>> {
         req.validate()?;
         let client = self.client;
-        // Legacy routes take slugs directly; only resolve when the current route is (or may be) used.
-        let project_id = match (&req.project, client.inner.versions.legacy()) {
-            (ProjectRef::Slug(_), true) => String::new(),
-            _ => client.project_id(&req.project).await?,
-        };
+        let project_id = read_scope(client, &req.project).await?;
         let resp = client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await?;
         if resp.status == 304 {
             return Ok(Conditional::NotModified);
@@ -1014,7 +1006,7 @@ impl Secrets<'_> {
         if req.name.trim().is_empty() {
             return Err(Error::invalid("name", "is empty"));
         }
-        let project_id = self.client.project_id(&req.project).await?;
+        let project_id = read_scope(self.client, &req.project).await?;
         let resp = self.client.versioned(|legacy| Ok(req.request(legacy, &project_id))).await?;
         let mut secret = resp.json::<OneSecret>()?.secret;
         // Servers of 2024 leave the path out of a get; it is the one asked for.
@@ -1140,7 +1132,7 @@ impl Secrets<'_> {
     /// [`Error::InvalidRequest`] for an empty batch.
     pub async fn update_many(&self, batch: &Batch) -> Result<Outcome<Vec<Secret>>> {
         batch.validate(false)?;
-        self.send_batch(batch, reqwest::Method::PATCH, Some(batch.mode), &batch.secrets).await
+        self.send_batch(batch, reqwest::Method::PATCH, batch.mode, &batch.secrets).await
     }
 
     /// Deletes every secret of the batch (only their names are used).
@@ -1178,6 +1170,24 @@ impl Secrets<'_> {
             })
             .await?;
         decode_outcome(&resp, |e: ManySecrets| e.secrets)
+    }
+}
+
+/// The project id for a read; empty when the client is known to use legacy routes and has a slug, which
+/// those routes take as it is (saving a lookup).
+async fn read_scope(client: &Client, project: &ProjectRef) -> Result<String> {
+    project.validate()?;
+    match project {
+        ProjectRef::Slug(_) if client.inner.versions.legacy() => Ok(String::new()),
+        _ => client.project_id(project).await,
+    }
+}
+
+/// Names the project on a legacy read: `workspaceSlug` for a slug, else `workspaceId`.
+fn legacy_project(req: ApiRequest, project: &ProjectRef, project_id: &str) -> ApiRequest {
+    match project {
+        ProjectRef::Slug(slug) if project_id.is_empty() => req.query("workspaceSlug", slug.as_str()),
+        _ => req.query("workspaceId", project_id),
     }
 }
 
