@@ -13,11 +13,12 @@ use secrecy::SecretString;
 use crate::EnvSource;
 use crate::auth::session::{RefreshPolicy, Session};
 use crate::auth::{
-    AccessToken, ChainPosition, ChainReport, Credentials, CredentialsChain, CredentialsError, EnvCredentials,
-    ProvideCredentials, UniversalAuth, chain::Explicit,
+    AccessToken, ChainPosition, ChainReport, CliLogin, Credentials, CredentialsChain, CredentialsError, EnvCredentials,
+    KeyringReader, ProvideCredentials, UniversalAuth, chain::Explicit,
 };
 use crate::config::{self, SiteSource};
 use crate::error::{Error, Result};
+use crate::project::ProjectFile;
 use crate::resources::ApiVersion;
 use crate::resources::version::VersionState;
 use crate::transport::{ApiRequest, ApiResponse, RetryPolicy, Transport};
@@ -92,6 +93,7 @@ pub struct ClientBuilder<K = Async> {
     access_token: Option<AccessToken>,
     env_credentials: bool,
     cli_login: bool,
+    cli_keyring: Option<Arc<dyn KeyringReader>>,
     custom: Vec<(ChainPosition, Cow<'static, str>, Arc<dyn ProvideCredentials>)>,
     chain: Option<CredentialsChain>,
     connect_timeout: Duration,
@@ -130,6 +132,7 @@ impl<K> Default for ClientBuilder<K> {
             access_token: None,
             env_credentials: true,
             cli_login: true,
+            cli_keyring: None,
             custom: Vec::new(),
             chain: None,
             connect_timeout: Duration::from_secs(10),
@@ -194,6 +197,12 @@ impl<K> ClientBuilder<K> {
     /// Whether the chain reuses the Infisical CLI's login (default true).
     pub fn cli_login(mut self, enabled: bool) -> Self {
         self.cli_login = enabled;
+        self
+    }
+
+    /// Reads the Infisical CLI's `auto` vault from this keyring instead of the OS's (tests inject a mock).
+    pub fn cli_keyring(mut self, reader: impl KeyringReader + 'static) -> Self {
+        self.cli_keyring = Some(Arc::new(reader));
         self
     }
 
@@ -308,7 +317,14 @@ impl<K> ClientBuilder<K> {
             )
             .into());
         }
+        let mut cli = CliLogin::new(self.env.clone());
+        if let Some(reader) = self.cli_keyring.clone() {
+            cli = cli.shared_keyring(reader);
+        }
+        let project_file = ProjectFile::discover(&self.env)?;
         let (raw_site, source) = config::site_from(self.site.as_deref(), &self.env)
+            .or_else(|| project_file.and_then(|f| f.domain).map(|d| (d, SiteSource::ProjectFile)))
+            .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
             .unwrap_or_else(|| (config::DEFAULT_SITE.to_owned(), SiteSource::Default));
         let (site, api) = config::parse_site(&raw_site, &source)?;
         let site_root = config::site_root(site.as_str());
@@ -328,7 +344,11 @@ impl<K> ClientBuilder<K> {
                 if self.env_credentials {
                     chain = chain.or_else("environment", EnvCredentials::new(self.env.clone()));
                 }
-                // Insert from the back so positions keep meaning "after the built-in provider X".
+                if self.cli_login {
+                    chain = chain.or_else("infisical-cli", cli.for_site(site_root.clone()));
+                }
+                // Each custom provider goes right after the built-in one its position names; several at one
+                // position keep the order they were added in.
                 let mut after_env = 1 + usize::from(self.env_credentials);
                 let mut after_explicit = 1;
                 for (position, name, provider) in self.custom {

@@ -26,6 +26,8 @@ pub(crate) fn site_root(url: &str) -> String {
 pub(crate) enum SiteSource {
     Builder,
     Env(&'static str),
+    ProjectFile,
+    CliLogin,
     Default,
 }
 
@@ -34,6 +36,8 @@ impl std::fmt::Display for SiteSource {
         match self {
             SiteSource::Builder => f.write_str("the client builder"),
             SiteSource::Env(var) => write!(f, "environment variable {var}"),
+            SiteSource::ProjectFile => f.write_str(".infisical.json"),
+            SiteSource::CliLogin => f.write_str("the Infisical CLI login"),
             SiteSource::Default => f.write_str("the default"),
         }
     }

@@ -137,10 +137,13 @@ impl From<ApiError> for Error {
 ///
 /// serde's messages quote the value it found (`invalid type: string "s3cret", expected u32`), and that
 /// value may be a secret. Keep the path and the expectation only.
-fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+pub(crate) fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let inner = err.inner();
     let msg = inner.to_string();
-    let what = if let Some(idx) = msg.find("expected") {
+    let syntax = matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
+    let what = if syntax {
+        "not valid JSON".to_owned()
+    } else if let Some(idx) = msg.find("expected") {
         msg[idx..].split(" at line ").next().unwrap_or("").to_owned()
     } else if msg.starts_with("missing field") || msg.starts_with("duplicate field") {
         msg.split(" at line ").next().unwrap_or("").to_owned()
@@ -153,7 +156,7 @@ fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Error>) -> St
         }
     };
     let path = err.path().to_string();
-    if path == "." || path.is_empty() {
+    if syntax || matches!(path.as_str(), "." | "?" | "") {
         format!("{what} (line {}, column {})", inner.line(), inner.column())
     } else {
         format!("at `{path}`: {what}")

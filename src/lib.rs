@@ -15,6 +15,7 @@ mod client;
 mod config;
 mod env_source;
 mod error;
+pub mod project;
 pub mod resources;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

@@ -178,6 +178,21 @@ async fn the_canary_never_leaks() {
     let env_debug = EnvSource::from_pairs([("INFISICAL_TOKEN", CANARY)]);
     shown.push(format!("{env_debug:?}"));
 
+    // A CLI login holding a canary token, behind a canary passphrase; and the error of a wrong one.
+    let home = tempfile::tempdir().unwrap();
+    infisical_config::testing::FakeCliLogin::new("dev@example.org", canary_token())
+        .passphrase(format!("{CANARY}-passphrase"))
+        .write_file_vault(home.path())
+        .unwrap();
+    let cli_env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
+    let session = infisical_config::auth::CliLogin::new(cli_env.clone()).load().unwrap();
+    shown.push(format!("{session:?}"));
+    let cli_client = infisical_config::Client::builder().env(cli_env).build().unwrap();
+    shown.push(format!("{}", cli_client.explain_credentials().await));
+    let wrong = EnvSource::from_pairs([("INFISICAL_VAULT_FILE_PASSPHRASE", CANARY)]).with_home(home.path());
+    let err = infisical_config::auth::CliLogin::new(wrong).load().unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+
     // The blocking client too.
     let blocking =
         blocking_builder(&server.uri()).access_token(canary_token()).api_version(ApiVersion::Legacy).build().unwrap();

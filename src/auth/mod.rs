@@ -15,12 +15,22 @@ use std::time::SystemTime;
 use secrecy::{ExposeSecret, SecretString};
 
 pub(crate) mod chain;
+mod cli;
 mod env;
+mod jwe;
 pub(crate) mod jwt;
+mod keyring;
 pub(crate) mod session;
 
 pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
+pub use cli::{CliLogin, CliSession};
 pub use env::EnvCredentials;
+pub use keyring::{KeyringReader, OsKeyring};
+
+#[cfg(feature = "testing")]
+pub(crate) use cli::vault_file_name;
+#[cfg(feature = "testing")]
+pub(crate) use jwe::encrypt as jwe_encrypt;
 
 /// A boxed, sendable future: what [`ProvideCredentials`] returns, so the trait stays object safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

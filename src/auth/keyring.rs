@@ -1,0 +1,94 @@
+//! Reading the OS keyring, where the Infisical CLI keeps its login by default.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// Reads entries of a keyring. [`OsKeyring`] reads the platform's; tests (and unusual setups) give their
+/// own, so nothing ever touches the real keyring unless asked to.
+///
+/// ```
+/// use infisical_config::auth::KeyringReader;
+/// use zeroize::Zeroizing;
+///
+/// #[derive(Debug)]
+/// struct Empty;
+///
+/// impl KeyringReader for Empty {
+///     fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+///         Ok(None)
+///     }
+/// }
+/// ```
+pub trait KeyringReader: Send + Sync + fmt::Debug {
+    /// The bytes stored for `service` and `account`: `Ok(None)` when there is no such entry, `Err` with a
+    /// reason when no keyring can be used here (no Secret Service on a headless Linux, say).
+    ///
+    /// # Errors
+    /// A reason, in words, why the keyring cannot be read.
+    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String>;
+}
+
+/// The platform's keyring: macOS Keychain, Windows Credential Manager, or the Secret Service on Linux
+/// and BSD, through the `keyring` crate.
+///
+/// The platform store is set up on first use, and only when the application has not set a default
+/// `keyring_core` store of its own (so a store set by the application, or a test's mock, is used).
+///
+/// ```no_run
+/// use infisical_config::auth::{KeyringReader, OsKeyring};
+///
+/// let stored = OsKeyring.read("infisical-cli", "someone@example.org");
+/// # let _ = stored;
+/// ```
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsKeyring;
+
+#[cfg(feature = "keyring")]
+impl KeyringReader for OsKeyring {
+    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+        use keyring_core::Error as K;
+        if keyring_core::get_default_store().is_none()
+            && let Err(e) = keyring::Entry::store_status()
+        {
+            return Err(format!("no OS keyring service is available here ({e})"));
+        }
+        let entry = if cfg!(windows) {
+            // go-keyring stores under the target `service:account` (keyring-rs defaults to `account.service`).
+            let target = format!("{service}:{account}");
+            keyring_core::Entry::new_with_modifiers(
+                service,
+                account,
+                &[("target", target.as_str())].into_iter().collect(),
+            )
+        } else {
+            keyring_core::Entry::new(service, account)
+        };
+        // `get_secret`, not `get_password`: the CLI stores UTF-8 bytes, which keyring-rs would read as
+        // UTF-16 on Windows.
+        let read = entry.and_then(|e| e.get_secret());
+        match read {
+            Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
+            Err(K::NoEntry) => Ok(None),
+            // go-keyring always creates, so duplicates exist; they hold the same login.
+            Err(K::Ambiguous(entries)) => match entries.first().map(keyring_core::Entry::get_secret) {
+                Some(Ok(bytes)) => Ok(Some(Zeroizing::new(bytes))),
+                _ => Ok(None),
+            },
+            Err(K::NoDefaultStore) => Err("no OS keyring service is available here".into()),
+            // Some variants carry the stored bytes: never format them.
+            Err(K::BadEncoding(_) | K::BadDataFormat(..)) => {
+                Err("the keyring entry is not in a readable format".into())
+            }
+            Err(K::PlatformFailure(e) | K::NoStorageAccess(e)) => Err(format!("the keyring could not be read ({e})")),
+            Err(_) => Err("the keyring could not be read".into()),
+        }
+    }
+}
+
+#[cfg(not(feature = "keyring"))]
+impl KeyringReader for OsKeyring {
+    fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+        Err("this build has no OS keyring support (the `keyring` feature is off)".into())
+    }
+}
