@@ -80,6 +80,29 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
+    /// Two secrets map to the same configuration key (or one to a key inside the other's): the error names
+    /// both, and never a value.
+    #[error(
+        "configuration key `{key}` would come from both {first} and {second}; rename one, or change the key mapping"
+    )]
+    KeyConflict {
+        /// The configuration key.
+        key: String,
+        /// The first secret (name, folder, environment).
+        first: String,
+        /// The second secret.
+        second: String,
+    },
+
+    /// A secret's name cannot be turned into a key under the chosen mapping.
+    #[error("{secret} cannot be mapped to a key: {reason}")]
+    KeyMapping {
+        /// The secret (name, folder, environment).
+        secret: String,
+        /// Why.
+        reason: String,
+    },
+
     /// A local file or keyring could not be read or is malformed.
     #[error("{what} {path}: {reason}")]
     File {

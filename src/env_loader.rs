@@ -1,0 +1,422 @@
+//! Secrets as environment variables, dotenv-style: into the process at start-up, into a child process,
+//! or out to a dotenv or JSON file.
+//!
+//! [`EnvLoader::load`] is safe and has no side effect: it returns an [`EnvMap`]. From there:
+//! - [`EnvMap::apply_to_command`] gives the secrets to a child process (what `infisical run` does),
+//!   leaving this process's environment alone;
+//! - [`EnvMap::apply_to_process`] (or [`EnvLoader::load_and_set`]) sets them in this process. Since
+//!   Rust 2024, `std::env::set_var` is `unsafe`: another thread reading the environment at the same
+//!   time is undefined behaviour on most platforms. Call it at the very top of `main`, before any
+//!   thread or async runtime starts, and build the runtime after:
+//!
+//! ```no_run
+//! use infisical_config::EnvLoader;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // SAFETY: first thing in main; no other thread exists yet (the loader's own are gone when it returns).
+//!     let applied = unsafe { EnvLoader::new("my-project", "prod").load_and_set()? };
+//!     eprintln!("{} secrets set, {} existing variables kept", applied.set.len(), applied.kept.len());
+//!
+//!     // Only now start the runtime (instead of #[tokio::main]).
+//!     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+//!     runtime.block_on(async {
+//!         // ... the application, reading std::env::var("DATABASE_URL") ...
+//!     });
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Rules
+//!
+//! - Existing variables win by default (dotenv's rule: nothing is lost);
+//!   [`override_existing(true)`](EnvLoader::override_existing) lets the secrets replace them.
+//! - Variables the system relies on (`PATH`, `HOME`, `SHELL`, `LD_PRELOAD`, `XDG_*`, `LC_*`, ... see
+//!   [`RESERVED`]) are never set from Infisical, in either mode, unless named in
+//!   [`allow_reserved`](EnvLoader::allow_reserved).
+//! - Several folders: a later folder wins, as with `infisical run --path`. Within one (recursive)
+//!   load, two secrets of the same name in different folders are an error naming both.
+
+// The one module allowed `unsafe`: setting process environment variables is unsafe since Rust 2024.
+#![allow(unsafe_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::process::Command;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::load::{Query, query_setters};
+use crate::resources::ProjectRef;
+use crate::{EnvSource, blocking};
+
+/// Names never set from Infisical unless allowed by name: what shells, loaders and the OS rely on.
+pub const RESERVED: &[&str] = &[
+    "PATH",
+    "HOME",
+    "SHELL",
+    "USER",
+    "LOGNAME",
+    "PWD",
+    "OLDPWD",
+    "SHLVL",
+    "TERM",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "LANG",
+    "LANGUAGE",
+    "HOSTNAME",
+    "MAIL",
+    "IFS",
+    "PS1",
+    "PS2",
+    "ENV",
+    "BASH_ENV",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "SSH_AUTH_SOCK",
+    "DISPLAY",
+    "SYSTEMROOT",
+    "WINDIR",
+    "COMSPEC",
+    "PATHEXT",
+    "APPDATA",
+    "LOCALAPPDATA",
+    "USERPROFILE",
+    "PROGRAMFILES",
+    "HOMEDRIVE",
+    "HOMEPATH",
+];
+
+/// Prefixes of names never set from Infisical unless allowed by name.
+pub const RESERVED_PREFIXES: &[&str] = &["XDG_", "LC_", "DYLD_", "LD_"];
+
+fn is_reserved(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    RESERVED.contains(&upper.as_str()) || RESERVED_PREFIXES.iter().any(|p| upper.starts_with(p))
+}
+
+/// How secrets meet variables that already exist.
+#[derive(Clone, Debug, Default)]
+struct Policy {
+    overwrite: bool,
+    allowed: BTreeSet<String>,
+}
+
+/// Loads secrets as environment variables.
+///
+/// ```no_run
+/// use infisical_config::EnvLoader;
+///
+/// let vars = EnvLoader::new("my-project", "dev").paths(["/", "/api"]).load()?;
+/// let mut child = std::process::Command::new("my-server");
+/// let applied = vars.apply_to_command(&mut child);
+/// # let _ = applied;
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct EnvLoader {
+    project: std::result::Result<ProjectRef, String>,
+    environment: String,
+    query: Query,
+    client: Option<blocking::Client>,
+    env: EnvSource,
+    policy: Policy,
+}
+
+impl EnvLoader {
+    /// Secrets of `project` (id or slug) in `environment` (slug).
+    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
+        EnvLoader {
+            project: Ok(project.into()),
+            environment: environment.into(),
+            query: Query::default(),
+            client: None,
+            env: EnvSource::process(),
+            policy: Policy::default(),
+        }
+    }
+
+    /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT`,
+    /// `INFISICAL_SECRET_PATH`, else `.infisical.json`.
+    pub fn from_env() -> Self {
+        Self::from_env_source(EnvSource::process())
+    }
+
+    /// As [`from_env`](Self::from_env), reading this environment.
+    pub fn from_env_source(env: EnvSource) -> Self {
+        let (project, environment, path) = match crate::project::ProjectDefaults::resolve(&env) {
+            Ok(d) => (
+                d.project
+                    .map(ProjectRef::from)
+                    .ok_or_else(|| "no project: set INFISICAL_PROJECT_ID or run `infisical init`".to_owned()),
+                d.environment,
+                d.path,
+            ),
+            Err(e) => (Err(e.to_string()), "dev".into(), "/".into()),
+        };
+        EnvLoader { project, environment, query: Query::default(), client: None, env, policy: Policy::default() }
+            .path(path)
+    }
+
+    query_setters!();
+
+    /// Uses this client. Its runtime lives as long as it (and its clones) do: for
+    /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
+    pub fn client(mut self, client: blocking::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// Reads credentials and the site from this environment when building its own client.
+    pub fn env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Lets secrets replace variables that already exist (default false: existing ones win).
+    pub fn override_existing(mut self, yes: bool) -> Self {
+        self.policy.overwrite = yes;
+        self
+    }
+
+    /// Allows these reserved names (see [`RESERVED`]) to be set from Infisical.
+    pub fn allow_reserved<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.policy.allowed.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Fetches the secrets. Touches nothing: no variable is set.
+    ///
+    /// # Errors
+    /// Any error of the client; [`Error::KeyConflict`] for two secrets of one name in different folders
+    /// of one load; [`Error::KeyMapping`] for a name no environment variable can have.
+    pub fn load(&self) -> Result<EnvMap> {
+        let project = self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })?;
+        // A client built here is dropped, with its runtime and threads, before this returns.
+        let owned;
+        let client = match &self.client {
+            Some(c) => c,
+            None => {
+                owned = blocking::Client::builder().env(self.env.clone()).build()?;
+                &owned
+            }
+        };
+        let layers = client.run(self.query.fetch(client.as_async(), &project, &self.environment))?;
+        let mut vars: BTreeMap<String, SecretString> = BTreeMap::new();
+        for layer in layers {
+            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+            for (at, secret) in &layer.secrets {
+                let describe = |folder: &str| format!("secret `{}` in {folder} ({})", at.key, self.environment);
+                if let Some(first) = seen.insert(&at.key, &at.folder) {
+                    return Err(Error::KeyConflict {
+                        key: at.key.clone(),
+                        first: describe(first),
+                        second: describe(&at.folder),
+                    });
+                }
+                if at.key.is_empty() || at.key.contains(['=', '\0']) {
+                    return Err(Error::KeyMapping {
+                        secret: describe(&at.folder),
+                        reason: "not a valid environment variable name".into(),
+                    });
+                }
+                if secret.value.expose_secret().contains('\0') {
+                    return Err(Error::KeyMapping {
+                        secret: describe(&at.folder),
+                        reason: "the value holds a NUL byte".into(),
+                    });
+                }
+                vars.insert(at.key.clone(), secret.value.clone());
+            }
+        }
+        tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
+        Ok(EnvMap { vars, policy: self.policy.clone() })
+    }
+
+    /// [`load`](Self::load)s, then sets the variables in this process ([`EnvMap::apply_to_process`]).
+    ///
+    /// # Safety
+    /// It calls `std::env::set_var`. No other thread may read or write the environment meanwhile: call
+    /// it first thing in `main`, before starting any thread or async runtime. When the loader was given
+    /// a [`client`](Self::client), that client's runtime thread must be gone too (drop every clone).
+    ///
+    /// # Errors
+    /// As [`load`](Self::load); nothing is set when loading fails.
+    pub unsafe fn load_and_set(&self) -> Result<Applied> {
+        let map = self.load()?;
+        // SAFETY: the caller guarantees no other thread touches the environment.
+        Ok(unsafe { map.apply_to_process() })
+    }
+}
+
+/// Environment variables loaded from Infisical. Values are [`SecretString`]s; `Debug` shows names only.
+#[derive(Clone)]
+pub struct EnvMap {
+    vars: BTreeMap<String, SecretString>,
+    policy: Policy,
+}
+
+impl std::fmt::Debug for EnvMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvMap").field("names", &self.vars.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
+}
+
+/// What applying an [`EnvMap`] did, by name (never values).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Applied {
+    /// Variables set from Infisical.
+    pub set: Vec<String>,
+    /// Variables that already existed and were kept.
+    pub kept: Vec<String>,
+    /// Reserved names left alone.
+    pub reserved: Vec<String>,
+}
+
+impl EnvMap {
+    /// A map of these variables (with the default rules: existing ones win, reserved names skipped).
+    ///
+    /// ```
+    /// use infisical_config::EnvMap;
+    ///
+    /// let vars = EnvMap::from_pairs([("GREETING", "it's $HOME")]);
+    /// assert_eq!(vars.to_dotenv()?.as_str(), "GREETING='it'\\''s $HOME'\n");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        EnvMap {
+            vars: pairs.into_iter().map(|(k, v)| (k.into(), SecretString::from(v.into()))).collect(),
+            policy: Policy::default(),
+        }
+    }
+
+    /// One variable.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&SecretString> {
+        self.vars.get(name)
+    }
+
+    /// The variables, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// How many.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// True when there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.vars.is_empty()
+    }
+
+    /// Lets the secrets replace variables that exist (default false).
+    #[must_use]
+    pub fn override_existing(mut self, yes: bool) -> Self {
+        self.policy.overwrite = yes;
+        self
+    }
+
+    /// Allows these reserved names to be set.
+    #[must_use]
+    pub fn allow_reserved<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.policy.allowed.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Decides for each variable: `exists` says whether the target already has it.
+    fn plan(&self, exists: impl Fn(&str) -> bool) -> (Vec<(&str, &SecretString)>, Applied) {
+        let mut applied = Applied::default();
+        let mut to_set = Vec::new();
+        for (name, value) in &self.vars {
+            if is_reserved(name) && !self.policy.allowed.contains(name) {
+                applied.reserved.push(name.clone());
+            } else if exists(name) && !self.policy.overwrite {
+                applied.kept.push(name.clone());
+            } else {
+                applied.set.push(name.clone());
+                to_set.push((name.as_str(), value));
+            }
+        }
+        if !applied.reserved.is_empty() {
+            tracing::warn!(names = ?applied.reserved, "reserved environment variables were not set from Infisical (allow them by name)");
+        }
+        (to_set, applied)
+    }
+
+    /// Gives the variables to a child process; this process's environment is not touched. A variable
+    /// counts as existing when the command sets or removes it, or it inherits it from this process.
+    pub fn apply_to_command(&self, command: &mut Command) -> Applied {
+        let explicit: BTreeSet<String> = command.get_envs().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
+        let (to_set, applied) = self.plan(|name| explicit.contains(name) || std::env::var_os(name).is_some());
+        for (name, value) in to_set {
+            command.env(name, OsStr::new(value.expose_secret()));
+        }
+        applied
+    }
+
+    /// Sets the variables in this process.
+    ///
+    /// # Safety
+    /// It calls `std::env::set_var`: no other thread may read or write the environment meanwhile. Call
+    /// it first thing in `main`, before starting any thread or async runtime.
+    pub unsafe fn apply_to_process(&self) -> Applied {
+        let (to_set, applied) = self.plan(|name| std::env::var_os(name).is_some());
+        for (name, value) in to_set {
+            // SAFETY: names and values were checked for `=` and NUL when loaded; the caller guarantees
+            // that no other thread touches the environment.
+            unsafe { std::env::set_var(name, value.expose_secret()) };
+        }
+        applied
+    }
+
+    /// The variables as a dotenv file that a POSIX shell can `source` (`set -a; . ./file`): every
+    /// value single-quoted, so `'`, `"`, `$`, backslashes and newlines come back exactly.
+    ///
+    /// # Errors
+    /// [`Error::KeyMapping`] for a name that is not a shell variable name (`a-b`, `1X`).
+    pub fn to_dotenv(&self) -> Result<Zeroizing<String>> {
+        let mut out = Zeroizing::new(String::new());
+        for (name, value) in &self.vars {
+            let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(Error::KeyMapping {
+                    secret: format!("secret `{name}`"),
+                    reason: "not a valid shell variable name".into(),
+                });
+            }
+            out.push_str(name);
+            out.push_str("='");
+            out.push_str(&value.expose_secret().replace('\'', r"'\''"));
+            out.push_str("'\n");
+        }
+        Ok(out)
+    }
+
+    /// The variables as a JSON object, `{"NAME": "value", ...}`.
+    #[must_use]
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let plain: BTreeMap<&str, &str> = self.vars.iter().map(|(k, v)| (k.as_str(), v.expose_secret())).collect();
+        Zeroizing::new(serde_json::to_string_pretty(&plain).unwrap_or_default())
+    }
+}

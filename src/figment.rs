@@ -1,0 +1,563 @@
+//! The [`Infisical`] figment provider: secrets as configuration.
+//!
+//! ```no_run
+//! use figment::Figment;
+//! use figment::providers::{Format, Toml};
+//! use infisical_config::Infisical;
+//! use infisical_config::SecretString;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Config {
+//!     name: String,
+//!     database_url: SecretString,
+//! }
+//!
+//! let config: Config = Figment::new()
+//!     .merge(Toml::file("App.toml"))
+//!     .merge(Infisical::new("my-project", "prod"))
+//!     .extract()?;
+//! # Ok::<(), ::figment::Error>(())
+//! ```
+//!
+//! # Keys
+//!
+//! Each secret becomes one string value. Its key is made, in this order:
+//!
+//! 1. [`prefixed(p)`](Infisical::prefixed): only secrets whose name starts with `p` (any case), which
+//!    is then removed: `APP_PORT` → `PORT`;
+//! 2. [`nest_folders`](Infisical::nest_folders) (on by default when [`recursive`](Infisical::recursive)):
+//!    the folder, relative to the one listed, nests: `/db/HOST` → `db.HOST`;
+//! 3. [`split(sep)`](Infisical::split): `sep` in the name nests: `DB__HOST` with `split("__")` → `DB.HOST`;
+//! 4. [`lowercase`](Infisical::lowercase) (default on, as figment's `Env`): every part lowercased, to
+//!    meet serde's field names: `db.host`.
+//!
+//! Two secrets that end up at the same key, or one at a key inside the other's (`DB` and `DB__HOST`),
+//! are an [`Error::KeyConflict`] naming both, never a silent winner. With several folders
+//! ([`paths`](Infisical::paths)), a later folder wins over an earlier one, as `infisical run --path`
+//! does; within one folder, own secrets win over imported ones, and a later import over an earlier one.
+//!
+//! # Values
+//!
+//! Values are strings exactly as stored: `"0123"` stays `"0123"` and extracts into a `String` or a
+//! [`SecretString`](crate::SecretString) field. Numbers and booleans are strings too, so a strict
+//! `extract()` into `u16` or `bool` fails; use figment's
+//! [`extract_lossy`](figment::Figment::extract_lossy), which parses `"8080"` and `"true"`, or a serde
+//! `deserialize_with`.
+//!
+//! # Failures
+//!
+//! The provider fails closed: when Infisical cannot be reached or no credentials are found, `extract`
+//! fails with this crate's error inside. [`optional()`](Infisical::optional) turns that into "provide
+//! nothing", with a warning. For typed errors before building the figment, use
+//! [`fetch`](Infisical::fetch) or [`fetch_async`](Infisical::fetch_async), whose [`Snapshot`] is a
+//! provider too.
+//!
+//! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
+//! own type errors quote the value they found; pass them through [`redact`] before logging them.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use ::figment::value::{Dict, Map, Value};
+use ::figment::{Metadata, Profile, Provider, Source};
+use secrecy::ExposeSecret;
+
+use crate::error::{Error, Result};
+use crate::load::{Query, query_setters};
+use crate::resources::ProjectRef;
+use crate::resources::secrets::SecretPath;
+use crate::{Client, EnvSource, blocking};
+
+/// Where a configuration key came from.
+#[derive(Clone, Debug)]
+struct Origin {
+    key: String,
+    folder: String,
+    environment: String,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "secret `{}` in {} ({})", self.key, self.folder, self.environment)
+    }
+}
+
+/// Configuration key (per profile) → where it came from; what error messages name.
+type Index = BTreeMap<(Profile, Vec<String>), Origin>;
+
+/// How secret names become configuration keys. See the module docs.
+#[derive(Clone, Debug)]
+struct Mapping {
+    lowercase: bool,
+    separator: Option<String>,
+    prefix: Option<String>,
+    nest_folders: Option<bool>,
+}
+
+impl Mapping {
+    /// The key path of a secret, or `None` when the prefix filter leaves it out.
+    fn key_of(&self, listed: &str, at: &SecretPath, origin: &Origin, recursive: bool) -> Result<Option<Vec<String>>> {
+        let mut name = at.key.as_str();
+        if let Some(prefix) = &self.prefix {
+            match name.get(..prefix.len()) {
+                Some(head) if head.eq_ignore_ascii_case(prefix) => name = &name[prefix.len()..],
+                _ => return Ok(None),
+            }
+        }
+        let mut segments: Vec<String> = Vec::new();
+        if self.nest_folders.unwrap_or(recursive) {
+            let relative = at.folder.strip_prefix(listed).unwrap_or(&at.folder);
+            segments.extend(relative.split('/').filter(|s| !s.is_empty()).map(str::to_owned));
+        }
+        match &self.separator {
+            Some(sep) => segments.extend(name.split(sep.as_str()).map(str::to_owned)),
+            None => segments.push(name.to_owned()),
+        }
+        if segments.iter().any(String::is_empty) {
+            return Err(Error::KeyMapping {
+                secret: origin.to_string(),
+                reason: "a part of the key is empty (a prefix, separator or folder leaves nothing)".into(),
+            });
+        }
+        if self.lowercase {
+            for s in &mut segments {
+                *s = s.to_lowercase();
+            }
+        }
+        Ok(Some(segments))
+    }
+}
+
+#[derive(Clone, Debug)]
+enum ClientChoice {
+    Blocking(blocking::Client),
+    Async(Client),
+}
+
+/// Loads Infisical secrets into a figment.
+///
+/// `Infisical::new(project, environment)` names what is required (project by id or slug, environment
+/// by slug); everything else is a setter. Credentials come from the default chain unless a client is
+/// given with [`client`](Self::client) or [`async_client`](Self::async_client). Loading a recursive
+/// path costs one list request on a warm client, one login and one list on a cold one.
+///
+/// ```no_run
+/// use figment::{Figment, Profile};
+/// use infisical_config::Infisical;
+///
+/// let figment = Figment::new().merge(
+///     Infisical::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "prod")
+///         .paths(["/", "/api"])
+///         .recursive(true)
+///         .split("__")
+///         .global(),
+/// );
+/// # let _ = figment;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Infisical {
+    project: std::result::Result<ProjectRef, String>,
+    targets: Vec<(String, Profile)>,
+    query: Query,
+    mapping: Mapping,
+    client: Option<ClientChoice>,
+    default_client: Arc<Mutex<Option<blocking::Client>>>,
+    env: EnvSource,
+    optional: bool,
+    index: Arc<Mutex<Index>>,
+}
+
+impl Infisical {
+    /// Secrets of `project` (id or slug) in `environment` (slug), into figment's default profile.
+    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
+        Self::with_project(Ok(project.into()), environment.into(), EnvSource::process())
+    }
+
+    /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT` and
+    /// `INFISICAL_SECRET_PATH`, else `.infisical.json` (see
+    /// [`ProjectDefaults`](crate::project::ProjectDefaults)). With no project anywhere, loading fails
+    /// saying so (or provides nothing, when [`optional`](Self::optional)).
+    pub fn from_env() -> Self {
+        Self::from_env_source(EnvSource::process())
+    }
+
+    /// As [`from_env`](Self::from_env), reading this environment (tests use it).
+    pub fn from_env_source(env: EnvSource) -> Self {
+        match crate::project::ProjectDefaults::resolve(&env) {
+            Ok(d) => {
+                let project = d.project.map(ProjectRef::from).ok_or_else(|| {
+                    "no project: set INFISICAL_PROJECT_ID, run `infisical init`, or use Infisical::new".to_owned()
+                });
+                Self::with_project(project, d.environment, env).path(d.path)
+            }
+            Err(e) => Self::with_project(Err(e.to_string()), "dev".into(), env),
+        }
+    }
+
+    fn with_project(project: std::result::Result<ProjectRef, String>, environment: String, env: EnvSource) -> Self {
+        Infisical {
+            project,
+            targets: vec![(environment, Profile::Default)],
+            query: Query::default(),
+            mapping: Mapping { lowercase: true, separator: None, prefix: None, nest_folders: None },
+            client: None,
+            default_client: Arc::default(),
+            env,
+            optional: false,
+            index: Arc::default(),
+        }
+    }
+
+    query_setters!();
+
+    /// Puts the secrets in this figment profile (default: [`Profile::Default`]).
+    pub fn profile(mut self, profile: impl Into<Profile>) -> Self {
+        self.targets[0].1 = profile.into();
+        self
+    }
+
+    /// Puts the secrets in figment's global profile, so they override every profile's values.
+    pub fn global(self) -> Self {
+        self.profile(Profile::Global)
+    }
+
+    /// Also loads `environment` into `profile`: several environments, one provider, one profile each.
+    pub fn and_environment(mut self, environment: impl Into<String>, profile: impl Into<Profile>) -> Self {
+        self.targets.push((environment.into(), profile.into()));
+        self
+    }
+
+    /// Lowercases keys (default true); false keeps them as stored.
+    pub fn lowercase(mut self, yes: bool) -> Self {
+        self.mapping.lowercase = yes;
+        self
+    }
+
+    /// Nests on `separator` in secret names: `DB__HOST` with `"__"` → `db.host`.
+    pub fn split(mut self, separator: impl Into<String>) -> Self {
+        let sep = separator.into();
+        self.mapping.separator = (!sep.is_empty()).then_some(sep);
+        self
+    }
+
+    /// Only secrets whose name starts with `prefix` (any case), with the prefix removed.
+    pub fn prefixed(mut self, prefix: impl Into<String>) -> Self {
+        self.mapping.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Nests by folder: `/db/HOST` → `db.host` (default: on when recursive, off otherwise).
+    pub fn nest_folders(mut self, yes: bool) -> Self {
+        self.mapping.nest_folders = Some(yes);
+        self
+    }
+
+    /// Provides nothing (with a warning) instead of failing when Infisical cannot be reached or no
+    /// credentials are found.
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// Uses this blocking client (shared: its token and connections are reused).
+    pub fn client(mut self, client: blocking::Client) -> Self {
+        self.client = Some(ClientChoice::Blocking(client));
+        self
+    }
+
+    /// Uses this async client for [`fetch_async`](Self::fetch_async), and for the lazy provider when
+    /// called outside any async runtime. Inside a runtime, the lazy provider cannot borrow a client
+    /// whose connections that runtime drives: give a blocking client, or call `fetch_async`.
+    pub fn async_client(mut self, client: Client) -> Self {
+        self.client = Some(ClientChoice::Async(client));
+        self
+    }
+
+    /// Reads the environment (credentials, site) from here when building its own client.
+    pub fn env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Fetches now, with typed errors: the [`Snapshot`] is a provider that does no I/O.
+    ///
+    /// # Errors
+    /// Any error of the client or the key mapping.
+    pub fn fetch(&self) -> Result<Snapshot> {
+        let client = self.blocking_client()?;
+        client.run(self.snapshot(client.as_async()))
+    }
+
+    /// Fetches now, from async code.
+    ///
+    /// # Errors
+    /// Any error of the client or the key mapping.
+    pub async fn fetch_async(&self) -> Result<Snapshot> {
+        match &self.client {
+            Some(ClientChoice::Async(c)) => self.snapshot(c).await,
+            Some(ClientChoice::Blocking(c)) => self.snapshot(c.as_async()).await,
+            None => {
+                let client = crate::Client::builder().env(self.env.clone()).build()?;
+                self.snapshot(&client).await
+            }
+        }
+    }
+
+    fn blocking_client(&self) -> Result<blocking::Client> {
+        match &self.client {
+            Some(ClientChoice::Blocking(c)) => Ok(c.clone()),
+            Some(ClientChoice::Async(c)) => {
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    return Err(Error::Config(
+                        "the lazy Infisical provider was given an async client and runs inside an async runtime, \
+                         which would block that client's connections; give it a blocking client, or call fetch_async()"
+                            .into(),
+                    ));
+                }
+                blocking::Client::wrap(c.clone())
+            }
+            None => {
+                let mut cached = self.default_client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if let Some(c) = cached.as_ref() {
+                    return Ok(c.clone());
+                }
+                let c = blocking::Client::builder().env(self.env.clone()).build()?;
+                *cached = Some(c.clone());
+                Ok(c)
+            }
+        }
+    }
+
+    fn source(&self) -> String {
+        let host = match &self.client {
+            Some(ClientChoice::Blocking(c)) => c.site().host_str().map(str::to_owned),
+            Some(ClientChoice::Async(c)) => c.site().host_str().map(str::to_owned),
+            None => self.blocking_client().ok().and_then(|c| c.site().host_str().map(str::to_owned)),
+        };
+        let project = match &self.project {
+            Ok(p) => p.to_string(),
+            Err(_) => "(no project)".into(),
+        };
+        let envs: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
+        let paths = self.query.paths.iter().map(|p| crate::resources::normalize_path(p)).collect::<Vec<_>>().join(",");
+        format!("infisical://{}/{project}/{}{paths}", host.as_deref().unwrap_or("unknown"), envs.join(","))
+    }
+
+    async fn snapshot(&self, client: &Client) -> Result<Snapshot> {
+        let project = self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })?;
+        let mut data = Map::new();
+        let mut index = Index::new();
+        for (environment, profile) in &self.targets {
+            let layers = self.query.fetch(client, &project, environment).await?;
+            // Flat key path → (value, origin); later layers replace earlier ones.
+            let mut merged: BTreeMap<Vec<String>, (String, Origin)> = BTreeMap::new();
+            for layer in layers {
+                let mut this_layer: BTreeMap<Vec<String>, Origin> = BTreeMap::new();
+                let mut values = Vec::with_capacity(layer.secrets.len());
+                for (at, secret) in layer.secrets {
+                    let origin =
+                        Origin { key: at.key.clone(), folder: at.folder.clone(), environment: environment.clone() };
+                    let Some(key) = self.mapping.key_of(&layer.path, &at, &origin, self.query.recursive)? else {
+                        continue;
+                    };
+                    if let Some(other) = overlapping(&this_layer, &key) {
+                        return Err(Error::KeyConflict {
+                            key: key.join("."),
+                            first: this_layer[&other].to_string(),
+                            second: origin.to_string(),
+                        });
+                    }
+                    this_layer.insert(key.clone(), origin.clone());
+                    values.push((key, secret.value.expose_secret().to_owned(), origin));
+                }
+                for (key, value, origin) in values {
+                    while let Some(other) = overlapping(&merged, &key) {
+                        merged.remove(&other);
+                    }
+                    merged.insert(key, (value, origin));
+                }
+            }
+            let mut dict = Dict::new();
+            for (key, (value, origin)) in merged {
+                insert(&mut dict, &key, Value::from(value));
+                index.insert((profile.clone(), key), origin);
+            }
+            tracing::debug!(%environment, profile = %profile, keys = dict.len(), "secrets mapped to configuration");
+            data.insert(profile.clone(), dict);
+        }
+        Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
+    }
+}
+
+/// An existing key equal to `key`, inside it, or containing it.
+fn overlapping<V>(map: &BTreeMap<Vec<String>, V>, key: &[String]) -> Option<Vec<String>> {
+    if map.contains_key(key) {
+        return Some(key.to_vec());
+    }
+    if let Some(prefix) = (1..key.len()).map(|n| &key[..n]).find(|p| map.contains_key(*p)) {
+        return Some(prefix.to_vec());
+    }
+    map.range(key.to_vec()..).next().filter(|(k, _)| k.starts_with(key)).map(|(k, _)| k.clone())
+}
+
+fn insert(dict: &mut Dict, key: &[String], value: Value) {
+    match key {
+        [] => {}
+        [last] => {
+            dict.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let child = dict.entry(first.clone()).or_insert_with(|| Value::from(Dict::new()));
+            if let Value::Dict(_, inner) = child {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn metadata_for(source: String, index: Arc<Mutex<Index>>) -> Metadata {
+    Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, keys: &[&str]| {
+        let path: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        let index = index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = index
+            .get(&(profile.clone(), path.clone()))
+            .or_else(|| index.iter().find(|((_, k), _)| *k == path).map(|(_, o)| o));
+        match found {
+            Some(origin) => origin.to_string(),
+            None => keys.join("."),
+        }
+    })
+}
+
+impl Provider for Infisical {
+    fn metadata(&self) -> Metadata {
+        metadata_for(self.source(), self.index.clone())
+    }
+
+    fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {
+        match self.fetch() {
+            Ok(snapshot) => {
+                *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = (*snapshot.index).clone();
+                Ok(snapshot.data)
+            }
+            Err(err) if self.optional => {
+                tracing::warn!(error = %err, source = %self.source(), "Infisical is optional here and could not be loaded; providing nothing");
+                Ok(Map::new())
+            }
+            Err(err) => Err(::figment::Error::from(format!("loading secrets from Infisical failed: {err}"))),
+        }
+    }
+}
+
+/// Secrets fetched by [`Infisical::fetch`]: a figment provider that does no I/O.
+#[derive(Clone)]
+pub struct Snapshot {
+    data: Map<Profile, Dict>,
+    index: Arc<Index>,
+    source: String,
+}
+
+impl std::fmt::Debug for Snapshot {
+    // Keys and where they came from; never values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("source", &self.source)
+            .field(
+                "keys",
+                &self.index.iter().map(|((p, k), o)| format!("{p}:{} <- {o}", k.join("."))).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Snapshot {
+    /// The value at `key` (dotted, as mapped) in `profile`.
+    ///
+    /// ```no_run
+    /// use infisical_config::Infisical;
+    ///
+    /// let snapshot = Infisical::new("my-project", "dev").split("__").fetch()?;
+    /// let host = snapshot.get(&figment::Profile::Default, "db.host");
+    /// # let _ = host;
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn get(&self, profile: &Profile, key: &str) -> Option<&str> {
+        let dict = self.data.get(profile)?;
+        let mut parts = key.split('.');
+        let mut value = dict.get(parts.next()?)?;
+        for part in parts {
+            value = value.as_dict()?.get(part)?;
+        }
+        value.as_str()
+    }
+
+    /// The keys (dotted) of `profile`, in order.
+    pub fn keys(&self, profile: &Profile) -> impl Iterator<Item = String> + '_ {
+        let profile = profile.clone();
+        self.index.keys().filter(move |(p, _)| *p == profile).map(|(_, k)| k.join("."))
+    }
+
+    /// How many keys it holds, over all profiles.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when it holds no key.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+}
+
+impl Provider for Snapshot {
+    fn metadata(&self) -> Metadata {
+        metadata_for(self.source.clone(), Arc::new(Mutex::new((*self.index).clone())))
+    }
+
+    fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {
+        Ok(self.data.clone())
+    }
+}
+
+/// Removes secret values from figment errors raised on values this crate provided.
+///
+/// figment's type errors quote the value they found (`found string "s3cret", expected u16`). This
+/// replaces that value with a placeholder, keeping the rest (which key, which secret, which source).
+///
+/// ```no_run
+/// # use figment::Figment;
+/// # #[derive(serde::Deserialize)] struct Config { port: u16 }
+/// # let figment = Figment::new();
+/// match figment.extract::<Config>() {
+///     Ok(config) => { /* ... */ }
+///     Err(e) => eprintln!("bad configuration: {}", infisical_config::figment::redact(e)),
+/// }
+/// ```
+#[must_use]
+pub fn redact(error: ::figment::Error) -> ::figment::Error {
+    let mut errors: Vec<::figment::Error> = error.into_iter().collect();
+    for e in &mut errors {
+        if e.metadata.as_ref().is_some_and(|m| m.name == "Infisical") {
+            let hide = |actual: &mut ::figment::error::Actual| {
+                if matches!(actual, ::figment::error::Actual::Str(_) | ::figment::error::Actual::Char(_)) {
+                    *actual = ::figment::error::Actual::Other("a string (value redacted)".into());
+                }
+            };
+            match &mut e.kind {
+                ::figment::error::Kind::InvalidType(actual, _) | ::figment::error::Kind::InvalidValue(actual, _) => {
+                    hide(actual)
+                }
+                ::figment::error::Kind::UnknownVariant(found, _) => *found = "(value redacted)".into(),
+                _ => {}
+            }
+        }
+    }
+    let mut rebuilt = errors.pop().expect("an error holds at least itself");
+    while let Some(next) = errors.pop() {
+        rebuilt = rebuilt.chain(next);
+    }
+    rebuilt
+}

@@ -1,0 +1,112 @@
+//! Fetching one environment's secrets over one or several folders: what the figment provider and the
+//! env loader both do. One list request per folder (recursive ones included); each answer is merged
+//! with the precedence `infisical run` uses ([`SecretList::into_map`]).
+
+use std::collections::BTreeMap;
+
+use crate::Client;
+use crate::error::Result;
+use crate::resources::secrets::{ListSecrets, Secret, SecretPath};
+use crate::resources::{ProjectRef, normalize_path};
+
+/// What to load: the options shared by the figment provider and the env loader.
+#[derive(Clone, Debug)]
+pub(crate) struct Query {
+    pub(crate) paths: Vec<String>,
+    pub(crate) recursive: bool,
+    pub(crate) include_imports: bool,
+    pub(crate) expand_references: bool,
+    pub(crate) tags: Vec<String>,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            paths: vec!["/".into()],
+            recursive: false,
+            include_imports: true,
+            expand_references: true,
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// The secrets of one listed folder, merged (own over imported, later import over earlier).
+#[derive(Debug)]
+pub(crate) struct Layer {
+    /// The folder listed (the figment provider nests keys relative to it).
+    #[cfg_attr(not(feature = "figment"), allow(dead_code))]
+    pub(crate) path: String,
+    pub(crate) secrets: BTreeMap<SecretPath, Secret>,
+}
+
+impl Query {
+    /// One layer per folder, in the order given: a later layer takes precedence, as a later `--path`
+    /// does for `infisical run`.
+    pub(crate) async fn fetch(&self, client: &Client, project: &ProjectRef, environment: &str) -> Result<Vec<Layer>> {
+        let mut layers = Vec::with_capacity(self.paths.len());
+        for path in &self.paths {
+            let req = ListSecrets::new(project.clone(), environment)
+                .path(normalize_path(path))
+                .recursive(self.recursive)
+                .include_imports(self.include_imports)
+                .expand_references(self.expand_references)
+                .tags(self.tags.iter().cloned());
+            let list = client.secrets().list(&req).await?;
+            let path = list.path.clone();
+            layers.push(Layer { path, secrets: list.into_map() });
+        }
+        Ok(layers)
+    }
+}
+
+/// The setters of [`Query`], shared by the provider and the loader.
+macro_rules! query_setters {
+    () => {
+        /// Loads this folder (default `/`). Replaces the folders given so far.
+        pub fn path(mut self, path: impl Into<String>) -> Self {
+            self.query.paths = vec![path.into()];
+            self
+        }
+
+        /// Loads these folders, in order; a secret in a later folder wins over one of the same name in
+        /// an earlier folder, as with `infisical run --path a --path b`.
+        pub fn paths<I, S>(mut self, paths: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.query.paths = paths.into_iter().map(Into::into).collect();
+            self
+        }
+
+        /// Includes sub-folders (default false). Still one request per folder given.
+        pub fn recursive(mut self, yes: bool) -> Self {
+            self.query.recursive = yes;
+            self
+        }
+
+        /// Includes imported secrets (default true); the folder's own secrets win over them.
+        pub fn include_imports(mut self, yes: bool) -> Self {
+            self.query.include_imports = yes;
+            self
+        }
+
+        /// Expands `${...}` references server-side (default true).
+        pub fn expand_references(mut self, yes: bool) -> Self {
+            self.query.expand_references = yes;
+            self
+        }
+
+        /// Only secrets carrying all these tags (slugs).
+        pub fn tags<I, S>(mut self, slugs: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.query.tags = slugs.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+}
+pub(crate) use query_setters;
