@@ -213,10 +213,11 @@ impl EnvLoader {
         let layers = client.run(self.query.fetch(client.as_async(), &project, &self.environment))?;
         let mut vars: BTreeMap<String, SecretString> = BTreeMap::new();
         for layer in layers {
-            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-            for (at, secret) in &layer.secrets {
+            // Name → (folder, value) for this folder and its sub-folders: a name twice is a conflict.
+            let mut this_layer: BTreeMap<String, (String, SecretString)> = BTreeMap::new();
+            for (at, secret) in layer.secrets {
                 let describe = |folder: &str| format!("secret `{}` in {folder} ({})", at.key, self.environment);
-                if let Some(first) = seen.insert(&at.key, &at.folder) {
+                if let Some((first, _)) = this_layer.get(&at.key) {
                     return Err(Error::KeyConflict {
                         key: at.key.clone(),
                         first: describe(first),
@@ -235,8 +236,10 @@ impl EnvLoader {
                         reason: "the value holds a NUL byte".into(),
                     });
                 }
-                vars.insert(at.key.clone(), secret.value.clone());
+                this_layer.insert(at.key, (at.folder, secret.value));
             }
+            // A later folder wins.
+            vars.extend(this_layer.into_iter().map(|(name, (_, value))| (name, value)));
         }
         tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
         Ok(EnvMap { vars, policy: self.policy.clone() })

@@ -68,22 +68,32 @@ use crate::resources::ProjectRef;
 use crate::resources::secrets::SecretPath;
 use crate::{Client, EnvSource, blocking};
 
-/// Where a configuration key came from.
+/// Where a configuration key came from. The folder is shared by all the secrets of a folder.
 #[derive(Clone, Debug)]
 struct Origin {
     key: String,
-    folder: String,
-    environment: String,
+    folder: Arc<str>,
 }
 
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "secret `{}` in {} ({})", self.key, self.folder, self.environment)
+/// Separates the parts of a key inside this module: a control character no secret name holds, so a
+/// name with a `.` in it stays one part.
+const SEP: char = '\u{1f}';
+
+/// One environment's keys (parts joined by [`SEP`]) and where each came from.
+#[derive(Debug, Default)]
+struct Keys {
+    environment: String,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Keys {
+    fn describe(&self, origin: &Origin) -> String {
+        format!("secret `{}` in {} ({})", origin.key, origin.folder, self.environment)
     }
 }
 
-/// Configuration key (per profile) → where it came from; what error messages name.
-type Index = BTreeMap<(Profile, Vec<String>), Origin>;
+/// Every profile's keys: what error messages name.
+type Index = BTreeMap<Profile, Keys>;
 
 /// How secret names become configuration keys. See the module docs.
 #[derive(Clone, Debug)]
@@ -95,8 +105,13 @@ struct Mapping {
 }
 
 impl Mapping {
-    /// The key path of a secret, or `None` when the prefix filter leaves it out.
-    fn key_of(&self, listed: &str, at: &SecretPath, origin: &Origin, recursive: bool) -> Result<Option<Vec<String>>> {
+    /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
+    fn key_of(
+        &self,
+        listed: &str,
+        at: &SecretPath,
+        recursive: bool,
+    ) -> std::result::Result<Option<String>, &'static str> {
         let mut name = at.key.as_str();
         if let Some(prefix) = &self.prefix {
             match name.get(..prefix.len()) {
@@ -104,27 +119,32 @@ impl Mapping {
                 _ => return Ok(None),
             }
         }
-        let mut segments: Vec<String> = Vec::new();
+        let mut key = String::with_capacity(at.folder.len() + name.len());
+        let mut push = |part: &str| {
+            if part.is_empty() {
+                return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
+            }
+            if !key.is_empty() {
+                key.push(SEP);
+            }
+            if self.lowercase {
+                key.extend(part.chars().flat_map(char::to_lowercase));
+            } else {
+                key.push_str(part);
+            }
+            Ok(())
+        };
         if self.nest_folders.unwrap_or(recursive) {
             let relative = at.folder.strip_prefix(listed).unwrap_or(&at.folder);
-            segments.extend(relative.split('/').filter(|s| !s.is_empty()).map(str::to_owned));
-        }
-        match &self.separator {
-            Some(sep) => segments.extend(name.split(sep.as_str()).map(str::to_owned)),
-            None => segments.push(name.to_owned()),
-        }
-        if segments.iter().any(String::is_empty) {
-            return Err(Error::KeyMapping {
-                secret: origin.to_string(),
-                reason: "a part of the key is empty (a prefix, separator or folder leaves nothing)".into(),
-            });
-        }
-        if self.lowercase {
-            for s in &mut segments {
-                *s = s.to_lowercase();
+            for part in relative.split('/').filter(|s| !s.is_empty()) {
+                push(part)?;
             }
         }
-        Ok(Some(segments))
+        match &self.separator {
+            Some(sep) => name.split(sep.as_str()).try_for_each(&mut push)?,
+            None => push(name)?,
+        }
+        Ok(Some(key))
     }
 }
 
@@ -165,7 +185,8 @@ pub struct Infisical {
     default_client: Arc<Mutex<Option<blocking::Client>>>,
     env: EnvSource,
     optional: bool,
-    index: Arc<Mutex<Index>>,
+    /// Filled by `data()`, read by the metadata's interpolator (figment asks for metadata first).
+    index: Arc<Mutex<Arc<Index>>>,
 }
 
 impl Infisical {
@@ -350,82 +371,102 @@ impl Infisical {
         let mut index = Index::new();
         for (environment, profile) in &self.targets {
             let layers = self.query.fetch(client, &project, environment).await?;
-            // Flat key path → (value, origin); later layers replace earlier ones.
-            let mut merged: BTreeMap<Vec<String>, (String, Origin)> = BTreeMap::new();
+            let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
+            // Key → (value, origin), over all layers; a later layer replaces what it overlaps.
+            let mut values: BTreeMap<String, (String, Origin)> = BTreeMap::new();
             for layer in layers {
-                let mut this_layer: BTreeMap<Vec<String>, Origin> = BTreeMap::new();
-                let mut values = Vec::with_capacity(layer.secrets.len());
+                let mut this_layer: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+                let mut folder: Arc<str> = Arc::from("");
                 for (at, secret) in layer.secrets {
-                    let origin =
-                        Origin { key: at.key.clone(), folder: at.folder.clone(), environment: environment.clone() };
-                    let Some(key) = self.mapping.key_of(&layer.path, &at, &origin, self.query.recursive)? else {
-                        continue;
+                    if *folder != *at.folder {
+                        folder = Arc::from(at.folder.as_str());
+                    }
+                    let origin = Origin { key: at.key.clone(), folder: folder.clone() };
+                    let key = match self.mapping.key_of(&layer.path, &at, self.query.recursive) {
+                        Ok(Some(key)) => key,
+                        Ok(None) => continue,
+                        Err(reason) => {
+                            return Err(Error::KeyMapping { secret: keys.describe(&origin), reason: reason.into() });
+                        }
                     };
                     if let Some(other) = overlapping(&this_layer, &key) {
                         return Err(Error::KeyConflict {
-                            key: key.join("."),
-                            first: this_layer[&other].to_string(),
-                            second: origin.to_string(),
+                            key: key.replace(SEP, "."),
+                            first: keys.describe(&this_layer[&other].1),
+                            second: keys.describe(&origin),
                         });
                     }
-                    this_layer.insert(key.clone(), origin.clone());
-                    values.push((key, secret.value.expose_secret().to_owned(), origin));
+                    let value = secret.value.expose_secret().to_owned();
+                    this_layer.insert(key, (value, origin));
                 }
-                for (key, value, origin) in values {
-                    while let Some(other) = overlapping(&merged, &key) {
-                        merged.remove(&other);
+                if values.is_empty() {
+                    values = this_layer;
+                    continue;
+                }
+                for (key, entry) in this_layer {
+                    while let Some(other) = overlapping(&values, &key) {
+                        values.remove(&other);
                     }
-                    merged.insert(key, (value, origin));
+                    values.insert(key, entry);
                 }
             }
             let mut dict = Dict::new();
-            for (key, (value, origin)) in merged {
+            for (key, (value, origin)) in values {
                 insert(&mut dict, &key, Value::from(value));
-                index.insert((profile.clone(), key), origin);
+                keys.origins.insert(key, origin);
             }
-            tracing::debug!(%environment, profile = %profile, keys = dict.len(), "secrets mapped to configuration");
+            tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
             data.insert(profile.clone(), dict);
+            index.insert(profile.clone(), keys);
         }
         Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
     }
 }
 
-/// An existing key equal to `key`, inside it, or containing it.
-fn overlapping<V>(map: &BTreeMap<Vec<String>, V>, key: &[String]) -> Option<Vec<String>> {
+/// A key of `map` equal to `key`, inside it, or containing it.
+fn overlapping<V>(map: &BTreeMap<String, V>, key: &str) -> Option<String> {
     if map.contains_key(key) {
-        return Some(key.to_vec());
+        return Some(key.to_owned());
     }
-    if let Some(prefix) = (1..key.len()).map(|n| &key[..n]).find(|p| map.contains_key(*p)) {
-        return Some(prefix.to_vec());
+    if let Some((at, _)) = key.match_indices(SEP).find(|(at, _)| map.contains_key(&key[..*at])) {
+        return Some(key[..at].to_owned());
     }
-    map.range(key.to_vec()..).next().filter(|(k, _)| k.starts_with(key)).map(|(k, _)| k.clone())
+    // Keys inside `key` start with `key` and SEP, which sorts before any other character they could hold.
+    map.range::<str, _>((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))
+        .next()
+        .filter(|(k, _)| k.strip_prefix(key).is_some_and(|rest| rest.starts_with(SEP)))
+        .map(|(k, _)| k.clone())
 }
 
-fn insert(dict: &mut Dict, key: &[String], value: Value) {
-    match key {
-        [] => {}
-        [last] => {
-            dict.insert(last.clone(), value);
+fn insert(dict: &mut Dict, key: &str, value: Value) {
+    match key.split_once(SEP) {
+        None => {
+            dict.insert(key.to_owned(), value);
         }
-        [first, rest @ ..] => {
-            let child = dict.entry(first.clone()).or_insert_with(|| Value::from(Dict::new()));
-            if let Value::Dict(_, inner) = child {
+        Some((first, rest)) => {
+            // Allocate the part only when the table is new.
+            if !dict.contains_key(first) {
+                dict.insert(first.to_owned(), Value::from(Dict::new()));
+            }
+            if let Some(Value::Dict(_, inner)) = dict.get_mut(first) {
                 insert(inner, rest, value);
             }
         }
     }
 }
 
-fn metadata_for(source: String, index: Arc<Mutex<Index>>) -> Metadata {
-    Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, keys: &[&str]| {
-        let path: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
-        let index = index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let found = index
-            .get(&(profile.clone(), path.clone()))
-            .or_else(|| index.iter().find(|((_, k), _)| *k == path).map(|(_, o)| o));
-        match found {
-            Some(origin) => origin.to_string(),
-            None => keys.join("."),
+fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Metadata {
+    Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, parts: &[&str]| {
+        let key = parts.join(&SEP.to_string());
+        let index = index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        // The value may come from another profile than the one selected (global, default).
+        let keys = index
+            .get(profile)
+            .filter(|k| k.origins.contains_key(&key))
+            .or_else(|| index.values().find(|k| k.origins.contains_key(&key)));
+        match keys {
+            Some(keys) => keys.describe(&keys.origins[&key]),
+            None => parts.join("."),
         }
     })
 }
@@ -438,7 +479,7 @@ impl Provider for Infisical {
     fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {
         match self.fetch() {
             Ok(snapshot) => {
-                *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = (*snapshot.index).clone();
+                *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot.index;
                 Ok(snapshot.data)
             }
             Err(err) if self.optional => {
@@ -465,7 +506,15 @@ impl std::fmt::Debug for Snapshot {
             .field("source", &self.source)
             .field(
                 "keys",
-                &self.index.iter().map(|((p, k), o)| format!("{p}:{} <- {o}", k.join("."))).collect::<Vec<_>>(),
+                &self
+                    .index
+                    .iter()
+                    .flat_map(|(p, keys)| {
+                        keys.origins
+                            .iter()
+                            .map(move |(k, o)| format!("{p}:{} <- {}", k.replace(SEP, "."), keys.describe(o)))
+                    })
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -495,26 +544,25 @@ impl Snapshot {
 
     /// The keys (dotted) of `profile`, in order.
     pub fn keys(&self, profile: &Profile) -> impl Iterator<Item = String> + '_ {
-        let profile = profile.clone();
-        self.index.keys().filter(move |(p, _)| *p == profile).map(|(_, k)| k.join("."))
+        self.index.get(profile).into_iter().flat_map(|keys| keys.origins.keys().map(|k| k.replace(SEP, ".")))
     }
 
     /// How many keys it holds, over all profiles.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.index.values().map(|k| k.origins.len()).sum()
     }
 
     /// True when it holds no key.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.len() == 0
     }
 }
 
 impl Provider for Snapshot {
     fn metadata(&self) -> Metadata {
-        metadata_for(self.source.clone(), Arc::new(Mutex::new((*self.index).clone())))
+        metadata_for(self.source.clone(), Arc::new(Mutex::new(self.index.clone())))
     }
 
     fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::Client;
 use crate::error::Result;
-use crate::resources::secrets::{ListSecrets, Secret, SecretPath};
+use crate::resources::secrets::{ListSecrets, SecretPath, ValueSecret};
 use crate::resources::{ProjectRef, normalize_path};
 
 /// What to load: the options shared by the figment provider and the env loader.
@@ -37,7 +37,7 @@ pub(crate) struct Layer {
     /// The folder listed (the figment provider nests keys relative to it).
     #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) path: String,
-    pub(crate) secrets: BTreeMap<SecretPath, Secret>,
+    pub(crate) secrets: BTreeMap<SecretPath, ValueSecret>,
 }
 
 impl Query {
@@ -52,9 +52,8 @@ impl Query {
                 .include_imports(self.include_imports)
                 .expand_references(self.expand_references)
                 .tags(self.tags.iter().cloned());
-            let list = client.secrets().list(&req).await?;
-            let path = list.path.clone();
-            layers.push(Layer { path, secrets: list.into_map() });
+            let (list, path) = client.secrets().list_values(&req).await?;
+            layers.push(Layer { secrets: list.into_map(path.clone()), path });
         }
         Ok(layers)
     }

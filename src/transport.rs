@@ -214,8 +214,15 @@ pub(crate) struct ApiResponse {
 
 impl ApiResponse {
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        let de = &mut serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(de).map_err(|e| Error::decode(&self.endpoint, &e))
+        // Tracking the path of every field costs time on large answers: decode plainly, and only on
+        // failure decode again to find which field is at fault.
+        serde_json::from_slice(&self.body).map_err(|_| {
+            let de = &mut serde_json::Deserializer::from_slice(&self.body);
+            match serde_path_to_error::deserialize::<_, T>(de) {
+                Err(e) => Error::decode(&self.endpoint, &e),
+                Ok(_) => Error::Decode { endpoint: self.endpoint.clone(), detail: "unexpected value".into() },
+            }
+        })
     }
 
     pub(crate) fn header(&self, name: &str) -> Option<String> {

@@ -217,23 +217,97 @@ impl SecretList {
     /// ```
     #[must_use]
     pub fn into_map(self) -> BTreeMap<SecretPath, Secret> {
-        let listed = if self.path.is_empty() { "/".to_owned() } else { self.path };
-        let mut map: BTreeMap<SecretPath, Secret> = BTreeMap::new();
-        for secret in self.secrets {
-            let folder = normalize_path(secret.path.as_deref().unwrap_or(&listed));
-            let at = SecretPath { folder, key: secret.key.clone() };
-            let personal_exists = map.get(&at).is_some_and(|s| s.kind == SecretType::Personal);
-            if !personal_exists {
-                map.insert(at, secret);
-            }
+        merge(self.path, self.secrets, self.imports.into_iter().map(|i| i.secrets))
+    }
+}
+
+/// What the precedence merge needs to know of a secret.
+pub(crate) trait Merge {
+    fn name(&self) -> &str;
+    fn folder(&self) -> Option<&str>;
+    fn personal(&self) -> bool;
+}
+
+impl Merge for Secret {
+    fn name(&self) -> &str {
+        &self.key
+    }
+    fn folder(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    fn personal(&self) -> bool {
+        self.kind == SecretType::Personal
+    }
+}
+
+/// The precedence of [`SecretList::into_map`], for any secret model.
+pub(crate) fn merge<S: Merge>(
+    listed: String,
+    own: Vec<S>,
+    imports: impl DoubleEndedIterator<Item = Vec<S>>,
+) -> BTreeMap<SecretPath, S> {
+    let listed = if listed.is_empty() { "/".to_owned() } else { listed };
+    let mut map: BTreeMap<SecretPath, S> = BTreeMap::new();
+    for secret in own {
+        let folder = secret.folder().map_or_else(|| listed.clone(), normalize_path);
+        let at = SecretPath { folder, key: secret.name().to_owned() };
+        let personal_exists = map.get(&at).is_some_and(Merge::personal);
+        if !personal_exists {
+            map.insert(at, secret);
         }
-        for import in self.imports.into_iter().rev() {
-            for secret in import.secrets {
-                let at = SecretPath { folder: listed.clone(), key: secret.key.clone() };
-                map.entry(at).or_insert(secret);
-            }
+    }
+    for import in imports.rev() {
+        for secret in import {
+            let at = SecretPath { folder: listed.clone(), key: secret.name().to_owned() };
+            map.entry(at).or_insert(secret);
         }
-        map
+    }
+    map
+}
+
+/// The lean secret the loaders decode: name, value, folder and type, and nothing else to allocate.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ValueSecret {
+    #[serde(rename = "secretKey")]
+    key: String,
+    #[serde(rename = "secretValue", default, deserialize_with = "null_default")]
+    pub(crate) value: SecretString,
+    #[serde(rename = "secretPath", default)]
+    path: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: SecretType,
+}
+
+impl Merge for ValueSecret {
+    fn name(&self) -> &str {
+        &self.key
+    }
+    fn folder(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    fn personal(&self) -> bool {
+        self.kind == SecretType::Personal
+    }
+}
+
+#[derive(Deserialize)]
+struct ValueImport {
+    #[serde(default, deserialize_with = "null_default")]
+    secrets: Vec<ValueSecret>,
+}
+
+/// A list answer decoded into [`ValueSecret`]s.
+#[derive(Deserialize)]
+pub(crate) struct ValueList {
+    #[serde(default, deserialize_with = "null_default")]
+    secrets: Vec<ValueSecret>,
+    #[serde(default, deserialize_with = "null_default")]
+    imports: Vec<ValueImport>,
+}
+
+impl ValueList {
+    pub(crate) fn into_map(self, listed: String) -> BTreeMap<SecretPath, ValueSecret> {
+        merge(listed, self.secrets, self.imports.into_iter().map(|i| i.secrets))
     }
 }
 
@@ -982,18 +1056,33 @@ impl Secrets<'_> {
     }
 
     async fn list_inner(&self, req: &ListSecrets, etag: Option<&str>) -> Result<Conditional<SecretList>> {
-        req.validate()?;
-        let client = self.client;
-        let project_id = read_scope(client, &req.project).await?;
-        let resp = client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await?;
-        if resp.status == 304 {
-            return Ok(Conditional::NotModified);
-        }
+        let Some(resp) = self.list_response(req, etag).await? else { return Ok(Conditional::NotModified) };
         let mut list: SecretList = resp.json()?;
         list.etag = resp.header("etag");
         list.path = normalize_path(&req.path);
         tracing::debug!(project = %req.project, environment = %req.environment, path = %list.path, count = list.secrets.len(), "listed secrets");
         Ok(Conditional::Modified(list))
+    }
+
+    /// Lists into the lean model the loaders use; the same request and route choice as [`list`](Self::list).
+    pub(crate) async fn list_values(&self, req: &ListSecrets) -> Result<(ValueList, String)> {
+        let resp = self.list_response(req, None).await?.ok_or_else(|| Error::Decode {
+            endpoint: "GET /api/v4/secrets".into(),
+            detail: "unexpected 304 Not Modified".into(),
+        })?;
+        Ok((resp.json()?, normalize_path(&req.path)))
+    }
+
+    /// The answer to a list; `None` for a 304.
+    async fn list_response(
+        &self,
+        req: &ListSecrets,
+        etag: Option<&str>,
+    ) -> Result<Option<crate::transport::ApiResponse>> {
+        req.validate()?;
+        let project_id = read_scope(self.client, &req.project).await?;
+        let resp = self.client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await?;
+        Ok((resp.status != 304).then_some(resp))
     }
 
     /// Gets one secret.

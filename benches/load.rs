@@ -1,0 +1,370 @@
+//! Time, peak memory and requests of a figment load and an env-loader load, against a local server
+//! answering precomputed v4 bodies; and the floor: the same requests with bare reqwest, decoded with
+//! serde_json into a plain map.
+//!
+//! ```sh
+//! cargo bench --bench load
+//! ```
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use figment::Figment;
+use infisical_config::{EnvLoader, EnvSource, Infisical, SecretString, blocking};
+use serde::Deserialize;
+
+// ---- peak memory -------------------------------------------------------------------------------
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Runs `f` and returns its result, its time, and the most memory it held at once above what was held
+/// before it started.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, Duration, usize) {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    (out, took, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+// ---- a local server ----------------------------------------------------------------------------
+
+const PROJECT: &str = "6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f";
+
+struct Server {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
+}
+
+fn serve(list_body: Arc<Vec<u8>>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (r, c) = (requests.clone(), connections.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            c.fetch_add(1, Ordering::Relaxed);
+            let (r, body) = (r.clone(), list_body.clone());
+            std::thread::spawn(move || handle(stream, &r, &body));
+        }
+    });
+    Server { port, requests, connections }
+}
+
+fn handle(stream: TcpStream, requests: &AtomicUsize, list_body: &[u8]) {
+    // One write per answer and no Nagle: otherwise delayed ACKs add 40 ms to every exchange.
+    let _ = stream.set_nodelay(true);
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut out = stream;
+    let login = br#"{"accessToken":"bench-token","expiresIn":86400,"accessTokenMaxTTL":2592000,"tokenType":"Bearer"}"#;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            if header == "\r\n" {
+                break;
+            }
+            if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        requests.fetch_add(1, Ordering::Relaxed);
+        let answer: &[u8] = if line.starts_with("POST /api/v1/auth/universal-auth/login") { login } else { list_body };
+        let mut response =
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", answer.len())
+                .into_bytes();
+        response.extend_from_slice(answer);
+        if out.write_all(&response).is_err() {
+            return;
+        }
+    }
+}
+
+/// A v4 list answer with every field a real server sends, `n` secrets over ten folders.
+fn list_body(n: usize) -> Vec<u8> {
+    let secrets: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let folder = format!("/service{}", i % 10);
+            serde_json::json!({
+                "id": format!("0c0b1e41-14f3-400b-be80-{i:012}"), "_id": format!("0c0b1e41-14f3-400b-be80-{i:012}"),
+                "workspace": PROJECT, "environment": "prod", "version": 1, "type": "shared",
+                "secretKey": format!("SECRET_{i}"), "secretValue": format!("value-{i}-{}", "x".repeat(24)),
+                "secretComment": "", "secretReminderNote": null, "secretReminderRepeatDays": null,
+                "skipMultilineEncoding": false, "createdAt": "2026-11-22T11:03:08.184Z", "updatedAt": "2026-11-22T11:03:08.184Z",
+                "secretPath": folder, "secretValueHidden": false, "tags": [], "secretMetadata": []
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({"secrets": secrets, "imports": []})).unwrap()
+}
+
+// ---- what is loaded ----------------------------------------------------------------------------
+
+/// The typed configuration: every folder a table of secrets.
+#[derive(Deserialize)]
+struct Config {
+    #[serde(flatten)]
+    services: BTreeMap<String, BTreeMap<String, SecretString>>,
+}
+
+fn client(port: u16) -> blocking::Client {
+    blocking::Client::builder()
+        .site(format!("http://127.0.0.1:{port}"))
+        .env(EnvSource::from_pairs::<_, String, String>([]))
+        .cli_login(false)
+        .universal_auth("bench-id", "bench-secret")
+        .api_version(infisical_config::resources::ApiVersion::Current)
+        .build()
+        .unwrap()
+}
+
+fn figment_load(client: &blocking::Client) -> usize {
+    let provider = Infisical::new(PROJECT, "prod").recursive(true).client(client.clone());
+    let config: Config = Figment::new().merge(provider).extract().unwrap();
+    config.services.values().map(BTreeMap::len).sum()
+}
+
+#[derive(Deserialize)]
+struct FloorList {
+    secrets: Vec<FloorSecret>,
+}
+
+#[derive(Deserialize)]
+struct FloorSecret {
+    #[serde(rename = "secretKey")]
+    key: String,
+    #[serde(rename = "secretValue")]
+    value: String,
+}
+
+/// The floor: the same request(s) with bare reqwest, decoded into a plain map.
+fn floor(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login: bool) -> usize {
+    rt.block_on(async {
+        let base = format!("http://127.0.0.1:{port}/api");
+        if login {
+            let body = r#"{"clientId":"bench-id","clientSecret":"bench-secret"}"#;
+            let r = http.post(format!("{base}/v1/auth/universal-auth/login")).header("content-type", "application/json").body(body).send().await.unwrap();
+            let _ = r.bytes().await.unwrap();
+        }
+        let url = format!(
+            "{base}/v4/secrets?projectId={PROJECT}&environment=prod&secretPath=%2F&recursive=true&includeImports=true&expandSecretReferences=true&viewSecretValue=true&includePersonalOverrides=false"
+        );
+        let bytes = http.get(url).bearer_auth("bench-token").send().await.unwrap().bytes().await.unwrap();
+        let list: FloorList = serde_json::from_slice(&bytes).unwrap();
+        let map: HashMap<String, String> = list.secrets.into_iter().map(|s| (s.key, s.value)).collect();
+        map.len()
+    })
+}
+
+struct Row {
+    secrets: usize,
+    what: &'static str,
+    time: Duration,
+    peak: usize,
+    requests: usize,
+    connections: usize,
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let mut rows = Vec::new();
+    let mut sizes = Vec::new();
+    for n in [10usize, 1_000, 10_000] {
+        let body = Arc::new(list_body(n));
+        sizes.push((n, body.len()));
+        let server = serve(body.clone());
+        let iterations = if n >= 10_000 { 15 } else { 40 };
+        let counts = || (server.requests.load(Ordering::Relaxed), server.connections.load(Ordering::Relaxed));
+
+        // Cold figment: a new client (login + list), each time.
+        let (mut times, mut peak, mut reqs, mut conns) = (Vec::new(), 0, 0, 0);
+        for _ in 0..iterations {
+            let c = client(server.port);
+            let before = counts();
+            let (loaded, t, p) = measure(|| figment_load(&c));
+            assert_eq!(loaded, n);
+            let after = counts();
+            times.push(t);
+            peak = peak.max(p);
+            (reqs, conns) = (after.0 - before.0, after.1 - before.1);
+        }
+        rows.push(Row {
+            secrets: n,
+            what: "figment, cold client",
+            time: median(times),
+            peak,
+            requests: reqs,
+            connections: conns,
+        });
+
+        // Warm figment: one client, already logged in.
+        let c = client(server.port);
+        figment_load(&c);
+        let (mut times, mut peak) = (Vec::new(), 0);
+        let before = counts();
+        for _ in 0..iterations {
+            let (_, t, p) = measure(|| figment_load(&c));
+            times.push(t);
+            peak = peak.max(p);
+        }
+        let after = counts();
+        rows.push(Row {
+            secrets: n,
+            what: "figment, warm client",
+            time: median(times),
+            peak,
+            requests: (after.0 - before.0) / iterations,
+            connections: after.1 - before.1,
+        });
+
+        // figment alone: the same typed extraction from secrets already fetched and mapped (a provider
+        // must hand figment an owned map, so this includes one copy of it).
+        let snapshot = Infisical::new(PROJECT, "prod").recursive(true).client(c.clone()).fetch().unwrap();
+        let (mut times, mut peak) = (Vec::new(), 0);
+        for _ in 0..iterations {
+            let (_, t, p) = measure(|| {
+                let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap();
+                config.services.len()
+            });
+            times.push(t);
+            peak = peak.max(p);
+        }
+        rows.push(Row {
+            secrets: n,
+            what: "figment alone (merge + extract, no I/O)",
+            time: median(times),
+            peak,
+            requests: 0,
+            connections: 0,
+        });
+
+        // The env loader into a map, warm.
+        let loader = EnvLoader::new(PROJECT, "prod").recursive(true).client(c.clone());
+        let (mut times, mut peak) = (Vec::new(), 0);
+        let before = counts();
+        for _ in 0..iterations {
+            let (map, t, p) = measure(|| loader.load().unwrap());
+            assert_eq!(map.len(), n);
+            times.push(t);
+            peak = peak.max(p);
+        }
+        let after = counts();
+        rows.push(Row {
+            secrets: n,
+            what: "env loader `load`, warm",
+            time: median(times),
+            peak,
+            requests: (after.0 - before.0) / iterations,
+            connections: after.1 - before.1,
+        });
+
+        // The floor, cold and warm.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (mut times, mut peak) = (Vec::new(), 0);
+        for _ in 0..iterations {
+            let http = reqwest::Client::new();
+            let (_, t, p) = measure(|| floor(&rt, &http, server.port, true));
+            times.push(t);
+            peak = peak.max(p);
+        }
+        rows.push(Row {
+            secrets: n,
+            what: "floor: reqwest + serde_json, cold",
+            time: median(times),
+            peak,
+            requests: 2,
+            connections: 1,
+        });
+        let http = reqwest::Client::new();
+        floor(&rt, &http, server.port, false);
+        let (mut times, mut peak) = (Vec::new(), 0);
+        for _ in 0..iterations {
+            let (_, t, p) = measure(|| floor(&rt, &http, server.port, false));
+            times.push(t);
+            peak = peak.max(p);
+        }
+        rows.push(Row {
+            secrets: n,
+            what: "floor: reqwest + serde_json, warm",
+            time: median(times),
+            peak,
+            requests: 1,
+            connections: 0,
+        });
+    }
+
+    println!("| secrets | response | load | median time | peak memory | × response | requests | new connections |");
+    println!("|---:|---:|---|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        let size = sizes.iter().find(|(n, _)| *n == r.secrets).unwrap().1;
+        println!(
+            "| {} | {} | {} | {:.2} ms | {} | {:.2} | {} | {} |",
+            r.secrets,
+            kib(size),
+            r.what,
+            r.time.as_secs_f64() * 1e3,
+            kib(r.peak),
+            r.peak as f64 / size as f64,
+            r.requests,
+            r.connections
+        );
+    }
+    println!();
+    for n in [1_000, 10_000] {
+        let t = |w: &str| rows.iter().find(|r| r.secrets == n && r.what == w).unwrap().time.as_secs_f64();
+        println!(
+            "{n} secrets: warm figment / warm floor = {:.2}x",
+            t("figment, warm client") / t("floor: reqwest + serde_json, warm")
+        );
+    }
+}
+
+fn kib(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
