@@ -188,6 +188,15 @@ impl<K> ClientBuilder<K> {
         self
     }
 
+    /// Uses these credentials (first in the credential chain), whatever their kind.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        match credentials {
+            Credentials::UniversalAuth(ua) => self.universal_auth = Some(ua),
+            Credentials::AccessToken(token) => self.access_token = Some(token),
+        }
+        self
+    }
+
     /// Whether the chain reads credentials from environment variables (default true).
     pub fn env_credentials(mut self, enabled: bool) -> Self {
         self.env_credentials = enabled;

@@ -124,6 +124,7 @@ pub struct EnvLoader {
     environment: String,
     query: Query,
     client: Option<blocking::Client>,
+    credentials: Option<crate::auth::Credentials>,
     env: EnvSource,
     policy: Policy,
 }
@@ -136,6 +137,7 @@ impl EnvLoader {
             environment: environment.into(),
             query: Query::default(),
             client: None,
+            credentials: None,
             env: EnvSource::process(),
             policy: Policy::default(),
         }
@@ -159,8 +161,16 @@ impl EnvLoader {
             ),
             Err(e) => (Err(e.to_string()), "dev".into(), "/".into()),
         };
-        EnvLoader { project, environment, query: Query::default(), client: None, env, policy: Policy::default() }
-            .path(path)
+        EnvLoader {
+            project,
+            environment,
+            query: Query::default(),
+            client: None,
+            credentials: None,
+            env,
+            policy: Policy::default(),
+        }
+        .path(path)
     }
 
     query_setters!();
@@ -169,6 +179,12 @@ impl EnvLoader {
     /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
     pub fn client(mut self, client: blocking::Client) -> Self {
         self.client = Some(client);
+        self
+    }
+
+    /// Authenticates with these credentials (first in the default chain) when building its own client.
+    pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
+        self.credentials = Some(credentials);
         self
     }
 
@@ -206,7 +222,12 @@ impl EnvLoader {
         let client = match &self.client {
             Some(c) => c,
             None => {
-                owned = blocking::Client::builder().env(self.env.clone()).build()?;
+                let builder = blocking::Client::builder().env(self.env.clone());
+                owned = match &self.credentials {
+                    Some(c) => builder.credentials(c.clone()),
+                    None => builder,
+                }
+                .build()?;
                 &owned
             }
         };

@@ -182,6 +182,7 @@ pub struct Infisical {
     query: Query,
     mapping: Mapping,
     client: Option<ClientChoice>,
+    credentials: Option<crate::auth::Credentials>,
     default_client: Arc<Mutex<Option<blocking::Client>>>,
     env: EnvSource,
     optional: bool,
@@ -223,6 +224,7 @@ impl Infisical {
             query: Query::default(),
             mapping: Mapping { lowercase: true, separator: None, prefix: None, nest_folders: None },
             client: None,
+            credentials: None,
             default_client: Arc::default(),
             env,
             optional: false,
@@ -295,6 +297,12 @@ impl Infisical {
         self
     }
 
+    /// Authenticates with these credentials (first in the default chain) when building its own client.
+    pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
     /// Reads the environment (credentials, site) from here when building its own client.
     pub fn env(mut self, env: EnvSource) -> Self {
         self.env = env;
@@ -319,7 +327,7 @@ impl Infisical {
             Some(ClientChoice::Async(c)) => self.snapshot(c).await,
             Some(ClientChoice::Blocking(c)) => self.snapshot(c.as_async()).await,
             None => {
-                let client = crate::Client::builder().env(self.env.clone()).build()?;
+                let client = self.own_client_builder(crate::Client::builder()).build()?;
                 self.snapshot(&client).await
             }
         }
@@ -343,10 +351,18 @@ impl Infisical {
                 if let Some(c) = cached.as_ref() {
                     return Ok(c.clone());
                 }
-                let c = blocking::Client::builder().env(self.env.clone()).build()?;
+                let c = self.own_client_builder(blocking::Client::builder()).build()?;
                 *cached = Some(c.clone());
                 Ok(c)
             }
+        }
+    }
+
+    fn own_client_builder<K>(&self, builder: crate::ClientBuilder<K>) -> crate::ClientBuilder<K> {
+        let builder = builder.env(self.env.clone());
+        match &self.credentials {
+            Some(c) => builder.credentials(c.clone()),
+            None => builder,
         }
     }
 

@@ -350,3 +350,23 @@ async fn inside_an_async_runtime() {
 fn block<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 }
+
+#[test]
+fn credentials_can_be_given_without_a_client() {
+    use infisical_config::auth::Credentials;
+    use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET};
+    let fake = fake();
+    let env = infisical_config::EnvSource::from_pairs([("INFISICAL_URL", fake.uri())]);
+    let snap = Infisical::new(fake.project_id(), "dev")
+        .env(env.clone())
+        .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET))
+        .fetch()
+        .unwrap();
+    assert_eq!(snap.get(&Profile::Default, "app_name"), Some("demo"));
+    let vars = infisical_config::EnvLoader::new(fake.project_id(), "dev")
+        .env(env)
+        .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET))
+        .load()
+        .unwrap();
+    assert_eq!(vars.get("APP_NAME").unwrap().expose_secret(), "demo");
+}

@@ -193,6 +193,45 @@ async fn the_canary_never_leaks() {
     let err = infisical_config::auth::CliLogin::new(wrong).load().unwrap_err();
     shown.push(format!("{err} {err:?}"));
 
+    // The figment provider and the env loader, with canary values and a canary-holding type error.
+    let fake = infisical_config::testing::FakeInfisical::builder()
+        .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
+        .secret("dev", "/", "DB", &format!("{CANARY}-db"))
+        .secret("dev", "/", "DB__HOST", &format!("{CANARY}-host"))
+        .start()
+        .await;
+    let fake_client = fake.blocking_client_builder().build().unwrap();
+    let provider = infisical_config::Infisical::new(fake.project_id(), "dev").client(fake_client.clone());
+    let snapshot = tokio::task::spawn_blocking({
+        let p = provider.clone();
+        move || p.fetch().unwrap()
+    })
+    .await
+    .unwrap();
+    shown.push(format!("{snapshot:?} {provider:?}"));
+    let conflict = tokio::task::spawn_blocking({
+        let p = provider.clone().split("__");
+        move || p.fetch().unwrap_err()
+    })
+    .await
+    .unwrap();
+    shown.push(format!("{conflict} {conflict:?}"));
+    #[derive(Debug, serde::Deserialize)]
+    struct Typed {
+        #[allow(dead_code)]
+        api_key: u64,
+    }
+    let err = figment::Figment::new().merge(snapshot).extract::<Typed>().unwrap_err();
+    shown.push(format!("{}", infisical_config::figment::redact(err)));
+    let vars = tokio::task::spawn_blocking({
+        let c = fake_client.clone();
+        let project = fake.project_id().to_owned();
+        move || infisical_config::EnvLoader::new(project, "dev").client(c).load().unwrap()
+    })
+    .await
+    .unwrap();
+    shown.push(format!("{vars:?}"));
+
     // The blocking client too.
     let blocking =
         blocking_builder(&server.uri()).access_token(canary_token()).api_version(ApiVersion::Legacy).build().unwrap();
