@@ -151,16 +151,7 @@ impl EnvLoader {
 
     /// As [`from_env`](Self::from_env), reading this environment.
     pub fn from_env_source(env: EnvSource) -> Self {
-        let (project, environment, path) = match crate::project::ProjectDefaults::resolve(&env) {
-            Ok(d) => (
-                d.project
-                    .map(ProjectRef::from)
-                    .ok_or_else(|| "no project: set INFISICAL_PROJECT_ID or run `infisical init`".to_owned()),
-                d.environment,
-                d.path,
-            ),
-            Err(e) => (Err(e.to_string()), "dev".into(), "/".into()),
-        };
+        let (project, environment, path) = crate::load::target_from_env(&env);
         EnvLoader {
             project,
             environment,
@@ -222,12 +213,7 @@ impl EnvLoader {
         let client = match &self.client {
             Some(c) => c,
             None => {
-                let builder = blocking::Client::builder().env(self.env.clone());
-                owned = match &self.credentials {
-                    Some(c) => builder.credentials(c.clone()),
-                    None => builder,
-                }
-                .build()?;
+                owned = crate::load::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
                 &owned
             }
         };

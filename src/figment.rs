@@ -206,15 +206,8 @@ impl Infisical {
 
     /// As [`from_env`](Self::from_env), reading this environment (tests use it).
     pub fn from_env_source(env: EnvSource) -> Self {
-        match crate::project::ProjectDefaults::resolve(&env) {
-            Ok(d) => {
-                let project = d.project.map(ProjectRef::from).ok_or_else(|| {
-                    "no project: set INFISICAL_PROJECT_ID, run `infisical init`, or use Infisical::new".to_owned()
-                });
-                Self::with_project(project, d.environment, env).path(d.path)
-            }
-            Err(e) => Self::with_project(Err(e.to_string()), "dev".into(), env),
-        }
+        let (project, environment, path) = crate::load::target_from_env(&env);
+        Self::with_project(project, environment, env).path(path)
     }
 
     fn with_project(project: std::result::Result<ProjectRef, String>, environment: String, env: EnvSource) -> Self {
@@ -327,7 +320,7 @@ impl Infisical {
             Some(ClientChoice::Async(c)) => self.snapshot(c).await,
             Some(ClientChoice::Blocking(c)) => self.snapshot(c.as_async()).await,
             None => {
-                let client = self.own_client_builder(crate::Client::builder()).build()?;
+                let client = crate::load::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
                 self.snapshot(&client).await
             }
         }
@@ -351,18 +344,10 @@ impl Infisical {
                 if let Some(c) = cached.as_ref() {
                     return Ok(c.clone());
                 }
-                let c = self.own_client_builder(blocking::Client::builder()).build()?;
+                let c = crate::load::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
                 *cached = Some(c.clone());
                 Ok(c)
             }
-        }
-    }
-
-    fn own_client_builder<K>(&self, builder: crate::ClientBuilder<K>) -> crate::ClientBuilder<K> {
-        let builder = builder.env(self.env.clone());
-        match &self.credentials {
-            Some(c) => builder.credentials(c.clone()),
-            None => builder,
         }
     }
 

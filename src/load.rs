@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::Client;
+use crate::auth::Credentials;
 use crate::error::Result;
 use crate::resources::secrets::{ListSecrets, SecretPath, ValueSecret};
 use crate::resources::{ProjectRef, normalize_path};
+use crate::{Client, ClientBuilder, EnvSource};
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]
@@ -56,6 +57,32 @@ impl Query {
             layers.push(Layer { secrets: list.into_map(path.clone()), path });
         }
         Ok(layers)
+    }
+}
+
+/// The project, environment and folder the loaders use when the caller names none
+/// ([`ProjectDefaults`](crate::project::ProjectDefaults)); a missing project or a broken
+/// `.infisical.json` is kept as the reason, reported when loading.
+pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRef, String>, String, String) {
+    match crate::project::ProjectDefaults::resolve(env) {
+        Ok(d) => (
+            d.project
+                .map(ProjectRef::from)
+                .ok_or_else(|| "no project: set INFISICAL_PROJECT_ID, or run `infisical init`".to_owned()),
+            d.environment,
+            d.path,
+        ),
+        Err(e) => (Err(e.to_string()), "dev".into(), "/".into()),
+    }
+}
+
+/// The client builder the loaders use when not given a client: their environment, and their explicit
+/// credentials first in the chain.
+pub(crate) fn own_client<K>(env: &EnvSource, credentials: Option<&Credentials>) -> ClientBuilder<K> {
+    let builder = ClientBuilder::default().env(env.clone());
+    match credentials {
+        Some(c) => builder.credentials(c.clone()),
+        None => builder,
     }
 }
 

@@ -436,7 +436,7 @@ fn expand_refs(state: &State, env: &str, folder: &str, value: &str, depth: usize
 /// let session = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(home.path())).load().unwrap();
 /// assert_eq!((session.email.as_str(), session.site.as_str()), ("dev@example.org", "https://infisical.example"));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct FakeCliLogin {
     email: String,
@@ -444,6 +444,12 @@ pub struct FakeCliLogin {
     site: String,
     passphrase: String,
     p2c: u32,
+}
+
+impl std::fmt::Debug for FakeCliLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeCliLogin").field("email", &self.email).field("site", &self.site).finish_non_exhaustive()
+    }
 }
 
 impl FakeCliLogin {

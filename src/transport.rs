@@ -98,7 +98,7 @@ pub(crate) enum Replay {
 }
 
 /// A request to the API, relative to `<site>/api/`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
     segments: Vec<String>,
@@ -107,6 +107,17 @@ pub(crate) struct ApiRequest {
     pub(crate) replay: Replay,
     if_none_match: Option<String>,
     pub(crate) authenticated: bool,
+}
+
+impl std::fmt::Debug for ApiRequest {
+    // The body holds client secrets, tokens and secret values: never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("endpoint", &self.describe())
+            .field("query", &self.query.iter().map(|(k, _)| *k).collect::<Vec<_>>())
+            .field("body_bytes", &self.body.as_ref().map(|b| b.len()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiRequest {
@@ -203,13 +214,23 @@ impl ApiRequest {
 }
 
 /// A successful (2xx or 304) answer.
-#[derive(Debug)]
 pub(crate) struct ApiResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     // Response bodies hold secret values: wipe them when dropped.
     pub(crate) body: Zeroizing<Vec<u8>>,
     pub(crate) endpoint: String,
+}
+
+impl std::fmt::Debug for ApiResponse {
+    // The body holds secret values: never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("endpoint", &self.endpoint)
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiResponse {
@@ -417,5 +438,26 @@ mod tests {
         assert_eq!(ApiRequest::get(&["x"]).replay, Replay::Safe);
         assert_eq!(ApiRequest::post(&["x"]).replay, Replay::Unsafe);
         assert_eq!(ApiRequest::post(&["x"]).replayable().replay, Replay::Safe);
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_bodies() {
+        let req = ApiRequest::post(&["v1", "auth", "universal-auth", "login"])
+            .json(&serde_json::json!({"clientSecret": "hunter2"}))
+            .unwrap();
+        let shown = format!("{req:?}");
+        assert!(shown.contains("POST /api/v1/auth/universal-auth/login") && !shown.contains("hunter2"), "{shown}");
+        let resp = ApiResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Zeroizing::new(b"{\"secretValue\":\"hunter2\"}".to_vec()),
+            endpoint: "GET /api/v4/secrets".into(),
+        };
+        assert!(!format!("{resp:?}").contains("hunter2"));
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::{ProjectRef, lenient_u64, null_default};
+use super::{ProjectRef, lenient_u64, null_default, require};
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::ApiRequest;
@@ -469,13 +469,6 @@ fn warn_deprecated(route: &'static str) {
     }
 }
 
-fn check_id(field: &'static str, v: &str) -> Result<()> {
-    if v.trim().is_empty() {
-        return Err(Error::invalid(field, "is empty"));
-    }
-    Ok(())
-}
-
 /// The certificates handler: `client.certificates()`.
 ///
 /// ```no_run
@@ -506,7 +499,7 @@ impl Client {
 
 impl Certificates<'_> {
     async fn get_json<T: serde::de::DeserializeOwned>(&self, base: &[&str], id: &str, tail: Option<&str>) -> Result<T> {
-        check_id("id", id)?;
+        require("id", id)?;
         let mut req = ApiRequest::get(base).segment(id);
         if let Some(t) = tail {
             req = req.segment(t);
@@ -515,7 +508,7 @@ impl Certificates<'_> {
     }
 
     async fn get_text(&self, base: &[&str], id: &str) -> Result<SecretString> {
-        check_id("id", id)?;
+        require("id", id)?;
         let resp = self.client.execute(&ApiRequest::get(base).segment(id).segment("private-key")).await?;
         let text = String::from_utf8(resp.body.to_vec()).map_err(|_| Error::Decode {
             endpoint: resp.endpoint.clone(),
@@ -561,7 +554,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] when the server refuses (validation, policy).
     pub async fn issue(&self, req: &IssueCertificate) -> Result<IssueResult> {
-        check_id("profile_id", &req.profile_id)?;
+        require("profile_id", &req.profile_id)?;
         self.client.execute(&ApiRequest::post(CURRENT).json(req)?).await?.json()
     }
 
@@ -570,7 +563,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn revoke(&self, id: &str, reason: RevocationReason) -> Result<Revoked> {
-        check_id("id", id)?;
+        require("id", id)?;
         let req =
             ApiRequest::post(CURRENT).segment(id).segment("revoke").json(&RevokeBody { revocation_reason: reason })?;
         self.client.execute(&req).await?.json()
@@ -581,7 +574,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn delete(&self, id: &str) -> Result<CertificateInfo> {
-        check_id("id", id)?;
+        require("id", id)?;
         Ok(self
             .client
             .execute(&ApiRequest::delete(CURRENT).segment(id))
@@ -684,7 +677,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `revoke` with the certificate id")]
     pub async fn revoke_by_serial(&self, serial: &str, reason: RevocationReason) -> Result<Revoked> {
         warn_deprecated("POST /api/v1/pki/certificates/{serialNumber}/revoke");
-        check_id("serial", serial)?;
+        require("serial", serial)?;
         let req = ApiRequest::post(LEGACY)
             .segment(serial)
             .segment("revoke")
@@ -699,7 +692,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `delete` with the certificate id")]
     pub async fn delete_by_serial(&self, serial: &str) -> Result<CertificateInfo> {
         warn_deprecated("DELETE /api/v1/pki/certificates/{serialNumber}");
-        check_id("serial", serial)?;
+        require("serial", serial)?;
         Ok(self
             .client
             .execute(&ApiRequest::delete(LEGACY).segment(serial))
@@ -740,8 +733,8 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `issue` with a certificate profile")]
     pub async fn issue_from_ca(&self, ca_id: &str, req: &LegacyIssue) -> Result<IssuedCertificate> {
         warn_deprecated("POST /api/v1/pki/ca/{caId}/issue-certificate");
-        check_id("ca_id", ca_id)?;
-        check_id("common_name", &req.common_name)?;
+        require("ca_id", ca_id)?;
+        require("common_name", &req.common_name)?;
         let action = if req.csr.is_some() { "sign-certificate" } else { "issue-certificate" };
         let body = LegacyIssue { ca_id: None, certificate_template_id: None, ..req.clone() };
         let request = ApiRequest::post(&["v1", "pki", "ca"]).segment(ca_id).segment(action).json(&body)?;
@@ -749,7 +742,7 @@ impl Certificates<'_> {
     }
 
     async fn legacy_post(&self, req: &LegacyIssue, action: &str) -> Result<IssuedCertificate> {
-        check_id("common_name", &req.common_name)?;
+        require("common_name", &req.common_name)?;
         if req.ca_id.is_some() == req.certificate_template_id.is_some() {
             return Err(Error::invalid(
                 "ca",

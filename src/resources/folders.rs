@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Outcome, ProjectKey, ProjectRef, Scoped, check_environment, check_folder_name, lenient_u64, normalize_path,
-    null_default,
+    null_default, require,
 };
 use crate::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::ApiRequest;
 
 /// A folder.
@@ -298,7 +298,7 @@ impl Folders<'_> {
     /// Lists folders.
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses.
+    /// [`Error::Api`](crate::Error::Api) when the server refuses.
     pub async fn list(&self, req: &ListFolders) -> Result<Vec<Folder>> {
         check_environment(&req.environment)?;
         let project_id = self.client.project_id(&req.project).await?;
@@ -345,11 +345,9 @@ impl Folders<'_> {
     /// A folder by id.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such folder.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such folder.
     pub async fn get(&self, id: &str) -> Result<Folder> {
-        if id.trim().is_empty() {
-            return Err(Error::invalid("id", "is empty"));
-        }
+        require("id", id)?;
         let resp = self.client.versioned(|legacy| Ok(ApiRequest::get(folder_route(legacy)).segment(id))).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
@@ -357,7 +355,7 @@ impl Folders<'_> {
     /// Creates a folder.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a name outside `[A-Za-z0-9_-]`.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a name outside `[A-Za-z0-9_-]`.
     pub async fn create(&self, req: &CreateFolder) -> Result<Folder> {
         check_folder_name(&req.name)?;
         check_environment(&req.environment)?;
@@ -369,20 +367,14 @@ impl Folders<'_> {
             description: req.description.as_deref(),
             force_delete: None,
         };
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                ApiRequest::post(folder_route(legacy))
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
-            })
-            .await?;
+        let resp = self.client.scoped_write(reqwest::Method::POST, folder_route, None, &project_id, &body).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 
     /// Renames a folder or changes its description.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a bad name; [`Error::Api`] (404) for an unknown folder.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a bad name; [`Error::Api`](crate::Error::Api) (404) for an unknown folder.
     pub async fn update(&self, req: &UpdateFolder) -> Result<Folder> {
         check_folder_name(&req.name)?;
         check_environment(&req.environment)?;
@@ -394,26 +386,18 @@ impl Folders<'_> {
             description: req.description.as_deref(),
             force_delete: None,
         };
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                ApiRequest::patch(folder_route(legacy))
-                    .segment(req.id.as_str())
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
-            })
-            .await?;
+        let resp =
+            self.client.scoped_write(reqwest::Method::PATCH, folder_route, Some(&req.id), &project_id, &body).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 
     /// Deletes a folder and everything in it.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) for an unknown folder.
+    /// [`Error::Api`](crate::Error::Api) (404) for an unknown folder.
     pub async fn delete(&self, req: &DeleteFolder) -> Result<Outcome<Folder>> {
         check_environment(&req.environment)?;
-        if req.id_or_name.trim().is_empty() {
-            return Err(Error::invalid("id_or_name", "is empty"));
-        }
+        require("id_or_name", &req.id_or_name)?;
         let project_id = self.client.project_id(&req.project).await?;
         let resp = self
             .client

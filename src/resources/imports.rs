@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ProjectKey, ProjectRef, Scoped, check_environment, lenient_u64, normalize_path, null_default};
+use super::{ProjectKey, ProjectRef, check_environment, lenient_u64, normalize_path, null_default, require};
 use crate::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::ApiRequest;
 
 /// A secret import.
@@ -196,7 +196,7 @@ impl Imports<'_> {
     /// The imports of a folder, in position order.
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses.
+    /// [`Error::Api`](crate::Error::Api) when the server refuses.
     pub async fn list(&self, target: &ImportTarget) -> Result<Vec<SecretImport>> {
         let project_id = self.scoped(target).await?;
         let resp = self
@@ -217,7 +217,7 @@ impl Imports<'_> {
     /// The secrets a folder imports, grouped by import (what `list` with imports adds, on its own).
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses.
+    /// [`Error::Api`](crate::Error::Api) when the server refuses.
     pub async fn secrets(&self, target: &ImportTarget) -> Result<Vec<crate::resources::secrets::ImportedSecrets>> {
         #[derive(Deserialize)]
         struct Answer {
@@ -246,11 +246,9 @@ impl Imports<'_> {
     /// One import by id.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such import.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such import.
     pub async fn get(&self, id: &str) -> Result<SecretImport> {
-        if id.trim().is_empty() {
-            return Err(Error::invalid("id", "is empty"));
-        }
+        require("id", id)?;
         let resp = self.client.versioned(|legacy| Ok(ApiRequest::get(import_route(legacy)).segment(id))).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
@@ -258,7 +256,7 @@ impl Imports<'_> {
     /// Imports the secrets of `from_environment`:`from_path` into the target folder.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an empty environment.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty environment.
     pub async fn create(
         &self,
         target: &ImportTarget,
@@ -275,20 +273,14 @@ impl Imports<'_> {
             // Omitted unless asked: servers default to false, and old ones know no such field.
             is_replication: replicate.then_some(true),
         };
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                ApiRequest::post(import_route(legacy))
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
-            })
-            .await?;
+        let resp = self.client.scoped_write(reqwest::Method::POST, import_route, None, &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 
     /// Changes an import's source or position.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such import.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such import.
     pub async fn update(&self, target: &ImportTarget, id: &str, change: &ImportChange) -> Result<SecretImport> {
         let project_id = self.scoped(target).await?;
         let body = ImportBody {
@@ -297,21 +289,14 @@ impl Imports<'_> {
             import: Some(change),
             is_replication: None,
         };
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                ApiRequest::patch(import_route(legacy))
-                    .segment(id)
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
-            })
-            .await?;
+        let resp = self.client.scoped_write(reqwest::Method::PATCH, import_route, Some(id), &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 
     /// Removes an import.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such import.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such import.
     pub async fn delete(&self, target: &ImportTarget, id: &str) -> Result<SecretImport> {
         let project_id = self.scoped(target).await?;
         let body: ImportBody<'_, ()> = ImportBody {
@@ -320,14 +305,8 @@ impl Imports<'_> {
             import: None,
             is_replication: None,
         };
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                ApiRequest::delete(import_route(legacy))
-                    .segment(id)
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body: &body })
-            })
-            .await?;
+        let resp =
+            self.client.scoped_write(reqwest::Method::DELETE, import_route, Some(id), &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 }

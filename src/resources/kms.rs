@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{ProjectRef, null_default};
+use super::{ProjectRef, null_default, require};
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::ApiRequest;
@@ -126,20 +126,13 @@ impl Client {
     }
 }
 
-fn check_key(id: &str) -> Result<()> {
-    if id.trim().is_empty() {
-        return Err(Error::invalid("key_id", "is empty"));
-    }
-    Ok(())
-}
-
 impl Kms<'_> {
     /// Encrypts bytes with key `key_id`; returns the ciphertext as the server gives it.
     ///
     /// # Errors
     /// [`Error::Api`] when the key is unknown or disabled.
     pub async fn encrypt(&self, key_id: &str, plaintext: &[u8]) -> Result<String> {
-        check_key(key_id)?;
+        require("key_id", key_id)?;
         #[derive(Serialize)]
         struct Body<'a> {
             plaintext: &'a str,
@@ -163,7 +156,7 @@ impl Kms<'_> {
     /// # Errors
     /// [`Error::Api`] when the key is wrong; [`Error::Decode`] when the answer is not base64.
     pub async fn decrypt(&self, key_id: &str, ciphertext: &str) -> Result<SecretSlice<u8>> {
-        check_key(key_id)?;
+        require("key_id", key_id)?;
         #[derive(Serialize)]
         struct Body<'a> {
             ciphertext: &'a str,
@@ -197,9 +190,7 @@ impl Kms<'_> {
         description: Option<&str>,
         algorithm: Option<&str>,
     ) -> Result<KmsKey> {
-        if name.trim().is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        require("name", name)?;
         let project_id = self.client.project_id(&project.into()).await?;
         let body = CreateKey { project_id: &project_id, name, description, encryption_algorithm: algorithm };
         Ok(self.client.execute(&ApiRequest::post(&["v1", "kms", "keys"]).json(&body)?).await?.json::<OneKey>()?.key)
@@ -220,7 +211,7 @@ impl Kms<'_> {
     /// # Errors
     /// [`Error::Api`] when the key is unknown.
     pub async fn update_key(&self, key_id: &str, change: &KeyChange) -> Result<KmsKey> {
-        check_key(key_id)?;
+        require("key_id", key_id)?;
         let req = ApiRequest::patch(&["v1", "kms", "keys"]).segment(key_id).json(change)?;
         Ok(self.client.execute(&req).await?.json::<OneKey>()?.key)
     }
@@ -230,7 +221,7 @@ impl Kms<'_> {
     /// # Errors
     /// [`Error::Api`] when the key is unknown.
     pub async fn delete_key(&self, key_id: &str) -> Result<KmsKey> {
-        check_key(key_id)?;
+        require("key_id", key_id)?;
         Ok(self
             .client
             .execute(&ApiRequest::delete(&["v1", "kms", "keys"]).segment(key_id))

@@ -70,10 +70,7 @@ impl ProjectRef {
     }
 
     pub(crate) fn validate(&self) -> Result<()> {
-        if self.as_str().trim().is_empty() {
-            return Err(Error::invalid("project", "is empty"));
-        }
-        Ok(())
+        require("project", self.as_str())
     }
 }
 
@@ -203,11 +200,16 @@ pub(crate) fn normalize_path(path: &str) -> String {
     if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}") }
 }
 
-pub(crate) fn check_environment(env: &str) -> Result<()> {
-    if env.trim().is_empty() {
-        return Err(Error::invalid("environment", "is empty"));
+/// Refuses an empty required input, naming it.
+pub(crate) fn require(field: &'static str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "is empty"));
     }
     Ok(())
+}
+
+pub(crate) fn check_environment(env: &str) -> Result<()> {
+    require("environment", env)
 }
 
 /// The project field of a request body: `projectId` on current routes, `workspaceId` on legacy ones.
@@ -289,6 +291,26 @@ impl Client {
             }
             Err(err) => Err(err),
         }
+    }
+
+    /// A write whose body is the same on both generations but for the project field: `route` gives the
+    /// path for the generation in use, `name` an optional last segment.
+    pub(crate) async fn scoped_write<B: Serialize + Sync>(
+        &self,
+        method: reqwest::Method,
+        route: fn(bool) -> &'static [&'static str],
+        name: Option<&str>,
+        project_id: &str,
+        body: &B,
+    ) -> Result<ApiResponse> {
+        self.versioned(|legacy| {
+            let mut req = ApiRequest::new(method.clone(), route(legacy));
+            if let Some(name) = name {
+                req = req.segment(name);
+            }
+            req.json(&Scoped { project: ProjectKey::new(legacy, project_id), body })
+        })
+        .await
     }
 
     /// The id of a project named by id or slug; slugs are looked up once per client.

@@ -2,9 +2,9 @@
 
 use serde::Deserialize;
 
-use super::{ProjectRef, null_default};
+use super::{ProjectRef, null_default, require};
 use crate::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::ApiRequest;
 
 /// A project, with its environments.
@@ -87,11 +87,9 @@ impl Projects<'_> {
     /// A project by slug, with its id and environments, in one request.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such project in the caller's organization.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such project in the caller's organization.
     pub async fn get_by_slug(&self, slug: &str) -> Result<Project> {
-        if slug.trim().is_empty() {
-            return Err(Error::invalid("slug", "is empty"));
-        }
+        require("slug", slug)?;
         let resp = self
             .client
             .versioned(|legacy| {
@@ -108,11 +106,9 @@ impl Projects<'_> {
     /// A project by id.
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such project.
+    /// [`Error::Api`](crate::Error::Api) (404) when there is no such project.
     pub async fn get_by_id(&self, id: &str) -> Result<Project> {
-        if id.trim().is_empty() {
-            return Err(Error::invalid("id", "is empty"));
-        }
+        require("id", id)?;
         let resp = self
             .client
             .versioned(|legacy| {
@@ -137,7 +133,7 @@ impl Projects<'_> {
     /// Every project the caller can see.
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses.
+    /// [`Error::Api`](crate::Error::Api) when the server refuses.
     pub async fn list(&self) -> Result<Vec<Project>> {
         let resp = self
             .client

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::{
     Conditional, Outcome, ProjectKey, ProjectRef, Scoped, check_environment, check_secret_name, decode_outcome,
-    lenient_u64, normalize_path, null_default,
+    lenient_u64, normalize_path, null_default, require,
 };
 use crate::Client;
 use crate::error::{Error, Result};
@@ -1092,9 +1092,7 @@ impl Secrets<'_> {
     pub async fn get(&self, req: &GetSecret) -> Result<Secret> {
         req.project.validate()?;
         check_environment(&req.environment)?;
-        if req.name.trim().is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        require("name", &req.name)?;
         let project_id = read_scope(self.client, &req.project).await?;
         let resp = self.client.versioned(|legacy| Ok(req.request(legacy, &project_id))).await?;
         let mut secret = resp.json::<OneSecret>()?.secret;
@@ -1112,20 +1110,14 @@ impl Secrets<'_> {
         check_environment(&req.environment)?;
         check_reminder(&req.fields)?;
         let project_id = self.client.project_id(&req.project).await?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                let body = WriteBody {
-                    environment: &req.environment,
-                    secret_path: normalize_path(&req.path),
-                    kind: req.kind.as_str(),
-                    fields: CreateFields { secret_value: &req.value, fields: &req.fields },
-                };
-                ApiRequest::post(secret_route(legacy))
-                    .segment(req.name.as_str())
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
-            })
-            .await?;
+        let body = WriteBody {
+            environment: &req.environment,
+            secret_path: normalize_path(&req.path),
+            kind: req.kind.as_str(),
+            fields: CreateFields { secret_value: &req.value, fields: &req.fields },
+        };
+        let resp =
+            self.client.scoped_write(reqwest::Method::POST, secret_route, Some(&req.name), &project_id, &body).await?;
         decode_outcome(&resp, |e: OneSecret| e.secret)
     }
 
@@ -1138,9 +1130,7 @@ impl Secrets<'_> {
     /// [`Error::Api`] (404) when there is no such secret.
     pub async fn update(&self, req: &UpdateSecret) -> Result<Outcome<Secret>> {
         check_environment(&req.environment)?;
-        if req.name.trim().is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        require("name", &req.name)?;
         if let Some(n) = &req.new_name {
             check_secret_name("new_name", n)?;
         }
@@ -1185,23 +1175,17 @@ impl Secrets<'_> {
     /// [`Error::Api`] (404) when there is no such secret.
     pub async fn delete(&self, req: &DeleteSecret) -> Result<Outcome<Secret>> {
         check_environment(&req.environment)?;
-        if req.name.trim().is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        require("name", &req.name)?;
         let project_id = self.client.project_id(&req.project).await?;
+        let body = WriteBody {
+            environment: &req.environment,
+            secret_path: normalize_path(&req.path),
+            kind: req.kind.as_str(),
+            fields: (),
+        };
         let resp = self
             .client
-            .versioned(|legacy| {
-                let body = WriteBody {
-                    environment: &req.environment,
-                    secret_path: normalize_path(&req.path),
-                    kind: req.kind.as_str(),
-                    fields: (),
-                };
-                ApiRequest::delete(secret_route(legacy))
-                    .segment(req.name.as_str())
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
-            })
+            .scoped_write(reqwest::Method::DELETE, secret_route, Some(&req.name), &project_id, &body)
             .await?;
         decode_outcome(&resp, |e: OneSecret| e.secret)
     }
@@ -1243,21 +1227,13 @@ impl Secrets<'_> {
         items: &T,
     ) -> Result<Outcome<Vec<Secret>>> {
         let project_id = self.client.project_id(&batch.project).await?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                let route: &[&str] =
-                    if legacy { &["v3", "secrets", "batch", "raw"] } else { &["v4", "secrets", "batch"] };
-                let body = BatchBody {
-                    environment: &batch.environment,
-                    secret_path: normalize_path(&batch.path),
-                    mode,
-                    secrets: items,
-                };
-                ApiRequest::new(method.clone(), route)
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
-            })
-            .await?;
+        let body = BatchBody {
+            environment: &batch.environment,
+            secret_path: normalize_path(&batch.path),
+            mode,
+            secrets: items,
+        };
+        let resp = self.client.scoped_write(method, batch_route, None, &project_id, &body).await?;
         decode_outcome(&resp, |e: ManySecrets| e.secrets)
     }
 }
@@ -1278,6 +1254,10 @@ fn legacy_project(req: ApiRequest, project: &ProjectRef, project_id: &str) -> Ap
         ProjectRef::Slug(slug) if project_id.is_empty() => req.query("workspaceSlug", slug.as_str()),
         _ => req.query("workspaceId", project_id),
     }
+}
+
+fn batch_route(legacy: bool) -> &'static [&'static str] {
+    if legacy { &["v3", "secrets", "batch", "raw"] } else { &["v4", "secrets", "batch"] }
 }
 
 fn secret_route(legacy: bool) -> &'static [&'static str] {
