@@ -3,37 +3,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 #[allow(deprecated)]
 async fn deprecated_routes_warn_once_per_process() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .try_init()
-        .unwrap();
+    let logs = capture_logs(tracing::Level::WARN);
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/pki/certificates/25c2bddbf3935cfce23b57e88dc7e316ccec6e30"))
@@ -46,7 +23,7 @@ async fn deprecated_routes_warn_once_per_process() {
     for _ in 0..3 {
         client.certificates().get_by_serial("25c2bddbf3935cfce23b57e88dc7e316ccec6e30").await.unwrap();
     }
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert_eq!(logs.matches("deprecated Infisical route used").count(), 1, "{logs}");
     assert!(logs.contains("GET /api/v1/pki/certificates/{serialNumber}"), "{logs}");
 }

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
@@ -21,19 +19,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CANARY: &str = "CANARY-7f3a9c";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn canary_token() -> String {
     jwt(&format!(r#"{{"sub":"{CANARY}","exp":9999999999}}"#))
 }
@@ -44,14 +29,7 @@ fn secret_json(key: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_canary_never_leaks() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .try_init()
-        .unwrap();
+    let logs = capture_logs(tracing::Level::TRACE);
 
     let server = MockServer::start().await;
     let token = canary_token();
@@ -242,7 +220,7 @@ async fn the_canary_never_leaks() {
             .unwrap();
     shown.push(format!("{got:?}"));
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
     assert!(logs.contains("logging in with universal auth"), "the login was logged");
     assert!(!logs.contains(CANARY), "a secret reached the logs:\n{logs}");

@@ -77,3 +77,38 @@ pub fn jwt(payload: &str) -> String {
     let b = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     format!("{}.{}.sig", b.encode(r#"{"alg":"HS256","typ":"JWT"}"#), b.encode(payload))
 }
+
+/// Everything a global `tracing` subscriber writes, for tests that read their logs. Install it once
+/// per test binary with [`capture_logs`].
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// What has been logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Installs a global subscriber at `level` writing into the returned buffer (also capturing `log` records).
+pub fn capture_logs(level: tracing::Level) -> Captured {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .try_init()
+        .unwrap();
+    logs
+}
