@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::project::ProjectFile;
 use crate::resources::ApiVersion;
 use crate::resources::version::VersionState;
-use crate::transport::{ApiRequest, ApiResponse, RetryPolicy, Transport};
+use crate::transport::{ApiRequest, ApiResponse, Budget, RetryPolicy, Transport};
 
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("infisical-config/", env!("CARGO_PKG_VERSION"));
@@ -53,9 +53,11 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) session: Session,
     pub(crate) site: Url,
+    /// How long one call may take in all.
+    pub(crate) call_timeout: Duration,
     pub(crate) versions: VersionState,
-    /// Project slugs already turned into ids.
-    pub(crate) project_ids: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Project slugs turned into ids: one lookup per slug, however many callers ask at once.
+    pub(crate) project_ids: crate::resources::SlugCache,
 }
 
 /// Marks a [`ClientBuilder`] that builds the async [`Client`].
@@ -98,6 +100,7 @@ pub struct ClientBuilder<K = Async> {
     chain: Option<CredentialsChain>,
     connect_timeout: Duration,
     timeout: Duration,
+    attempt_timeout: Duration,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
     ca_certificates: Vec<(String, Vec<u8>)>,
@@ -136,7 +139,8 @@ impl<K> Default for ClientBuilder<K> {
             custom: Vec::new(),
             chain: None,
             connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             headers: Vec::new(),
             ca_certificates: Vec::new(),
@@ -238,9 +242,18 @@ impl<K> ClientBuilder<K> {
         self
     }
 
-    /// How long one request may take, start to end of the body (default 30 s).
+    /// How long one call may take in all (default 60 s): the login it may need, every attempt and every
+    /// wait between attempts. A dead server cannot hold a call longer than this; the error then says
+    /// how long it waited and how many attempts it made. (The AWS SDK calls this the operation timeout.)
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, connect to end of body (default 30 s, and never past the call's
+    /// [`timeout`](Self::timeout)). A timed-out read is retried as the [`RetryPolicy`] allows.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
@@ -340,7 +353,8 @@ impl<K> ClientBuilder<K> {
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
         let http = self.http_client()?;
-        let transport = Transport::new(http, api, self.retry.clone(), self.max_response_bytes);
+        let transport =
+            Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
 
         let chain = match self.chain {
             Some(chain) => chain,
@@ -388,6 +402,7 @@ impl<K> ClientBuilder<K> {
                 transport,
                 session,
                 site,
+                call_timeout: self.timeout,
                 versions: VersionState::new(self.api_version),
                 project_ids: Default::default(),
             }),
@@ -402,7 +417,6 @@ impl<K> ClientBuilder<K> {
         let rb = reqwest::Client::builder()
             .user_agent(ua)
             .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
             .default_headers(self.default_headers()?)
             .redirect(if self.follow_redirects {
                 reqwest::redirect::Policy::limited(5)
@@ -531,7 +545,9 @@ impl Client {
     /// # Errors
     /// [`Error::Credentials`] when no usable credentials are found or the server refuses them.
     pub async fn authenticate(&self) -> Result<()> {
-        self.inner.session.token(&self.inner.transport).await.map(|_| ())
+        let budget = Budget::new(self.inner.call_timeout);
+        let login = self.inner.session.token(&self.inner.transport, &budget);
+        self.within(&budget, &reqwest::Method::POST, "/api/v1/auth", login).await.map(|_| ())
     }
 
     /// Asks the credential chain which provider would answer, and why the others pass. Reveals no secret.
@@ -546,25 +562,48 @@ impl Client {
     /// # Errors
     /// When the server refuses or cannot be reached.
     pub async fn revoke_token(&self) -> Result<bool> {
-        self.inner.session.revoke(&self.inner.transport).await
+        let budget = Budget::new(self.inner.call_timeout);
+        let revoke = self.inner.session.revoke(&self.inner.transport, &budget);
+        self.within(&budget, &reqwest::Method::POST, "/api/v1/auth/token/revoke", revoke).await
     }
 
     /// Sends a request with the client's token; when the server rejects the token (401, or 403
-    /// `TokenError`), drops it, authenticates once more and sends the request once more.
+    /// `TokenError`), drops it, authenticates once more and sends the request once more. The whole of
+    /// it (waiting for a login included) is bounded by the client's call timeout.
     pub(crate) async fn execute(&self, req: &ApiRequest) -> Result<ApiResponse> {
+        let budget = Budget::new(self.inner.call_timeout);
+        self.within(&budget, &req.method, &req.path(), self.execute_within(req, &budget)).await
+    }
+
+    async fn execute_within(&self, req: &ApiRequest, budget: &Budget) -> Result<ApiResponse> {
         let inner = &self.inner;
         if !req.authenticated {
-            return inner.transport.send(req, None).await;
+            return inner.transport.send(req, None, budget).await;
         }
-        let token = inner.session.token(&inner.transport).await?;
-        match inner.transport.send(req, Some(&token.secret)).await {
+        let token = inner.session.token(&inner.transport, budget).await?;
+        match inner.transport.send(req, Some(&token.secret), budget).await {
             Err(Error::Api(api)) if api.is_token_rejected() => {
                 tracing::debug!(endpoint = %req.describe(), status = api.status(), "token rejected; authenticating again");
                 inner.session.invalidate(&token).await;
-                let token = inner.session.token(&inner.transport).await?;
-                inner.transport.send(req, Some(&token.secret)).await
+                let token = inner.session.token(&inner.transport, budget).await?;
+                inner.transport.send(req, Some(&token.secret), budget).await
             }
             other => other,
+        }
+    }
+
+    /// Runs `call` until the budget's deadline. The transport bounds its own attempts and waits; this
+    /// also bounds what it cannot see, such as waiting for another task's login.
+    async fn within<T>(
+        &self,
+        budget: &Budget,
+        method: &reqwest::Method,
+        path: &str,
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(budget.limit(), call).await {
+            Ok(result) => result,
+            Err(_) => Err(budget.timed_out(method, self.inner.transport.site(), path)),
         }
     }
 }

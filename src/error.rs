@@ -54,14 +54,26 @@ pub enum Error {
     },
 
     /// The request did not complete: connection refused, timeout, TLS failure, response too large.
-    #[error("{kind} while calling {method} {path}")]
+    ///
+    /// Its text names the server (`scheme://host:port`), the request, how many attempts were made over
+    /// how long, and for a timeout the limit that was reached; the cause is its
+    /// [`source`](std::error::Error::source).
+    #[error("{}", transport_text(*kind, method, site, path, *attempts, *elapsed, *limit))]
     Transport {
         /// What failed.
         kind: TransportErrorKind,
         /// HTTP method of the request.
         method: String,
+        /// The server: `scheme://host:port`.
+        site: String,
         /// API path of the request (no query string: it never carries secrets, but keeps messages short).
         path: String,
+        /// How many attempts were made (0 when the deadline passed before the first one).
+        attempts: u32,
+        /// How long the call had run when it gave up.
+        elapsed: Duration,
+        /// For a timeout, the limit that was reached (the call's deadline or one attempt's).
+        limit: Option<Duration>,
         /// The underlying error, with its URL removed.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -103,6 +115,20 @@ pub enum Error {
         reason: String,
     },
 
+    /// What a load names does not exist: an environment of the project, or a folder of an environment.
+    ///
+    /// Checked when a list comes back empty, since older servers answer a list of an unknown
+    /// environment or folder with `200` and nothing.
+    #[error("{target} does not exist in {within}; {}", existing_text(existing))]
+    NotFound {
+        /// What is missing: ``environment `stagin` `` or ``folder `/dbb` ``.
+        target: String,
+        /// Where it was looked for.
+        within: String,
+        /// What exists there instead (environment slugs, or folder names).
+        existing: Vec<String>,
+    },
+
     /// A local file or keyring could not be read or is malformed.
     #[error("{what} {path}: {reason}")]
     File {
@@ -128,7 +154,7 @@ impl Error {
     /// True when the server answered 404.
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        self.status() == Some(404) || matches!(self, Error::NotFound { .. })
     }
 
     /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).
@@ -186,6 +212,54 @@ pub(crate) fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Er
     }
 }
 
+fn existing_text(existing: &[String]) -> String {
+    if existing.is_empty() { "there is none there".to_owned() } else { format!("there is: {}", existing.join(", ")) }
+}
+
+fn transport_text(
+    kind: TransportErrorKind,
+    method: &str,
+    site: &str,
+    path: &str,
+    attempts: u32,
+    elapsed: Duration,
+    limit: Option<Duration>,
+) -> String {
+    let mut text = match (kind, limit) {
+        (TransportErrorKind::Timeout, Some(limit)) => {
+            format!("timed out (limit {}) while calling {method} {site}{path}", seconds(limit))
+        }
+        _ => format!("{kind} while calling {method} {site}{path}"),
+    };
+    if attempts > 1 || kind == TransportErrorKind::Timeout {
+        let s = if attempts == 1 { "" } else { "s" };
+        text.push_str(&format!(" ({attempts} attempt{s} over {})", seconds(elapsed)));
+    }
+    text
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// The error and its causes, one after the other: `top: cause: cause`.
+///
+/// For places that show one line of text where the chain would be lost (figment's error messages).
+pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(cause) = next {
+        let shown = cause.to_string();
+        // reqwest repeats its cause in its own text; skip what adds nothing.
+        if !text.contains(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+        }
+        next = cause.source();
+    }
+    text
+}
+
 /// What kind of transport failure happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -234,6 +308,8 @@ pub struct ApiError {
     req_id: Option<String>,
     details: Option<serde_json::Value>,
     retry_after: Option<Duration>,
+    /// What the crate knows that the server did not say (a likely cause).
+    hint: Option<String>,
 }
 
 /// The `message` of an error answer: a sentence, or (for validation failures) a list of issues.
@@ -309,7 +385,12 @@ impl ApiError {
             }
             None => (None, ApiMessage::None, None, None),
         };
-        ApiError { status, error, message, req_id, details, retry_after }
+        ApiError { status, error, message, req_id, details, retry_after, hint: None }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
     }
 
     /// The HTTP status.
@@ -395,6 +476,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(id) = &self.req_id {
             write!(f, " (request {id})")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
         }
         Ok(())
     }

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::auth::Credentials;
-use crate::error::Result;
-use crate::resources::secrets::{ListSecrets, SecretPath, ValueSecret};
+use crate::error::{Error, Result};
+use crate::resources::folders::ListFolders;
+use crate::resources::imports::ImportTarget;
+use crate::resources::secrets::{Importers, ListSecrets, SecretPath, ValueSecret};
 use crate::resources::{ProjectRef, normalize_path};
 use crate::{Client, ClientBuilder, EnvSource};
 
@@ -54,10 +56,80 @@ impl Query {
                 .expand_references(self.expand_references)
                 .tags(self.tags.iter().cloned());
             let (list, path) = client.secrets().list_values(&req).await?;
-            layers.push(Layer { secrets: list.into_map(path.clone()), path });
+            if list.is_empty() {
+                check_target(client, project, environment, &path).await?;
+            }
+            // The answer does not say which sub-folder imports what: ask, only when it matters.
+            let importers = if self.recursive && list.has_imports() {
+                importers(client, project, environment, &path).await?
+            } else {
+                Importers::new()
+            };
+            layers.push(Layer { secrets: list.into_map(&path, &importers), path });
         }
         Ok(layers)
     }
+}
+
+/// After an empty answer: fails, naming what is missing, when the environment or the folder does not
+/// exist. Older servers answer a list of either with `200` and nothing (current ones with 404), so
+/// without this a typo loads nothing, silently. One request for the root folder, two for another.
+async fn check_target(client: &Client, project: &ProjectRef, environment: &str, folder: &str) -> Result<()> {
+    let found = match client.projects().get(project).await {
+        Ok(found) => found,
+        Err(err) => {
+            // The list itself worked; a project the identity may not read is no reason to fail.
+            tracing::debug!(%project, error = %err, "could not check that the environment exists");
+            return Ok(());
+        }
+    };
+    if !found.environments.iter().any(|e| e.slug == environment) {
+        return Err(Error::NotFound {
+            target: format!("environment `{environment}`"),
+            within: format!("project `{project}`"),
+            existing: found.environments.into_iter().map(|e| e.slug).collect(),
+        });
+    }
+    let Some((parent, name)) = folder.rsplit_once('/').filter(|(_, name)| !name.is_empty()) else { return Ok(()) };
+    let parent = normalize_path(parent);
+    let siblings = client.folders().list(&ListFolders::new(project.clone(), environment).path(parent.as_str())).await;
+    match siblings {
+        Ok(siblings) if !siblings.iter().any(|f| f.name == name) => Err(Error::NotFound {
+            target: format!("folder `{folder}`"),
+            within: format!("environment `{environment}` of project `{project}` (folders in `{parent}`)"),
+            existing: siblings.into_iter().map(|f| f.name).collect(),
+        }),
+        Ok(_) => Ok(()),
+        Err(err) if err.is_not_found() => Err(Error::NotFound {
+            target: format!("folder `{folder}`"),
+            within: format!("environment `{environment}` of project `{project}`"),
+            existing: Vec::new(),
+        }),
+        Err(err) => {
+            tracing::debug!(%project, error = %err, "could not check that the folder exists");
+            Ok(())
+        }
+    }
+}
+
+/// Which folder under `listed` (itself included) imports what, in walk order: one folder listing and
+/// one import listing per folder, made only for recursive answers that hold imports.
+async fn importers(client: &Client, project: &ProjectRef, environment: &str, listed: &str) -> Result<Importers> {
+    let nested = ListFolders::new(project.clone(), environment).path(listed).recursive(true);
+    let mut folders = vec![listed.to_owned()];
+    for f in client.folders().list(&nested).await? {
+        let relative = f.relative_path.unwrap_or_else(|| format!("/{}", f.name));
+        folders.push(normalize_path(&format!("{listed}/{relative}")));
+    }
+    let mut found = Importers::new();
+    for folder in folders {
+        let target = ImportTarget::new(project.clone(), environment).path(folder.as_str());
+        for import in client.imports().list(&target).await? {
+            let source_env = import.import_env.map(|e| e.slug).unwrap_or_default();
+            found.push((folder.clone(), source_env, normalize_path(&import.import_path)));
+        }
+    }
+    Ok(found)
 }
 
 /// The project, environment and folder the loaders use when the caller names none

@@ -57,6 +57,8 @@ struct State {
     /// (environment, folder) → imports (environment, folder), in position order.
     imports: BTreeMap<(String, String), Vec<(String, String)>>,
     legacy_only: bool,
+    /// Answer a list of an unknown environment or folder with 200 and nothing, as servers of 2024 do.
+    empty_for_unknown: Option<bool>,
     token_ttl: u64,
     max_ttl: u64,
 }
@@ -102,9 +104,26 @@ impl FakeInfisicalBuilder {
         self
     }
 
-    /// Behaves like a server of 2024: no v4 routes (they answer fastify's "Route ... not found").
+    /// Behaves like a server of 2024: no v4 routes (they answer fastify's "Route ... not found"), and
+    /// a list of an unknown environment or folder answers 200 with nothing (unless
+    /// [`empty_for_unknown_targets`](Self::empty_for_unknown_targets) says otherwise).
     pub fn legacy_only(mut self, yes: bool) -> Self {
         self.state.legacy_only = yes;
+        self
+    }
+
+    /// How a list of an environment or folder that does not exist is answered: `true`, 200 with
+    /// nothing (servers of 2024); `false`, 404 (current servers). Default: as
+    /// [`legacy_only`](Self::legacy_only).
+    pub fn empty_for_unknown_targets(mut self, yes: bool) -> Self {
+        self.state.empty_for_unknown = Some(yes);
+        self
+    }
+
+    /// Creates an empty folder (and its environment), so that it exists with no secret in it.
+    pub fn folder(mut self, environment: &str, path: &str) -> Self {
+        let folder = crate::resources::normalize_path(path);
+        self.state.folders.entry((environment.into(), folder)).or_default();
         self
     }
 
@@ -244,6 +263,16 @@ impl Respond for Responder {
             ("GET", ["api", "v1", "projects", "slug", slug]) | ("GET", ["api", "v2", "workspace", slug]) if *slug == PROJECT_SLUG => {
                 ResponseTemplate::new(200).set_body_json(project(&state))
             }
+            ("GET", ["api", "v1", "projects", id]) if *id == PROJECT_ID => {
+                ResponseTemplate::new(200).set_body_json(json!({"project": project(&state)}))
+            }
+            ("GET", ["api", "v1", "workspace", id]) if *id == PROJECT_ID => {
+                ResponseTemplate::new(200).set_body_json(json!({"workspace": project(&state)}))
+            }
+            ("GET", ["api", "v2", "folders"]) => folders(&state, &query(req), "projectId"),
+            ("GET", ["api", "v1", "folders"]) => folders(&state, &query(req), "workspaceId"),
+            ("GET", ["api", "v2", "secret-imports"]) => imports(&state, &query(req), "projectId"),
+            ("GET", ["api", "v1", "secret-imports"]) => imports(&state, &query(req), "workspaceId"),
             ("GET", ["api", "v4", "secrets"]) => list(&state, &query(req), "projectId", "includeImports"),
             ("GET", ["api", "v3", "secrets", "raw"]) => list(&state, &query(req), "workspaceId", "include_imports"),
             ("GET", ["api", "v4", "secrets", name]) => get(&state, &query(req), name, "projectId", "includeImports"),
@@ -271,9 +300,103 @@ impl Responder {
     }
 }
 
+impl State {
+    /// Every environment that has a folder, a secret or an import.
+    fn environments(&self) -> Vec<&str> {
+        let mut envs: Vec<&str> =
+            self.folders.keys().chain(self.imports.keys()).map(|(e, _)| e.as_str()).collect();
+        envs.sort_unstable();
+        envs.dedup();
+        envs
+    }
+
+    /// Every folder of `env`: those seeded, those with imports, and their parents.
+    fn folder_paths(&self, env: &str) -> std::collections::BTreeSet<String> {
+        let mut all = std::collections::BTreeSet::new();
+        for (e, path) in self.folders.keys().chain(self.imports.keys()) {
+            if e != env {
+                continue;
+            }
+            let mut at = path.as_str();
+            while at != "/" {
+                all.insert(at.to_owned());
+                at = at.rsplit_once('/').map_or("/", |(parent, _)| if parent.is_empty() { "/" } else { parent });
+            }
+        }
+        all
+    }
+
+    fn empty_for_unknown(&self) -> bool {
+        self.empty_for_unknown.unwrap_or(self.legacy_only)
+    }
+
+    /// A 404 for an unknown environment or folder, as current servers answer; `None` when it exists
+    /// or when answering like a server of 2024.
+    fn unknown_target(&self, env: &str, folder: &str) -> Option<ResponseTemplate> {
+        if self.empty_for_unknown() {
+            return None;
+        }
+        if !self.environments().contains(&env) {
+            return Some(error(404, "NotFound", &format!("Environment with slug '{env}' in project not found")));
+        }
+        if folder != "/" && !self.folder_paths(env).contains(folder) {
+            return Some(error(404, "NotFound", &format!("Folder with path '{folder}' in environment '{env}' not found")));
+        }
+        None
+    }
+}
+
+fn folders(state: &State, q: &BTreeMap<String, String>, id_param: &str) -> ResponseTemplate {
+    if let Some(err) = project_ok(q, id_param) {
+        return err;
+    }
+    let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
+    let root = crate::resources::normalize_path(q.get("path").map_or("/", String::as_str));
+    // Servers of 2024 list one level only.
+    let recursive = flag(q, "recursive") && !state.legacy_only;
+    let prefix = if root == "/" { "/".to_owned() } else { format!("{root}/") };
+    let found: Vec<Value> = state
+        .folder_paths(env)
+        .iter()
+        .filter_map(|path| path.strip_prefix(&prefix).map(|rel| (path, rel)))
+        .filter(|(_, rel)| recursive || !rel.contains('/'))
+        .map(|(path, rel)| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let mut folder = json!({"id": format!("folder-{env}-{path}"), "name": name, "envId": format!("env-{env}")});
+            if recursive {
+                folder["relativePath"] = json!(format!("/{rel}"));
+            }
+            folder
+        })
+        .collect();
+    ResponseTemplate::new(200).set_body_json(json!({"folders": found}))
+}
+
+fn imports(state: &State, q: &BTreeMap<String, String>, id_param: &str) -> ResponseTemplate {
+    if let Some(err) = project_ok(q, id_param) {
+        return err;
+    }
+    let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
+    let folder = crate::resources::normalize_path(q.get("path").map_or("/", String::as_str));
+    let found: Vec<Value> = state
+        .imports
+        .get(&(env.clone(), folder.clone()))
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(n, (from_env, from_path))| {
+            json!({
+                "id": format!("import-{env}-{folder}-{n}"), "importPath": from_path, "position": n + 1,
+                "folderId": format!("folder-{env}-{folder}"),
+                "importEnv": {"id": format!("env-{from_env}"), "name": from_env, "slug": from_env},
+            })
+        })
+        .collect();
+    ResponseTemplate::new(200).set_body_json(json!({"secretImports": found}))
+}
+
 fn project(state: &State) -> Value {
-    let mut envs: Vec<&str> = state.folders.keys().map(|(e, _)| e.as_str()).collect();
-    envs.dedup();
+    let envs = state.environments();
     json!({
         "id": PROJECT_ID, "_id": PROJECT_ID, "name": "Fake project", "slug": PROJECT_SLUG, "orgId": "fake-org",
         "environments": envs.iter().map(|e| json!({"id": format!("env-{e}"), "name": e, "slug": e})).collect::<Vec<_>>(),
@@ -321,6 +444,9 @@ fn list(state: &State, q: &BTreeMap<String, String>, id_param: &str, imports_par
     }
     let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
     let root = crate::resources::normalize_path(q.get("secretPath").map_or("/", String::as_str));
+    if let Some(err) = state.unknown_target(env, &root) {
+        return err;
+    }
     let recursive = flag(q, "recursive");
     let expand = flag(q, "expandSecretReferences");
     let tags: Vec<&str> = q.get("tagSlugs").map(|t| t.split(',').collect()).unwrap_or_default();

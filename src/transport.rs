@@ -3,6 +3,7 @@
 //! Everything the client sends goes through [`Transport::send`]: authentication, resources, the
 //! figment provider. Retrying lives here and only here.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
@@ -95,6 +96,51 @@ impl RetryPolicy {
 pub(crate) enum Replay {
     Safe,
     Unsafe,
+}
+
+/// How long one call may take, over every attempt and every wait between attempts.
+///
+/// A call is what the caller awaits: the login it may need, the request, the retries and the backoff
+/// between them. Each attempt is also bounded by the attempt timeout, and never runs past the call's
+/// deadline.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    started: tokio::time::Instant,
+    limit: Duration,
+    attempts: AtomicU32,
+}
+
+impl Budget {
+    pub(crate) fn new(limit: Duration) -> Self {
+        Budget { started: tokio::time::Instant::now(), limit, attempts: AtomicU32::new(0) }
+    }
+
+    pub(crate) fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    /// What is left, or `None` once the deadline has passed.
+    fn remaining(&self) -> Option<Duration> {
+        self.limit.checked_sub(self.started.elapsed()).filter(|d| !d.is_zero())
+    }
+
+    fn attempt(&self) -> u32 {
+        self.attempts.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The error of a call whose deadline passed while it was `doing` something.
+    pub(crate) fn timed_out(&self, method: &Method, site: &str, path: &str) -> Error {
+        Error::Transport {
+            kind: TransportErrorKind::Timeout,
+            method: method.to_string(),
+            site: site.to_owned(),
+            path: path.to_owned(),
+            attempts: self.attempts.load(Ordering::Relaxed),
+            elapsed: self.started.elapsed(),
+            limit: Some(self.limit),
+            source: None,
+        }
+    }
 }
 
 /// A request to the API, relative to `<site>/api/`.
@@ -198,7 +244,12 @@ impl ApiRequest {
 
     /// `GET /api/v4/secrets`, for logs and errors: method and path, no query.
     pub(crate) fn describe(&self) -> String {
-        format!("{} /api/{}", self.method, self.segments.join("/"))
+        format!("{} {}", self.method, self.path())
+    }
+
+    /// `/api/v4/secrets`: the path actually sent, no query.
+    pub(crate) fn path(&self) -> String {
+        format!("/api/{}", self.segments.join("/"))
     }
 
     fn url(&self, api: &Url) -> Url {
@@ -217,8 +268,7 @@ impl ApiRequest {
 pub(crate) struct ApiResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    // Response bodies hold secret values: wipe them when dropped.
-    pub(crate) body: Zeroizing<Vec<u8>>,
+    pub(crate) body: Body,
     pub(crate) endpoint: String,
 }
 
@@ -237,9 +287,16 @@ impl ApiResponse {
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
         // Tracking the path of every field costs time on large answers: decode plainly, and only on
         // failure decode again to find which field is at fault.
-        serde_json::from_slice(&self.body).map_err(|_| {
-            let de = &mut serde_json::Deserializer::from_slice(&self.body);
-            match serde_path_to_error::deserialize::<_, T>(de) {
+        self.body.decode::<T>().map_err(|_| {
+            let outcome = match &self.body {
+                Body::Whole(bytes) => {
+                    serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(bytes))
+                }
+                Body::Segments(_) => serde_path_to_error::deserialize::<_, T>(
+                    &mut serde_json::Deserializer::from_reader(self.body.reader()),
+                ),
+            };
+            match outcome {
                 Err(e) => Error::decode(&self.endpoint, &e),
                 Ok(_) => Error::Decode { endpoint: self.endpoint.clone(), detail: "unexpected value".into() },
             }
@@ -251,27 +308,126 @@ impl ApiResponse {
     }
 }
 
+/// A response body, read under the size cap. Response bodies hold secret values: every buffer is
+/// wiped when dropped.
+///
+/// A body whose length the server announced is read into one buffer of exactly that size. One of
+/// unknown length is read into segments that are never reallocated: growing one buffer would keep the
+/// old copy alive while copying (twice the cap at the peak) and leave unwiped secret bytes behind.
+pub(crate) enum Body {
+    Whole(Zeroizing<Vec<u8>>),
+    Segments(Vec<Zeroizing<Vec<u8>>>),
+}
+
+/// The first buffer of a body of unknown length; each next segment doubles, up to [`SEGMENT_MAX`].
+const SEGMENT_FIRST: usize = 16 * 1024;
+const SEGMENT_MAX: usize = 1024 * 1024;
+
+impl Body {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Body::Whole(b) => b.len(),
+            Body::Segments(s) => s.iter().map(|b| b.len()).sum(),
+        }
+    }
+
+    /// The bytes in one piece (error answers are small; a segmented body is copied).
+    pub(crate) fn contiguous(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Body::Whole(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+            Body::Segments(s) => std::borrow::Cow::Owned(s.iter().flat_map(|b| b.iter().copied()).collect()),
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        match self {
+            Body::Whole(b) => serde_json::from_slice(b),
+            Body::Segments(_) => serde_json::from_reader(self.reader()),
+        }
+    }
+
+    fn reader(&self) -> SegmentReader<'_> {
+        match self {
+            Body::Whole(b) => SegmentReader { segments: std::slice::from_ref(b), at: 0, offset: 0 },
+            Body::Segments(s) => SegmentReader { segments: s, at: 0, offset: 0 },
+        }
+    }
+}
+
+struct SegmentReader<'a> {
+    segments: &'a [Zeroizing<Vec<u8>>],
+    at: usize,
+    offset: usize,
+}
+
+impl std::io::Read for SegmentReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(segment) = self.segments.get(self.at) {
+            let rest = &segment[self.offset..];
+            if rest.is_empty() {
+                self.at += 1;
+                self.offset = 0;
+                continue;
+            }
+            let n = rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            self.offset += n;
+            return Ok(n);
+        }
+        Ok(0)
+    }
+}
+
 /// The HTTP side of a client: the connection pool, the API base URL and the retry policy.
 #[derive(Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
     api: Url,
+    /// `scheme://host:port`, for errors: the port always, so a wrong one is seen.
+    site: String,
     retry: RetryPolicy,
+    attempt_timeout: Duration,
     max_response_bytes: usize,
 }
 
 impl Transport {
-    pub(crate) fn new(http: reqwest::Client, api: Url, retry: RetryPolicy, max_response_bytes: usize) -> Self {
-        Transport { http, api, retry, max_response_bytes }
+    pub(crate) fn new(
+        http: reqwest::Client,
+        api: Url,
+        retry: RetryPolicy,
+        attempt_timeout: Duration,
+        max_response_bytes: usize,
+    ) -> Self {
+        let site = format!(
+            "{}://{}:{}",
+            api.scheme(),
+            api.host_str().unwrap_or("?"),
+            api.port_or_known_default().map_or_else(|| "?".to_owned(), |p| p.to_string())
+        );
+        Transport { http, api, site, retry, attempt_timeout, max_response_bytes }
     }
 
-    /// Sends a request, retrying as the policy allows. 2xx and 304 answers are `Ok`; any other status is
-    /// an [`Error::Api`].
-    pub(crate) async fn send(&self, req: &ApiRequest, bearer: Option<&SecretString>) -> Result<ApiResponse> {
+    /// `scheme://host:port` of the server.
+    pub(crate) fn site(&self) -> &str {
+        &self.site
+    }
+
+    /// Sends a request, retrying as the policy allows, within the call's `budget`. 2xx and 304 answers
+    /// are `Ok`; any other status is an [`Error::Api`].
+    pub(crate) async fn send(
+        &self,
+        req: &ApiRequest,
+        bearer: Option<&SecretString>,
+        budget: &Budget,
+    ) -> Result<ApiResponse> {
         let endpoint = req.describe();
-        let mut attempt = 0u32;
+        let mut retries = 0u32;
         loop {
-            let outcome = self.send_once(req, bearer, &endpoint).await;
+            let Some(remaining) = budget.remaining() else {
+                return Err(budget.timed_out(&req.method, &self.site, &req.path()));
+            };
+            let attempt = budget.attempt();
+            let outcome = self.send_once(req, bearer, &endpoint, remaining.min(self.attempt_timeout), budget).await;
             let (may_have_reached, retry_after, err) = match outcome {
                 Ok(resp) => return Ok(resp),
                 Err(Failure::Status(api)) => {
@@ -284,11 +440,14 @@ impl Transport {
                 }
                 Err(Failure::Transport(kind, err)) => match kind {
                     TransportErrorKind::Connect => (false, None, err),
+                    TransportErrorKind::Timeout if budget.remaining().is_none() => {
+                        return Err(budget.timed_out(&req.method, &self.site, &req.path()));
+                    }
                     TransportErrorKind::Timeout | TransportErrorKind::Other => (true, None, err),
                     _ => return Err(err),
                 },
             };
-            if attempt >= self.retry.max_retries || (may_have_reached && req.replay == Replay::Unsafe) {
+            if retries >= self.retry.max_retries || (may_have_reached && req.replay == Replay::Unsafe) {
                 return Err(err);
             }
             let wait = match retry_after {
@@ -297,10 +456,15 @@ impl Transport {
                     return Err(err);
                 }
                 Some(wait) => wait,
-                None => self.retry.backoff(attempt),
+                None => self.retry.backoff(retries),
             };
-            attempt += 1;
-            tracing::warn!(%endpoint, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying Infisical request");
+            if budget.remaining().is_none_or(|left| wait >= left) {
+                // Sleeping would only end at the deadline: report what failed now.
+                tracing::debug!(%endpoint, attempt, "the next retry would pass the call's deadline; giving up");
+                return Err(err);
+            }
+            retries += 1;
+            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, error = %err, "retrying Infisical request");
             tokio::time::sleep(wait).await;
         }
     }
@@ -310,9 +474,11 @@ impl Transport {
         req: &ApiRequest,
         bearer: Option<&SecretString>,
         endpoint: &str,
+        timeout: Duration,
+        budget: &Budget,
     ) -> Result<ApiResponse, Failure> {
         let url = req.url(&self.api);
-        let mut rb = self.http.request(req.method.clone(), url);
+        let mut rb = self.http.request(req.method.clone(), url).timeout(timeout);
         if let Some(token) = bearer {
             let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
             let mut header = HeaderValue::from_str(&value).map_err(|_| {
@@ -330,17 +496,17 @@ impl Transport {
         if let Some(etag) = &req.if_none_match {
             rb = rb.header(IF_NONE_MATCH, etag.as_str());
         }
-        let resp = rb.send().await.map_err(|e| self.transport_failure(req, e))?;
+        let resp = rb.send().await.map_err(|e| self.transport_failure(req, e, budget))?;
         let status = resp.status().as_u16();
         tracing::debug!(%endpoint, status, "infisical response");
         if resp.status().is_redirection() && status != 304 {
             return Err(Failure::Transport(
                 TransportErrorKind::Redirect,
-                transport_error(TransportErrorKind::Redirect, req, None),
+                self.transport_error(TransportErrorKind::Redirect, req, budget, None),
             ));
         }
         let headers = resp.headers().clone();
-        let body = self.read_body(req, resp).await?;
+        let body = self.read_body(req, resp, budget).await?;
         if (200..300).contains(&status) || status == 304 {
             return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
         }
@@ -349,39 +515,49 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        Err(Failure::Status(ApiError::from_response(status, &body, retry_after)))
+        Err(Failure::Status(ApiError::from_response(status, &body.contiguous(), retry_after)))
     }
 
-    async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response, budget: &Budget) -> Result<Body, Failure> {
         let cap = self.max_response_bytes;
         let too_large = || {
             Failure::Transport(
                 TransportErrorKind::ResponseTooLarge,
-                transport_error(TransportErrorKind::ResponseTooLarge, req, None),
+                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None),
             )
         };
-        let hint = resp.content_length().unwrap_or(0);
-        if hint > cap as u64 {
+        let announced = resp.content_length();
+        if announced.is_some_and(|n| n > cap as u64) {
             return Err(too_large());
         }
-        let mut body = Zeroizing::new(Vec::with_capacity(hint as usize));
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_failure(req, e))? {
-            if body.len() + chunk.len() > cap {
+        let first = announced.map_or(SEGMENT_FIRST.min(cap), |n| n as usize);
+        let mut segments: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        let mut current = Zeroizing::new(Vec::with_capacity(first));
+        let mut total = 0usize;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_failure(req, e, budget))? {
+            if total + chunk.len() > cap {
                 return Err(too_large());
             }
-            if body.len() + chunk.len() > body.capacity() {
-                // Grow by hand so the old buffer, which holds secret bytes, is wiped and not just freed.
-                let mut bigger =
-                    Zeroizing::new(Vec::with_capacity((body.len() + chunk.len()).max(body.capacity() * 2).min(cap)));
-                bigger.extend_from_slice(&body);
-                body = bigger;
+            total += chunk.len();
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                if current.len() == current.capacity() {
+                    let next = (current.capacity() * 2).clamp(SEGMENT_FIRST, SEGMENT_MAX).min(cap - total + rest.len());
+                    segments.push(std::mem::replace(&mut current, Zeroizing::new(Vec::with_capacity(next))));
+                }
+                let take = rest.len().min(current.capacity() - current.len());
+                current.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
             }
-            body.extend_from_slice(&chunk);
         }
-        Ok(body)
+        if segments.is_empty() {
+            return Ok(Body::Whole(current));
+        }
+        segments.push(current);
+        Ok(Body::Segments(segments))
     }
 
-    fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error) -> Failure {
+    fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error, budget: &Budget) -> Failure {
         let kind = if e.is_timeout() {
             TransportErrorKind::Timeout
         } else if e.is_connect() {
@@ -389,16 +565,27 @@ impl Transport {
         } else {
             TransportErrorKind::Other
         };
-        Failure::Transport(kind, transport_error(kind, req, Some(Box::new(e.without_url()))))
+        Failure::Transport(kind, self.transport_error(kind, req, budget, Some(Box::new(e.without_url()))))
     }
-}
 
-fn transport_error(
-    kind: TransportErrorKind,
-    req: &ApiRequest,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-) -> Error {
-    Error::Transport { kind, method: req.method.to_string(), path: format!("/api/{}", req.segments.join("/")), source }
+    fn transport_error(
+        &self,
+        kind: TransportErrorKind,
+        req: &ApiRequest,
+        budget: &Budget,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Transport {
+            kind,
+            method: req.method.to_string(),
+            site: self.site.clone(),
+            path: req.path(),
+            attempts: budget.attempts.load(Ordering::Relaxed),
+            elapsed: budget.started.elapsed(),
+            limit: (kind == TransportErrorKind::Timeout).then_some(self.attempt_timeout.min(budget.limit)),
+            source,
+        }
+    }
 }
 
 enum Failure {
@@ -455,7 +642,7 @@ mod debug_tests {
         let resp = ApiResponse {
             status: 200,
             headers: HeaderMap::new(),
-            body: Zeroizing::new(b"{\"secretValue\":\"hunter2\"}".to_vec()),
+            body: Body::Whole(Zeroizing::new(b"{\"secretValue\":\"hunter2\"}".to_vec())),
             endpoint: "GET /api/v4/secrets".into(),
         };
         assert!(!format!("{resp:?}").contains("hunter2"));

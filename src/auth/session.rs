@@ -19,7 +19,7 @@ use tokio::time::Instant;
 
 use super::{AccessToken, Credentials, CredentialsChain, CredentialsError, UniversalAuth};
 use crate::error::{Error, Result};
-use crate::transport::{ApiRequest, Transport};
+use crate::transport::{ApiRequest, Budget, Transport};
 
 /// How the client keeps its token fresh.
 #[derive(Clone, Debug)]
@@ -124,7 +124,7 @@ impl Session {
     }
 
     /// A token fit to use now, authenticating or refreshing first when needed.
-    pub(crate) async fn token(&self, transport: &Transport) -> Result<Arc<Token>> {
+    pub(crate) async fn token(&self, transport: &Transport, budget: &Budget) -> Result<Arc<Token>> {
         if let Some(tok) = self.cached().filter(|t| t.fresh(Instant::now())) {
             return Ok(tok);
         }
@@ -135,8 +135,8 @@ impl Session {
             return Ok(tok.clone());
         }
         let next = match previous {
-            Some(prev) => self.refresh_token(transport, &prev).await?,
-            None => self.authenticate(transport).await?,
+            Some(prev) => self.refresh_token(transport, budget, &prev).await?,
+            None => self.authenticate(transport, budget).await?,
         };
         let next = Arc::new(next);
         self.store(Some(next.clone()));
@@ -152,23 +152,23 @@ impl Session {
         }
     }
 
-    async fn refresh_token(&self, transport: &Transport, prev: &Token) -> Result<Token> {
+    async fn refresh_token(&self, transport: &Transport, budget: &Budget, prev: &Token) -> Result<Token> {
         let now = Instant::now();
         let Origin::Login { credentials, first_login, ttl, max_ttl } = &prev.origin else {
             // A given token cannot be refreshed: ask the providers again (the environment or the CLI
             // login may hold a newer one); an expired one fails there.
-            return self.authenticate(transport).await;
+            return self.authenticate(transport, budget).await;
         };
         let within_max = max_ttl.is_none_or(|max| now.duration_since(*first_login) + *ttl <= max);
         if !self.policy.renew || !within_max {
             tracing::debug!("renewal would pass the token's max TTL; logging in again");
-            return self.login(transport, credentials.clone(), prev.provider.clone()).await;
+            return self.login(transport, budget, credentials.clone(), prev.provider.clone()).await;
         }
-        match self.renew(transport, prev, credentials, *first_login).await {
+        match self.renew(transport, budget, prev, credentials, *first_login).await {
             Ok(tok) => Ok(tok),
             Err(Error::Api(api)) if api.status() == 401 || api.status() == 400 || api.status() == 403 => {
                 tracing::debug!(status = api.status(), "renewal refused; logging in again");
-                self.login(transport, credentials.clone(), prev.provider.clone()).await
+                self.login(transport, budget, credentials.clone(), prev.provider.clone()).await
             }
             Err(err) if prev.still_valid(now) => {
                 // The server is having trouble but the token still works: keep it, try again soon.
@@ -193,10 +193,10 @@ impl Session {
         }
     }
 
-    async fn authenticate(&self, transport: &Transport) -> Result<Token> {
+    async fn authenticate(&self, transport: &Transport, budget: &Budget) -> Result<Token> {
         let (provider, credentials) = self.chain.resolve().await?;
         match credentials {
-            Credentials::UniversalAuth(ua) => self.login(transport, ua, provider).await,
+            Credentials::UniversalAuth(ua) => self.login(transport, budget, ua, provider).await,
             Credentials::AccessToken(token) => self.accept_given(token, provider),
         }
     }
@@ -229,7 +229,11 @@ impl Session {
         })
     }
 
-    async fn login(&self, transport: &Transport, ua: UniversalAuth, provider: Cow<'static, str>) -> Result<Token> {
+    async fn login(
+        &self,
+        transport: &Transport,
+        budget: &Budget,
+        ua: UniversalAuth, provider: Cow<'static, str>) -> Result<Token> {
         tracing::debug!(%provider, client_id = %ua.client_id(), "logging in with universal auth");
         let body = LoginBody {
             client_id: ua.client_id(),
@@ -237,7 +241,7 @@ impl Session {
             organization_slug: ua.org(),
         };
         let req = ApiRequest::post(&["v1", "auth", "universal-auth", "login"]).json(&body)?.anonymous().replayable();
-        let resp = transport.send(&req, None).await.map_err(|e| rejected("universal auth login", e))?;
+        let resp = transport.send(&req, None, budget).await.map_err(|e| rejected("universal auth login", e))?;
         let parsed: TokenResponse = resp.json()?;
         let now = Instant::now();
         Ok(self.issued(parsed, ua, now, provider))
@@ -246,6 +250,7 @@ impl Session {
     async fn renew(
         &self,
         transport: &Transport,
+        budget: &Budget,
         prev: &Token,
         ua: &UniversalAuth,
         first_login: Instant,
@@ -253,7 +258,7 @@ impl Session {
         tracing::debug!(provider = %prev.provider, "renewing the access token");
         let body = TokenBody { access_token: prev.secret.expose_secret() };
         let req = ApiRequest::post(&["v1", "auth", "token", "renew"]).json(&body)?.anonymous().replayable();
-        let parsed: TokenResponse = transport.send(&req, None).await?.json()?;
+        let parsed: TokenResponse = transport.send(&req, None, budget).await?.json()?;
         Ok(self.issued(parsed, ua.clone(), first_login, prev.provider.clone()))
     }
 
@@ -292,7 +297,7 @@ impl Session {
     }
 
     /// Revokes the token this client minted (not one it was given) and forgets it.
-    pub(crate) async fn revoke(&self, transport: &Transport) -> Result<bool> {
+    pub(crate) async fn revoke(&self, transport: &Transport, budget: &Budget) -> Result<bool> {
         let _flight = self.refresh.lock().await;
         let Some(tok) = self.cached() else { return Ok(false) };
         self.store(None);
@@ -301,7 +306,7 @@ impl Session {
         }
         let body = TokenBody { access_token: tok.secret.expose_secret() };
         let req = ApiRequest::post(&["v1", "auth", "token", "revoke"]).json(&body)?.anonymous().replayable();
-        transport.send(&req, None).await?;
+        transport.send(&req, None, budget).await?;
         tracing::debug!(provider = %tok.provider, "access token revoked");
         Ok(true)
     }

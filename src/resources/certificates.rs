@@ -510,7 +510,7 @@ impl Certificates<'_> {
     async fn get_text(&self, base: &[&str], id: &str) -> Result<SecretString> {
         require("id", id)?;
         let resp = self.client.execute(&ApiRequest::get(base).segment(id).segment("private-key")).await?;
-        let text = String::from_utf8(resp.body.to_vec()).map_err(|_| Error::Decode {
+        let text = String::from_utf8(resp.body.contiguous().into_owned()).map_err(|_| Error::Decode {
             endpoint: resp.endpoint.clone(),
             detail: "the private key is not UTF-8 text".into(),
         })?;

@@ -263,17 +263,28 @@ where
 }
 
 impl Client {
-    /// Sends a request on the current or legacy route, as the version choice says. In automatic mode a
-    /// "route not found" on the current route switches the client to legacy routes for good.
+    /// Sends a request on the current or legacy route, as the version choice says.
+    ///
+    /// In automatic mode the first caller probes the current route while every other caller waits for
+    /// its answer: "route not found" settles the client on the legacy routes for good, any other answer
+    /// from the server on the current ones. A caller whose current-route request met "route not found"
+    /// after the choice settled elsewhere sends it again on the settled route.
     pub(crate) async fn versioned<F>(&self, make: F) -> Result<ApiResponse>
     where
         F: Fn(bool) -> Result<ApiRequest> + Send + Sync,
     {
         let versions = &self.inner.versions;
+        let _probe = if versions.undecided() {
+            let guard = versions.probe.lock().await;
+            // Settled while this caller waited: no need to keep the others waiting.
+            versions.undecided().then_some(guard)
+        } else {
+            None
+        };
         let legacy = versions.legacy();
         let req = make(legacy)?;
         match self.execute(&req).await {
-            Err(Error::Api(api)) if !legacy && versions.undecided() && api.is_unknown_route() => {
+            Err(Error::Api(api)) if !legacy && api.is_unknown_route() && !versions.current_settled() => {
                 if versions.settle_legacy() {
                     tracing::warn!(
                         site = %self.inner.site,
@@ -282,6 +293,13 @@ impl Client {
                     );
                 }
                 self.execute(&make(true)?).await
+            }
+            Err(Error::Api(api)) => {
+                if !legacy && !api.is_unknown_route() {
+                    // The route exists (the server answered past its router): the current generation.
+                    versions.settle_current();
+                }
+                Err(Error::Api(api))
             }
             Ok(resp) => {
                 if !legacy {
@@ -313,26 +331,30 @@ impl Client {
         .await
     }
 
-    /// The id of a project named by id or slug; slugs are looked up once per client.
+    /// The id of a project named by id or slug; slugs are looked up once per client, and concurrent
+    /// callers asking for the same slug share one lookup.
     pub(crate) async fn project_id(&self, project: &ProjectRef) -> Result<String> {
         project.validate()?;
         match project {
             ProjectRef::Id(id) => Ok(id.clone()),
             ProjectRef::Slug(slug) => {
-                if let Some(id) =
-                    self.inner.project_ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(slug)
-                {
-                    return Ok(id.clone());
-                }
-                let id = self.projects().get_by_slug(slug).await?.id;
-                self.inner
-                    .project_ids
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(slug.clone(), id.clone());
-                Ok(id)
+                let cell = self.inner.project_ids.cell(slug);
+                cell.get_or_try_init(|| async { Ok(self.projects().get_by_slug(slug).await?.id) }).await.cloned()
             }
         }
+    }
+}
+
+/// Project slugs turned into ids, one lookup per slug.
+#[derive(Debug, Default)]
+pub(crate) struct SlugCache {
+    ids: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::OnceCell<String>>>>,
+}
+
+impl SlugCache {
+    /// The cell of `slug`: filled once; a failed lookup leaves it empty for the next caller.
+    fn cell(&self, slug: &str) -> std::sync::Arc<tokio::sync::OnceCell<String>> {
+        self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(slug.to_owned()).or_default().clone()
     }
 }
 

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::{ProjectRef, null_default, require};
 use crate::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::transport::ApiRequest;
 
 /// A project, with its environments.
@@ -99,7 +99,14 @@ impl Projects<'_> {
                     ApiRequest::get(&["v1", "projects", "slug"]).segment(slug)
                 })
             })
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // Servers of 2024 answer an unknown slug with a bare 500.
+                Error::Api(api) if api.status() == 500 => {
+                    Error::from(api.with_hint(format!("the project slug `{slug}` may not exist")))
+                }
+                other => other,
+            })?;
         resp.json()
     }
 

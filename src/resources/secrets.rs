@@ -217,7 +217,8 @@ impl SecretList {
     /// ```
     #[must_use]
     pub fn into_map(self) -> BTreeMap<SecretPath, Secret> {
-        merge(self.path, self.secrets, self.imports.into_iter().map(|i| i.secrets))
+        let listed = self.path;
+        merge(&listed, self.secrets, self.imports.into_iter().map(|i| (None, i.secrets)))
     }
 }
 
@@ -241,12 +242,16 @@ impl Merge for Secret {
 }
 
 /// The precedence of [`SecretList::into_map`], for any secret model.
+///
+/// Each import comes with the folder that imports it when known (`None`: the listed folder). Own
+/// secrets go in first, so in any folder they win over that folder's imports; imports go in from the
+/// last to the first, so a later import wins over an earlier one.
 pub(crate) fn merge<S: Merge>(
-    listed: String,
+    listed: &str,
     own: Vec<S>,
-    imports: impl DoubleEndedIterator<Item = Vec<S>>,
+    imports: impl DoubleEndedIterator<Item = (Option<String>, Vec<S>)>,
 ) -> BTreeMap<SecretPath, S> {
-    let listed = if listed.is_empty() { "/".to_owned() } else { listed };
+    let listed = normalize_path(listed);
     let mut map: BTreeMap<SecretPath, S> = BTreeMap::new();
     for secret in own {
         let folder = secret.folder().map_or_else(|| listed.clone(), normalize_path);
@@ -256,9 +261,10 @@ pub(crate) fn merge<S: Merge>(
             map.insert(at, secret);
         }
     }
-    for import in imports.rev() {
+    for (importer, import) in imports.rev() {
+        let folder = importer.unwrap_or_else(|| listed.clone());
         for secret in import {
-            let at = SecretPath { folder: listed.clone(), key: secret.name().to_owned() };
+            let at = SecretPath { folder: folder.clone(), key: secret.name().to_owned() };
             map.entry(at).or_insert(secret);
         }
     }
@@ -292,6 +298,10 @@ impl Merge for ValueSecret {
 
 #[derive(Deserialize)]
 struct ValueImport {
+    #[serde(rename = "secretPath", default, deserialize_with = "null_default")]
+    path: String,
+    #[serde(default, deserialize_with = "null_default")]
+    environment: String,
     #[serde(default, deserialize_with = "null_default")]
     secrets: Vec<ValueSecret>,
 }
@@ -305,9 +315,41 @@ pub(crate) struct ValueList {
     imports: Vec<ValueImport>,
 }
 
+/// Which folder imports which source, as `(importing folder, source environment, source folder)`, in
+/// the order the server applies them.
+pub(crate) type Importers = Vec<(String, String, String)>;
+
 impl ValueList {
-    pub(crate) fn into_map(self, listed: String) -> BTreeMap<SecretPath, ValueSecret> {
-        merge(listed, self.secrets, self.imports.into_iter().map(|i| i.secrets))
+    /// True when the answer holds no secret and no import at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.secrets.is_empty() && self.imports.iter().all(|i| i.secrets.is_empty())
+    }
+
+    pub(crate) fn has_imports(&self) -> bool {
+        !self.imports.is_empty()
+    }
+
+    /// Merges with the precedence of [`merge`]; each import lands in the folder that imports it, as
+    /// `importers` says (a source imported by several folders is matched to them in order), else in the
+    /// listed folder.
+    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> BTreeMap<SecretPath, ValueSecret> {
+        let mut used = vec![false; importers.len()];
+        let imports: Vec<(Option<String>, Vec<ValueSecret>)> = self
+            .imports
+            .into_iter()
+            .map(|i| {
+                let source_path = normalize_path(&i.path);
+                let found = importers.iter().enumerate().position(|(n, (_, env, path))| {
+                    !used[n] && *env == i.environment && normalize_path(path) == source_path
+                });
+                let folder = found.map(|n| {
+                    used[n] = true;
+                    importers[n].0.clone()
+                });
+                (folder, i.secrets)
+            })
+            .collect();
+        merge(listed, self.secrets, imports.into_iter())
     }
 }
 
@@ -1036,14 +1078,11 @@ impl Secrets<'_> {
     /// # Errors
     /// [`Error::InvalidRequest`] for a bad request, [`Error::Api`] when the server refuses.
     pub async fn list(&self, req: &ListSecrets) -> Result<SecretList> {
-        match self.list_inner(req, None).await? {
-            Conditional::Modified(list) => Ok(list),
-            // Without If-None-Match a 304 means a confused proxy; nothing to return.
-            Conditional::NotModified => Err(Error::Decode {
-                endpoint: "GET /api/v4/secrets".into(),
-                detail: "unexpected 304 Not Modified".into(),
-            }),
+        let resp = self.list_response(req, None).await?;
+        if resp.status == 304 {
+            return Err(unexpected_304(&resp));
         }
+        Self::decode_list(req, &resp)
     }
 
     /// Lists secrets unless they are unchanged since `etag` (from [`SecretList::etag`]): a cheap
@@ -1056,33 +1095,35 @@ impl Secrets<'_> {
     }
 
     async fn list_inner(&self, req: &ListSecrets, etag: Option<&str>) -> Result<Conditional<SecretList>> {
-        let Some(resp) = self.list_response(req, etag).await? else { return Ok(Conditional::NotModified) };
+        let resp = self.list_response(req, etag).await?;
+        if resp.status == 304 {
+            return Ok(Conditional::NotModified);
+        }
+        Self::decode_list(req, &resp).map(Conditional::Modified)
+    }
+
+    fn decode_list(req: &ListSecrets, resp: &crate::transport::ApiResponse) -> Result<SecretList> {
         let mut list: SecretList = resp.json()?;
         list.etag = resp.header("etag");
         list.path = normalize_path(&req.path);
         tracing::debug!(project = %req.project, environment = %req.environment, path = %list.path, count = list.secrets.len(), "listed secrets");
-        Ok(Conditional::Modified(list))
+        Ok(list)
     }
 
     /// Lists into the lean model the loaders use; the same request and route choice as [`list`](Self::list).
     pub(crate) async fn list_values(&self, req: &ListSecrets) -> Result<(ValueList, String)> {
-        let resp = self.list_response(req, None).await?.ok_or_else(|| Error::Decode {
-            endpoint: "GET /api/v4/secrets".into(),
-            detail: "unexpected 304 Not Modified".into(),
-        })?;
+        let resp = self.list_response(req, None).await?;
+        if resp.status == 304 {
+            return Err(unexpected_304(&resp));
+        }
         Ok((resp.json()?, normalize_path(&req.path)))
     }
 
-    /// The answer to a list; `None` for a 304.
-    async fn list_response(
-        &self,
-        req: &ListSecrets,
-        etag: Option<&str>,
-    ) -> Result<Option<crate::transport::ApiResponse>> {
+    /// The answer to a list (a 304 when `etag` still holds).
+    async fn list_response(&self, req: &ListSecrets, etag: Option<&str>) -> Result<crate::transport::ApiResponse> {
         req.validate()?;
         let project_id = read_scope(self.client, &req.project).await?;
-        let resp = self.client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await?;
-        Ok((resp.status != 304).then_some(resp))
+        self.client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await
     }
 
     /// Gets one secret.
@@ -1246,6 +1287,11 @@ async fn read_scope(client: &Client, project: &ProjectRef) -> Result<String> {
         ProjectRef::Slug(_) if client.inner.versions.legacy() => Ok(String::new()),
         _ => client.project_id(project).await,
     }
+}
+
+/// Without If-None-Match a 304 means a confused proxy: there is nothing to return.
+fn unexpected_304(resp: &crate::transport::ApiResponse) -> Error {
+    Error::Decode { endpoint: resp.endpoint.clone(), detail: "unexpected 304 Not Modified".into() }
 }
 
 /// Names the project on a legacy read: `workspaceSlug` for a slug, else `workspaceId`.

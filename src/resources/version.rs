@@ -34,9 +34,13 @@ const CURRENT: u8 = 1;
 const LEGACY: u8 = 2;
 
 /// The version a client uses, learnt on the first answer when automatic.
+///
+/// While undecided, one caller at a time probes (holding `probe`); the others wait for its answer
+/// instead of each trying the current route and failing on an old server.
 #[derive(Debug)]
 pub(crate) struct VersionState {
     chosen: AtomicU8,
+    pub(crate) probe: tokio::sync::Mutex<()>,
 }
 
 impl VersionState {
@@ -46,7 +50,7 @@ impl VersionState {
             ApiVersion::Current => CURRENT,
             ApiVersion::Legacy => LEGACY,
         };
-        VersionState { chosen: AtomicU8::new(chosen) }
+        VersionState { chosen: AtomicU8::new(chosen), probe: tokio::sync::Mutex::new(()) }
     }
 
     /// Whether to use the legacy routes now.
@@ -57,6 +61,11 @@ impl VersionState {
     /// Whether the choice may still change (automatic and not yet settled).
     pub(crate) fn undecided(&self) -> bool {
         self.chosen.load(Ordering::Relaxed) == UNKNOWN
+    }
+
+    /// Whether the current routes were chosen (pinned or learnt).
+    pub(crate) fn current_settled(&self) -> bool {
+        self.chosen.load(Ordering::Relaxed) == CURRENT
     }
 
     pub(crate) fn settle_current(&self) {

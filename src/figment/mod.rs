@@ -68,6 +68,9 @@ use crate::resources::ProjectRef;
 use crate::resources::secrets::SecretPath;
 use crate::{Client, EnvSource, blocking};
 
+mod redact;
+pub use redact::{ExtractRedacted, RedactedError, redact};
+
 /// Where a configuration key came from. The folder is shared by all the secrets of a folder.
 #[derive(Clone, Debug)]
 struct Origin {
@@ -102,6 +105,7 @@ struct Mapping {
     separator: Option<String>,
     prefix: Option<String>,
     nest_folders: Option<bool>,
+    parse_values: bool,
 }
 
 impl Mapping {
@@ -148,11 +152,51 @@ impl Mapping {
     }
 }
 
+/// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
+///
+/// ```
+/// use infisical_config::{Client, Infisical, blocking};
+///
+/// let async_client = Client::builder().site("https://eu.infisical.com").build()?;
+/// let blocking_client = blocking::Client::builder().site("https://eu.infisical.com").build()?;
+/// let a = Infisical::new("my-project", "prod").client(async_client);
+/// let b = Infisical::new("my-project", "prod").client(blocking_client);
+/// # let _ = (a, b);
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone, Debug)]
-enum ClientChoice {
+pub enum ProviderClient {
+    /// A blocking client: works for the lazy provider everywhere.
     Blocking(blocking::Client),
+    /// An async client: for [`Infisical::fetch_async`], and for the lazy provider outside any async
+    /// runtime (inside one, the provider cannot block on a client whose connections that runtime
+    /// drives: give a blocking client, or call `fetch_async`).
     Async(Client),
 }
+
+impl From<blocking::Client> for ProviderClient {
+    fn from(client: blocking::Client) -> Self {
+        ProviderClient::Blocking(client)
+    }
+}
+
+impl From<Client> for ProviderClient {
+    fn from(client: Client) -> Self {
+        ProviderClient::Async(client)
+    }
+}
+
+impl ProviderClient {
+    fn site(&self) -> &reqwest::Url {
+        match self {
+            ProviderClient::Blocking(c) => c.site(),
+            ProviderClient::Async(c) => c.site(),
+        }
+    }
+}
+
+/// Called with the error when an [`optional`](Infisical::optional) provider provides nothing.
+type OnUnavailable = Arc<dyn Fn(&Error) + Send + Sync>;
 
 /// Loads Infisical secrets into a figment.
 ///
@@ -174,20 +218,34 @@ enum ClientChoice {
 /// );
 /// # let _ = figment;
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct Infisical {
     project: std::result::Result<ProjectRef, String>,
     targets: Vec<(String, Profile)>,
     query: Query,
     mapping: Mapping,
-    client: Option<ClientChoice>,
+    client: Option<ProviderClient>,
     credentials: Option<crate::auth::Credentials>,
     default_client: Arc<Mutex<Option<blocking::Client>>>,
     env: EnvSource,
     optional: bool,
+    on_unavailable: Option<OnUnavailable>,
     /// Filled by `data()`, read by the metadata's interpolator (figment asks for metadata first).
     index: Arc<Mutex<Arc<Index>>>,
+}
+
+impl std::fmt::Debug for Infisical {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Infisical")
+            .field("source", &self.source())
+            .field("query", &self.query)
+            .field("mapping", &self.mapping)
+            .field("client", &self.client)
+            .field("credentials", &self.credentials)
+            .field("optional", &self.optional)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Infisical {
@@ -215,12 +273,13 @@ impl Infisical {
             project,
             targets: vec![(environment, Profile::Default)],
             query: Query::default(),
-            mapping: Mapping { lowercase: true, separator: None, prefix: None, nest_folders: None },
+            mapping: Mapping { lowercase: true, separator: None, prefix: None, nest_folders: None, parse_values: false },
             client: None,
             credentials: None,
             default_client: Arc::default(),
             env,
             optional: false,
+            on_unavailable: None,
             index: Arc::default(),
         }
     }
@@ -269,24 +328,49 @@ impl Infisical {
         self
     }
 
-    /// Provides nothing (with a warning) instead of failing when Infisical cannot be reached or no
-    /// credentials are found.
+    /// Provides nothing (with a warning) instead of failing when Infisical cannot be loaded. The
+    /// warning goes to `tracing`; to see it without a subscriber, or to act on it, pass a callback to
+    /// [`on_unavailable`](Self::on_unavailable).
     pub fn optional(mut self) -> Self {
         self.optional = true;
         self
     }
 
-    /// Uses this blocking client (shared: its token and connections are reused).
-    pub fn client(mut self, client: blocking::Client) -> Self {
-        self.client = Some(ClientChoice::Blocking(client));
+    /// Calls `report` with the error whenever an [`optional`](Self::optional) provider provides nothing
+    /// because loading failed. The error names no value.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use infisical_config::Infisical;
+    ///
+    /// let skipped = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = skipped.clone();
+    /// let provider = Infisical::new("my-project", "prod")
+    ///     .optional()
+    ///     .on_unavailable(move |err| seen.lock().unwrap().push(err.to_string()));
+    /// # let _ = provider;
+    /// ```
+    pub fn on_unavailable(mut self, report: impl Fn(&Error) + Send + Sync + 'static) -> Self {
+        self.on_unavailable = Some(Arc::new(report));
         self
     }
 
-    /// Uses this async client for [`fetch_async`](Self::fetch_async), and for the lazy provider when
-    /// called outside any async runtime. Inside a runtime, the lazy provider cannot borrow a client
-    /// whose connections that runtime drives: give a blocking client, or call `fetch_async`.
-    pub fn async_client(mut self, client: Client) -> Self {
-        self.client = Some(ClientChoice::Async(client));
+    /// Parses values the way figment's `Env` provider does (default false: strings as stored).
+    ///
+    /// With it, `"8080"` extracts into a `u16` and `"true"` into a `bool` with a strict `extract()`.
+    /// The caveat is `Env`'s: a value that looks like a number or a boolean becomes one, so `"0123"`
+    /// becomes the number 123 and no longer extracts into a `String` as written. Keep it off for
+    /// secrets that must stay byte for byte (tokens, passwords, PINs); [`SecretString`](crate::SecretString)
+    /// fields still receive strings either way only when it is off.
+    pub fn parse_values(mut self, yes: bool) -> Self {
+        self.mapping.parse_values = yes;
+        self
+    }
+
+    /// Uses this client, blocking or async (shared: its token and connections are reused). See
+    /// [`ProviderClient`] for which to give where.
+    pub fn client(mut self, client: impl Into<ProviderClient>) -> Self {
+        self.client = Some(client.into());
         self
     }
 
@@ -317,8 +401,8 @@ impl Infisical {
     /// Any error of the client or the key mapping.
     pub async fn fetch_async(&self) -> Result<Snapshot> {
         match &self.client {
-            Some(ClientChoice::Async(c)) => self.snapshot(c).await,
-            Some(ClientChoice::Blocking(c)) => self.snapshot(c.as_async()).await,
+            Some(ProviderClient::Async(c)) => self.snapshot(c).await,
+            Some(ProviderClient::Blocking(c)) => self.snapshot(c.as_async()).await,
             None => {
                 let client = crate::load::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
                 self.snapshot(&client).await
@@ -328,8 +412,8 @@ impl Infisical {
 
     fn blocking_client(&self) -> Result<blocking::Client> {
         match &self.client {
-            Some(ClientChoice::Blocking(c)) => Ok(c.clone()),
-            Some(ClientChoice::Async(c)) => {
+            Some(ProviderClient::Blocking(c)) => Ok(c.clone()),
+            Some(ProviderClient::Async(c)) => {
                 if tokio::runtime::Handle::try_current().is_ok() {
                     return Err(Error::Config(
                         "the lazy Infisical provider was given an async client and runs inside an async runtime, \
@@ -351,19 +435,27 @@ impl Infisical {
         }
     }
 
+    /// `infisical://host:port/project/environments/folders`, for figment's metadata. It builds no
+    /// client and reads no file: the site is the given client's, else one named by the environment,
+    /// else the one the default chain will choose (`default`).
     fn source(&self) -> String {
-        let host = match &self.client {
-            Some(ClientChoice::Blocking(c)) => c.site().host_str().map(str::to_owned),
-            Some(ClientChoice::Async(c)) => c.site().host_str().map(str::to_owned),
-            None => self.blocking_client().ok().and_then(|c| c.site().host_str().map(str::to_owned)),
+        let site = match &self.client {
+            Some(c) => Some(c.site().clone()),
+            None => crate::config::site_from(None, &self.env)
+                .and_then(|(raw, from)| crate::config::parse_site(&raw, &from).ok())
+                .map(|(site, _)| site),
         };
+        let host = site.map_or_else(
+            || "default".to_owned(),
+            |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
+        );
         let project = match &self.project {
             Ok(p) => p.to_string(),
             Err(_) => "(no project)".into(),
         };
         let envs: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
         let paths = self.query.paths.iter().map(|p| crate::resources::normalize_path(p)).collect::<Vec<_>>().join(",");
-        format!("infisical://{}/{project}/{}{paths}", host.as_deref().unwrap_or("unknown"), envs.join(","))
+        format!("infisical://{host}/{project}/{}{paths}", envs.join(","))
     }
 
     async fn snapshot(&self, client: &Client) -> Result<Snapshot> {
@@ -413,7 +505,12 @@ impl Infisical {
             }
             let mut dict = Dict::new();
             for (key, (value, origin)) in values {
-                insert(&mut dict, &key, Value::from(value));
+                let value = if self.mapping.parse_values {
+                    value.parse::<Value>().unwrap_or_else(|_| Value::from(value))
+                } else {
+                    Value::from(value)
+                };
+                insert(&mut dict, &key, value);
                 keys.origins.insert(key, origin);
             }
             tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
@@ -485,9 +582,16 @@ impl Provider for Infisical {
             }
             Err(err) if self.optional => {
                 tracing::warn!(error = %err, source = %self.source(), "Infisical is optional here and could not be loaded; providing nothing");
+                if let Some(report) = &self.on_unavailable {
+                    report(&err);
+                }
                 Ok(Map::new())
             }
-            Err(err) => Err(::figment::Error::from(format!("loading secrets from Infisical failed: {err}"))),
+            // figment keeps only text: carry the causes (the refused connection, the TLS error) into it.
+            Err(err) => Err(::figment::Error::from(format!(
+                "loading secrets from Infisical failed: {}",
+                crate::error::with_causes(&err)
+            ))),
         }
     }
 }
@@ -571,42 +675,3 @@ impl Provider for Snapshot {
     }
 }
 
-/// Removes secret values from figment errors raised on values this crate provided.
-///
-/// figment's type errors quote the value they found (`found string "s3cret", expected u16`). This
-/// replaces that value with a placeholder, keeping the rest (which key, which secret, which source).
-///
-/// ```no_run
-/// # use figment::Figment;
-/// # #[derive(serde::Deserialize)] struct Config { port: u16 }
-/// # let figment = Figment::new();
-/// match figment.extract::<Config>() {
-///     Ok(config) => { /* ... */ }
-///     Err(e) => eprintln!("bad configuration: {}", infisical_config::figment::redact(e)),
-/// }
-/// ```
-#[must_use]
-pub fn redact(error: ::figment::Error) -> ::figment::Error {
-    let mut errors: Vec<::figment::Error> = error.into_iter().collect();
-    for e in &mut errors {
-        if e.metadata.as_ref().is_some_and(|m| m.name == "Infisical") {
-            let hide = |actual: &mut ::figment::error::Actual| {
-                if matches!(actual, ::figment::error::Actual::Str(_) | ::figment::error::Actual::Char(_)) {
-                    *actual = ::figment::error::Actual::Other("a string (value redacted)".into());
-                }
-            };
-            match &mut e.kind {
-                ::figment::error::Kind::InvalidType(actual, _) | ::figment::error::Kind::InvalidValue(actual, _) => {
-                    hide(actual)
-                }
-                ::figment::error::Kind::UnknownVariant(found, _) => *found = "(value redacted)".into(),
-                _ => {}
-            }
-        }
-    }
-    let mut rebuilt = errors.pop().expect("an error holds at least itself");
-    while let Some(next) = errors.pop() {
-        rebuilt = rebuilt.chain(next);
-    }
-    rebuilt
-}
