@@ -17,8 +17,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secrets()
         .list(&ListSecrets::new(target.project.as_str(), target.environment.as_str()).recursive(true))
         .await?;
-    println!("{} secret(s) on {}:", list.secrets.len(), client.site());
-    for (at, secret) in list.into_map() {
+    let imported: usize = list.imports.iter().map(|i| i.secrets.len()).sum();
+    let (own, site) = (list.secrets.len(), client.site().clone());
+    // Merged: own secrets win over imported ones of the same name and folder.
+    let merged = list.into_map();
+    println!("{} secret(s) on {site} ({own} own, {imported} imported, merged):", merged.len());
+    for (at, secret) in merged {
         // A SecretString prints as [REDACTED], never the value.
         println!("  {:<24} {:?}", at.to_string(), secret.value);
     }

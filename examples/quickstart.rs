@@ -3,11 +3,19 @@
 //! ```sh
 //! cargo run --example quickstart
 //! ```
+//!
+//! With no Infisical configured it starts a local demo server (and says so) and extracts the typed
+//! `Config` below. With yours (`INFISICAL_PROJECT_ID` and credentials), it cannot know your keys: it
+//! shows what loaded (each key and the secret it came from, never a value) and the struct that would
+//! take them.
 
 mod common;
 
-use figment::Figment;
+use std::collections::BTreeMap;
+
 use figment::providers::{Format, Toml};
+use figment::{Figment, Profile};
+use infisical_config::figment::ExtractRedacted;
 use infisical_config::{ExposeSecret, Infisical, SecretString};
 use serde::Deserialize;
 
@@ -36,15 +44,15 @@ pool_size = 10
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::Target::pick();
-    let config: Config = Figment::new()
-        .merge(Toml::string(APP_TOML))
-        .merge(
-            Infisical::new(target.project.as_str(), target.environment.as_str())
-                .recursive(true) // `/database/URL` becomes `database.url`
-                .client(target.blocking_client()?),
-        )
-        .extract()
-        .map_err(infisical_config::figment::redact)?;
+    let provider = Infisical::new(target.project.as_str(), target.environment.as_str())
+        .recursive(true) // `/database/URL` becomes `database.url`
+        .client(target.blocking_client()?);
+    if target.demo.is_none() {
+        return show_what_loaded(&provider);
+    }
+    // `extract_redacted`, not `extract`: a `main` returning `Box<dyn Error>` prints the error's `Debug`,
+    // and figment's quotes the value that failed to parse, which may be a secret.
+    let config: Config = Figment::new().merge(Toml::string(APP_TOML)).merge(provider).extract_redacted()?;
 
     // Debug shows secrets as [REDACTED]; reading one is explicit.
     println!("{config:#?}");
@@ -57,4 +65,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         config.database.url.expose_secret().split("://").next().unwrap_or_default(),
     );
     Ok(())
+}
+
+/// Your project's keys are not this example's: list them with their origins, and sketch the struct.
+fn show_what_loaded(provider: &Infisical) -> Result<(), Box<dyn std::error::Error>> {
+    let snapshot = provider.fetch()?;
+    let origins: Vec<(String, String)> = snapshot.origins(&Profile::Default).collect();
+    println!("Loaded {} key(s) from Infisical (values are never shown):", origins.len());
+    for (key, origin) in &origins {
+        println!("  {key:<32} <- {origin}");
+    }
+    println!("\nA struct that takes them (every value is a string as stored; use `SecretString` for secrets):\n");
+    print_struct("Config", &origins.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>());
+    Ok(())
+}
+
+/// Prints `#[derive(Deserialize)] struct <name> { ... }` for dotted keys, nested tables as structs.
+fn print_struct(name: &str, keys: &[&str]) {
+    let mut fields: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for key in keys {
+        match key.split_once('.') {
+            Some((head, rest)) => fields.entry(head).or_default().push(rest),
+            None => {
+                fields.entry(key).or_default();
+            }
+        }
+    }
+    println!("#[derive(serde::Deserialize)]\nstruct {name} {{");
+    for (field, nested) in &fields {
+        let ty = if nested.is_empty() { "SecretString".to_owned() } else { camel(field) };
+        println!("    {}: {ty},", rust_field(field));
+    }
+    println!("}}\n");
+    for (field, nested) in fields {
+        if !nested.is_empty() {
+            print_struct(&camel(field), &nested);
+        }
+    }
+}
+
+fn rust_field(key: &str) -> String {
+    let plain = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && key.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if plain { key.to_owned() } else { format!("#[serde(rename = {key:?})] field_{}", key.len()) }
+}
+
+fn camel(key: &str) -> String {
+    key.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| p[..1].to_ascii_uppercase() + &p[1..])
+        .collect()
 }

@@ -353,8 +353,7 @@ impl<K> ClientBuilder<K> {
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
         let http = self.http_client()?;
-        let transport =
-            Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
+        let transport = Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
 
         let chain = match self.chain {
             Some(chain) => chain,
@@ -592,8 +591,9 @@ impl Client {
         }
     }
 
-    /// Runs `call` until the budget's deadline. The transport bounds its own attempts and waits; this
-    /// also bounds what it cannot see, such as waiting for another task's login.
+    /// Runs `call` until the budget's deadline. The transport bounds its own attempts and waits, and its
+    /// error names the request that was in flight (the login, say); this also bounds what it cannot
+    /// see, such as waiting for another task's login, a moment later so the transport's error wins.
     async fn within<T>(
         &self,
         budget: &Budget,
@@ -601,7 +601,7 @@ impl Client {
         path: &str,
         call: impl Future<Output = Result<T>>,
     ) -> Result<T> {
-        match tokio::time::timeout(budget.limit(), call).await {
+        match tokio::time::timeout(budget.limit() + Duration::from_millis(250), call).await {
             Ok(result) => result,
             Err(_) => Err(budget.timed_out(method, self.inner.transport.site(), path)),
         }

@@ -58,16 +58,14 @@ pub enum Error {
     /// Its text names the server (`scheme://host:port`), the request, how many attempts were made over
     /// how long, and for a timeout the limit that was reached; the cause is its
     /// [`source`](std::error::Error::source).
-    #[error("{}", transport_text(*kind, method, site, path, *attempts, *elapsed, *limit))]
+    #[error("{}", transport_text(*kind, request, *attempts, *elapsed, *limit))]
     Transport {
         /// What failed.
         kind: TransportErrorKind,
-        /// HTTP method of the request.
-        method: String,
-        /// The server: `scheme://host:port`.
-        site: String,
-        /// API path of the request (no query string: it never carries secrets, but keeps messages short).
-        path: String,
+        /// The request: method, server (`scheme://host:port`) and API path, as
+        /// `GET https://eu.infisical.com:443/api/v4/secrets` (no query string: it never carries
+        /// secrets, but keeps messages short).
+        request: String,
         /// How many attempts were made (0 when the deadline passed before the first one).
         attempts: u32,
         /// How long the call had run when it gave up.
@@ -218,18 +216,16 @@ fn existing_text(existing: &[String]) -> String {
 
 fn transport_text(
     kind: TransportErrorKind,
-    method: &str,
-    site: &str,
-    path: &str,
+    request: &str,
     attempts: u32,
     elapsed: Duration,
     limit: Option<Duration>,
 ) -> String {
     let mut text = match (kind, limit) {
         (TransportErrorKind::Timeout, Some(limit)) => {
-            format!("timed out (limit {}) while calling {method} {site}{path}", seconds(limit))
+            format!("timed out (limit {}) while calling {request}", seconds(limit))
         }
-        _ => format!("{kind} while calling {method} {site}{path}"),
+        _ => format!("{kind} while calling {request}"),
     };
     if attempts > 1 || kind == TransportErrorKind::Timeout {
         let s = if attempts == 1 { "" } else { "s" };
@@ -245,6 +241,7 @@ fn seconds(d: Duration) -> String {
 /// The error and its causes, one after the other: `top: cause: cause`.
 ///
 /// For places that show one line of text where the chain would be lost (figment's error messages).
+#[cfg_attr(not(feature = "figment"), allow(dead_code))]
 pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut next = err.source();

@@ -1,10 +1,46 @@
 //! Load secrets from [Infisical](https://infisical.com) into application configuration.
 //!
-//! The crate is a complete Infisical client (async [`Client`] and [`blocking::Client`]) with a
-//! credential chain that keeps its tokens fresh by itself.
+//! Three ways in, over one complete client:
+//!
+//! - [`Infisical`], a [figment](https://docs.rs/figment) provider: secrets merged with your files and
+//!   environment into a typed configuration (feature `figment`, on by default);
+//! - [`EnvLoader`], dotenv-style: secrets into the process environment, a child process, or a dotenv or
+//!   JSON file;
+//! - [`Client`] (async) and [`blocking::Client`]: every resource (`secrets()`, `folders()`,
+//!   `imports()`, `projects()`, `certificates()`, `kms()`) on current servers and on servers of 2024.
+//!
+//! Credentials come from a chain ([`auth`]): what you give the builder, the environment
+//! (`INFISICAL_CLIENT_ID` + `INFISICAL_CLIENT_SECRET`, `INFISICAL_TOKEN`), then the Infisical CLI's
+//! login. Tokens are renewed ahead of expiry by themselves.
+//!
+//! ```no_run
+//! use figment::{Figment, providers::{Format, Toml}};
+//! use infisical_config::figment::ExtractRedacted;
+//! use infisical_config::{Infisical, SecretString};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Config {
+//!     port: u16,                // from App.toml
+//!     database: Database,       // from the folder /database in Infisical
+//! }
+//! #[derive(serde::Deserialize)]
+//! struct Database {
+//!     url: SecretString,        // Debug prints [REDACTED]
+//! }
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let config: Config = Figment::new()
+//!         .merge(Toml::file("App.toml"))
+//!         .merge(Infisical::new("my-project", "prod").recursive(true))
+//!         .extract_redacted()?; // an error names the key and the secret, never a value
+//!     # let _ = config;
+//!     Ok(())
+//! }
+//! ```
 //!
 //! Secrets are [`secrecy::SecretString`]s: redacted in `Debug`, zeroized on drop, and never written to
-//! logs, `Display` or errors.
+//! logs, `Display` or errors. [`testing::FakeInfisical`] (feature `testing`) is a fake server for your
+//! own tests.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -27,6 +63,11 @@ pub mod resources;
 pub mod testing;
 mod transport;
 
+/// The README's code, compiled as doctests so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use auth::CredentialsError;
 pub use client::{Async, Blocking, Client, ClientBuilder, USER_AGENT};
 pub use config::{DEFAULT_SITE, SITE_VARS};
@@ -34,6 +75,6 @@ pub use env_loader::{Applied, EnvLoader, EnvMap};
 pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "figment")]
-pub use figment::{Infisical, Snapshot};
+pub use figment::{Infisical, ProviderClient, Snapshot};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::RetryPolicy;

@@ -303,8 +303,7 @@ impl Responder {
 impl State {
     /// Every environment that has a folder, a secret or an import.
     fn environments(&self) -> Vec<&str> {
-        let mut envs: Vec<&str> =
-            self.folders.keys().chain(self.imports.keys()).map(|(e, _)| e.as_str()).collect();
+        let mut envs: Vec<&str> = self.folders.keys().chain(self.imports.keys()).map(|(e, _)| e.as_str()).collect();
         envs.sort_unstable();
         envs.dedup();
         envs
@@ -340,7 +339,11 @@ impl State {
             return Some(error(404, "NotFound", &format!("Environment with slug '{env}' in project not found")));
         }
         if folder != "/" && !self.folder_paths(env).contains(folder) {
-            return Some(error(404, "NotFound", &format!("Folder with path '{folder}' in environment '{env}' not found")));
+            return Some(error(
+                404,
+                "NotFound",
+                &format!("Folder with path '{folder}' in environment '{env}' not found"),
+            ));
         }
         None
     }

@@ -132,9 +132,7 @@ impl Budget {
     pub(crate) fn timed_out(&self, method: &Method, site: &str, path: &str) -> Error {
         Error::Transport {
             kind: TransportErrorKind::Timeout,
-            method: method.to_string(),
-            site: site.to_owned(),
-            path: path.to_owned(),
+            request: format!("{method} {site}{path}"),
             attempts: self.attempts.load(Ordering::Relaxed),
             elapsed: self.started.elapsed(),
             limit: Some(self.limit),
@@ -577,9 +575,7 @@ impl Transport {
     ) -> Error {
         Error::Transport {
             kind,
-            method: req.method.to_string(),
-            site: self.site.clone(),
-            path: req.path(),
+            request: format!("{} {}{}", req.method, self.site, req.path()),
             attempts: budget.attempts.load(Ordering::Relaxed),
             elapsed: budget.started.elapsed(),
             limit: (kind == TransportErrorKind::Timeout).then_some(self.attempt_timeout.min(budget.limit)),

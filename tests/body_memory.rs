@@ -104,7 +104,11 @@ async fn reading_a_body_never_costs_much_more_than_the_cap() {
         if !too_large {
             assert!(matches!(err, Error::Decode { .. }), "{name}: the body was read whole, then refused: {err}");
         }
-        println!("{name}: peak grew by {:.1} MiB (bound {:.1} MiB)", grew as f64 / MIB as f64, bound as f64 / MIB as f64);
+        println!(
+            "{name}: peak grew by {:.1} MiB (bound {:.1} MiB)",
+            grew as f64 / MIB as f64,
+            bound as f64 / MIB as f64
+        );
         assert!(grew <= bound, "{name}: peak grew by {grew} bytes, over {bound}");
     }
 }

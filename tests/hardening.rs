@@ -82,7 +82,7 @@ async fn the_call_timeout_bounds_a_call_against_a_server_that_never_answers_logi
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.secrets().list(&ListSecrets::new("p", "dev")).await.unwrap_err();
+    let err = client.secrets().list(&ListSecrets::new(common::PROJECT, "dev")).await.unwrap_err();
     let took = started.elapsed();
     // Each attempt alone may take 30 s and three retries follow a timeout: only the deadline ends it.
     assert!(took < Duration::from_secs(3), "took {took:?}");
@@ -311,11 +311,9 @@ async fn a_wrong_slug_answered_500_says_the_slug_may_not_exist() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/projects/slug/no-such-project"))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(
-                serde_json::json!({"statusCode": 500, "message": "Something went wrong", "error": "InternalServerError"}),
-            ),
-        )
+        .respond_with(ResponseTemplate::new(500).set_body_json(
+            serde_json::json!({"statusCode": 500, "message": "Something went wrong", "error": "InternalServerError"}),
+        ))
         .mount(&server)
         .await;
     let client = builder(&server.uri()).access_token("t").retry(RetryPolicy::disabled()).build().unwrap();

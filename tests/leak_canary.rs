@@ -201,6 +201,45 @@ async fn the_canary_never_leaks() {
     }
     let err = figment::Figment::new().merge(snapshot).extract::<Typed>().unwrap_err();
     shown.push(format!("{}", infisical_config::figment::redact(err)));
+    {
+        use infisical_config::figment::ExtractRedacted;
+        let figment = figment::Figment::new().merge(provider.clone().fetch_async().await.unwrap());
+        let err = figment.extract_redacted::<Typed>().unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+        // Values parsed the way `Env` does, and an import nested in its folder.
+        let parsed = provider.clone().parse_values(true).fetch_async().await.unwrap();
+        shown.push(format!("{parsed:?} {:?}", parsed.origins(&figment::Profile::Default).collect::<Vec<_>>()));
+    }
+    // A target that does not exist (on a server that answers 200 empty), a deadline, an optional
+    // provider's report: names only.
+    let old = infisical_config::testing::FakeInfisical::builder()
+        .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
+        .import("dev", "/app", "dev", "/")
+        .legacy_only(true)
+        .start()
+        .await;
+    let old_provider =
+        infisical_config::Infisical::new(old.project_id(), "dev").client(old.client_builder().build().unwrap());
+    let missing = old_provider.clone().path("/nope").fetch_async().await.unwrap_err();
+    shown.push(format!("{missing} {missing:?}"));
+    let nested = old_provider.recursive(true).fetch_async().await.unwrap();
+    shown.push(format!("{nested:?}"));
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let deadline = common::builder(&format!("http://{}", silent.local_addr().unwrap()))
+        .universal_auth("id", CANARY)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let timed_out = deadline.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap_err();
+    shown.push(format!("{timed_out} {timed_out:?}"));
+    let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    let optional = infisical_config::Infisical::new(PROJECT, "dev")
+        .client(deadline)
+        .optional()
+        .on_unavailable(move |e| sink.lock().unwrap().push(format!("{e} {e:?}")));
+    let _ = figment::Figment::from(optional).extract::<Typed>();
+    shown.extend(reports.lock().unwrap().drain(..));
     let vars = tokio::task::spawn_blocking({
         let c = fake_client.clone();
         let project = fake.project_id().to_owned();

@@ -233,7 +233,9 @@ impl Session {
         &self,
         transport: &Transport,
         budget: &Budget,
-        ua: UniversalAuth, provider: Cow<'static, str>) -> Result<Token> {
+        ua: UniversalAuth,
+        provider: Cow<'static, str>,
+    ) -> Result<Token> {
         tracing::debug!(%provider, client_id = %ua.client_id(), "logging in with universal auth");
         let body = LoginBody {
             client_id: ua.client_id(),

@@ -202,7 +202,7 @@ type OnUnavailable = Arc<dyn Fn(&Error) + Send + Sync>;
 ///
 /// `Infisical::new(project, environment)` names what is required (project by id or slug, environment
 /// by slug); everything else is a setter. Credentials come from the default chain unless a client is
-/// given with [`client`](Self::client) or [`async_client`](Self::async_client). Loading a recursive
+/// given with [`client`](Self::client) (blocking or async). Loading a recursive
 /// path costs one list request on a warm client, one login and one list on a cold one.
 ///
 /// ```no_run
@@ -273,7 +273,13 @@ impl Infisical {
             project,
             targets: vec![(environment, Profile::Default)],
             query: Query::default(),
-            mapping: Mapping { lowercase: true, separator: None, prefix: None, nest_folders: None, parse_values: false },
+            mapping: Mapping {
+                lowercase: true,
+                separator: None,
+                prefix: None,
+                nest_folders: None,
+                parse_values: false,
+            },
             client: None,
             credentials: None,
             default_client: Arc::default(),
@@ -652,6 +658,25 @@ impl Snapshot {
         self.index.get(profile).into_iter().flat_map(|keys| keys.origins.keys().map(|k| k.replace(SEP, ".")))
     }
 
+    /// The keys (dotted) of `profile` with where each came from (secret name, folder, environment),
+    /// in order. Never a value: safe to print.
+    ///
+    /// ```no_run
+    /// use infisical_config::Infisical;
+    ///
+    /// let snapshot = Infisical::new("my-project", "dev").recursive(true).fetch()?;
+    /// for (key, origin) in snapshot.origins(&figment::Profile::Default) {
+    ///     println!("{key} <- {origin}"); // db.host <- secret `HOST` in /db (dev)
+    /// }
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    pub fn origins(&self, profile: &Profile) -> impl Iterator<Item = (String, String)> + '_ {
+        self.index
+            .get(profile)
+            .into_iter()
+            .flat_map(|keys| keys.origins.iter().map(move |(k, o)| (k.replace(SEP, "."), keys.describe(o))))
+    }
+
     /// How many keys it holds, over all profiles.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -674,4 +699,3 @@ impl Provider for Snapshot {
         Ok(self.data.clone())
     }
 }
-

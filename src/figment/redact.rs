@@ -62,13 +62,13 @@ fn redact_where(error: Error, pick: impl Fn(&Error) -> bool) -> Error {
 /// let err = figment.extract_redacted::<Config>().unwrap_err();
 /// assert!(!format!("{err:?} {err}").contains("hunter2"));
 /// ```
-pub struct RedactedError(Error);
+pub struct RedactedError(Box<Error>);
 
 impl RedactedError {
     /// The redacted figment error, to match on its kind or walk its chain.
     #[must_use]
     pub fn into_inner(self) -> Error {
-        self.0
+        *self.0
     }
 }
 
@@ -90,7 +90,7 @@ impl std::error::Error for RedactedError {}
 impl From<Error> for RedactedError {
     fn from(error: Error) -> Self {
         // Every provider's values: an `Env` or a TOML file may hold secrets too.
-        RedactedError(redact_where(error, |_| true))
+        RedactedError(Box::new(redact_where(error, |_| true)))
     }
 }
 

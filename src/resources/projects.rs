@@ -87,7 +87,7 @@ impl Projects<'_> {
     /// A project by slug, with its id and environments, in one request.
     ///
     /// # Errors
-    /// [`Error::Api`](crate::Error::Api) (404) when there is no such project in the caller's organization.
+    /// [`Error::Api`] (404) when there is no such project in the caller's organization.
     pub async fn get_by_slug(&self, slug: &str) -> Result<Project> {
         require("slug", slug)?;
         let resp = self
@@ -113,7 +113,7 @@ impl Projects<'_> {
     /// A project by id.
     ///
     /// # Errors
-    /// [`Error::Api`](crate::Error::Api) (404) when there is no such project.
+    /// [`Error::Api`] (404) when there is no such project.
     pub async fn get_by_id(&self, id: &str) -> Result<Project> {
         require("id", id)?;
         let resp = self
@@ -140,7 +140,7 @@ impl Projects<'_> {
     /// Every project the caller can see.
     ///
     /// # Errors
-    /// [`Error::Api`](crate::Error::Api) when the server refuses.
+    /// [`Error::Api`] when the server refuses.
     pub async fn list(&self) -> Result<Vec<Project>> {
         let resp = self
             .client
