@@ -16,7 +16,7 @@ fn fake() -> FakeInfisical {
         .secret("dev", "/", "PATH", "/evil/bin")
         .secret("dev", "/", "LD_PRELOAD", "/evil.so")
         .secret("dev", "/", "XDG_CONFIG_HOME", "/evil")
-        .secret("dev", "/", "INFISICAL_TEST_EXISTING", "from-infisical")
+        .secret("dev", "/", "APP_TEST_EXISTING", "from-infisical")
         .secret("dev", "/api", "DATABASE_URL", "postgres://api-db")
         .secret("dev", "/api", "API_ONLY", "yes")
         .secret("dev", "/worker", "DATABASE_URL", "postgres://worker-db")
@@ -67,12 +67,12 @@ fn apply_to_command_keeps_existing_variables_by_default() {
     let fake = fake();
     let vars = loader(&fake).load().unwrap();
     let mut cmd = Command::new("env");
-    cmd.env("INFISICAL_TEST_EXISTING", "set-by-caller");
+    cmd.env("APP_TEST_EXISTING", "set-by-caller");
     let applied = vars.apply_to_command(&mut cmd);
     let seen = child_env(cmd);
     assert_eq!(seen["DATABASE_URL"], "postgres://db");
-    assert_eq!(seen["INFISICAL_TEST_EXISTING"], "set-by-caller", "existing wins");
-    assert!(applied.kept.contains(&"INFISICAL_TEST_EXISTING".to_owned()));
+    assert_eq!(seen["APP_TEST_EXISTING"], "set-by-caller", "existing wins");
+    assert!(applied.kept.contains(&"APP_TEST_EXISTING".to_owned()));
     // Reserved names: never set, not even where unset (LD_PRELOAD, XDG_*).
     assert_ne!(seen.get("PATH").map(String::as_str), Some("/evil/bin"));
     assert!(!seen.contains_key("LD_PRELOAD") && seen.get("XDG_CONFIG_HOME").map(String::as_str) != Some("/evil"));
@@ -85,10 +85,10 @@ fn override_mode_replaces_existing_variables_but_never_reserved_ones() {
     let fake = fake();
     let vars = loader(&fake).override_existing(true).load().unwrap();
     let mut cmd = Command::new("env");
-    cmd.env("INFISICAL_TEST_EXISTING", "set-by-caller");
+    cmd.env("APP_TEST_EXISTING", "set-by-caller");
     let applied = vars.apply_to_command(&mut cmd);
     let seen = child_env(cmd);
-    assert_eq!(seen["INFISICAL_TEST_EXISTING"], "from-infisical");
+    assert_eq!(seen["APP_TEST_EXISTING"], "from-infisical");
     assert_ne!(seen.get("PATH").map(String::as_str), Some("/evil/bin"));
     assert!(applied.kept.is_empty());
 }
@@ -104,7 +104,7 @@ fn reserved_names_can_be_allowed_by_name() {
 }
 
 #[test]
-fn dotenv_survives_a_posix_shell() {
+fn the_shell_export_survives_a_posix_shell() {
     let tricky = [
         ("SINGLE", "it's"),
         ("DOUBLE", r#"say "hi""#),
@@ -115,9 +115,9 @@ fn dotenv_survives_a_posix_shell() {
         ("EMPTY", ""),
         ("MIXED", "a'b\"c$d\\e\nf'"),
     ];
-    let vars = EnvMap::from_pairs(tricky);
+    let vars = EnvMap::from_pairs(tricky).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("secrets.env"), vars.to_dotenv().unwrap().as_bytes()).unwrap();
+    std::fs::write(dir.path().join("secrets.env"), vars.to_shell().unwrap().as_bytes()).unwrap();
     let out = Command::new("sh")
         .arg("-c")
         .arg("set -a; . ./secrets.env; env -0")
@@ -138,14 +138,14 @@ fn dotenv_survives_a_posix_shell() {
 
 #[test]
 fn dotenv_refuses_names_a_shell_cannot_hold() {
-    let err = EnvMap::from_pairs([("my-key", "v")]).to_dotenv().unwrap_err();
+    let err = EnvMap::from_pairs([("my-key", "v")]).unwrap().to_dotenv().unwrap_err();
     assert!(matches!(err, Error::KeyMapping { .. }) && err.to_string().contains("`my-key`"), "{err}");
-    assert!(EnvMap::from_pairs([("1X", "v")]).to_dotenv().is_err());
+    assert!(EnvMap::from_pairs([("1X", "v")]).unwrap().to_dotenv().is_err());
 }
 
 #[test]
 fn json_export() {
-    let vars = EnvMap::from_pairs([("A", "1"), ("B", "line\n\"quoted\"")]);
+    let vars = EnvMap::from_pairs([("A", "1"), ("B", "line\n\"quoted\"")]).unwrap();
     let back: BTreeMap<String, String> = serde_json::from_str(&vars.to_json()).unwrap();
     assert_eq!(back["B"], "line\n\"quoted\"");
 }

@@ -30,9 +30,13 @@
 //!
 //! - Existing variables win by default (dotenv's rule: nothing is lost);
 //!   [`override_existing(true)`](EnvLoader::override_existing) lets the secrets replace them.
-//! - Variables the system relies on (`PATH`, `HOME`, `SHELL`, `LD_PRELOAD`, `XDG_*`, `LC_*`, ... see
-//!   [`RESERVED`]) are never set from Infisical, in either mode, unless named in
-//!   [`allow_reserved`](EnvLoader::allow_reserved).
+//! - Names that make programs, shells or interpreters run code or trust another server
+//!   (`LD_PRELOAD`, `BASH_FUNC_*`, `NODE_OPTIONS`, `PYTHONPATH`, `GIT_*`, `*_PROXY`, `SSL_CERT_FILE`,
+//!   `INFISICAL_*`, `PATH`, ... see [`Reserved`] for the classes and why) are never set from Infisical,
+//!   in the process, in a child or in a dotenv file, unless named in
+//!   [`allow_reserved`](EnvLoader::allow_reserved). Whoever can write a secret must not thereby run
+//!   code on every machine that loads it. The list cannot be complete: a service that knows its names
+//!   should list them with [`only`](EnvLoader::only), and nothing else is set.
 //! - Several folders: a later folder wins, as with `infisical run --path`. Within one (recursive)
 //!   load, two secrets of the same name in different folders are an error naming both.
 
@@ -51,59 +55,17 @@ use crate::load::{Query, query_setters};
 use crate::resources::ProjectRef;
 use crate::{EnvSource, blocking};
 
-/// Names never set from Infisical unless allowed by name: what shells, loaders and the OS rely on.
-pub const RESERVED: &[&str] = &[
-    "PATH",
-    "HOME",
-    "SHELL",
-    "USER",
-    "LOGNAME",
-    "PWD",
-    "OLDPWD",
-    "SHLVL",
-    "TERM",
-    "TMPDIR",
-    "TMP",
-    "TEMP",
-    "LANG",
-    "LANGUAGE",
-    "HOSTNAME",
-    "MAIL",
-    "IFS",
-    "PS1",
-    "PS2",
-    "ENV",
-    "BASH_ENV",
-    "LD_PRELOAD",
-    "LD_LIBRARY_PATH",
-    "LD_AUDIT",
-    "SSH_AUTH_SOCK",
-    "DISPLAY",
-    "SYSTEMROOT",
-    "WINDIR",
-    "COMSPEC",
-    "PATHEXT",
-    "APPDATA",
-    "LOCALAPPDATA",
-    "USERPROFILE",
-    "PROGRAMFILES",
-    "HOMEDRIVE",
-    "HOMEPATH",
-];
+mod dotenv;
+mod policy;
 
-/// Prefixes of names never set from Infisical unless allowed by name.
-pub const RESERVED_PREFIXES: &[&str] = &["XDG_", "LC_", "DYLD_", "LD_"];
+pub use policy::{Reserved, reserved};
+use policy::{NamePolicy, Refused};
 
-fn is_reserved(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    RESERVED.contains(&upper.as_str()) || RESERVED_PREFIXES.iter().any(|p| upper.starts_with(p))
-}
-
-/// How secrets meet variables that already exist.
+/// How secrets meet variables that already exist, and which names they may take.
 #[derive(Clone, Debug, Default)]
 struct Policy {
     overwrite: bool,
-    allowed: BTreeSet<String>,
+    names: NamePolicy,
 }
 
 /// Loads secrets as environment variables.
@@ -191,13 +153,24 @@ impl EnvLoader {
         self
     }
 
-    /// Allows these reserved names (see [`RESERVED`]) to be set from Infisical.
+    /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.
     pub fn allow_reserved<I, S>(mut self, names: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.policy.allowed.extend(names.into_iter().map(Into::into));
+        self.policy.names.allowed.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Strict mode: sets only these names, or names starting with a prefix written `PREFIX*`
+    /// (`["APP_*", "DATABASE_URL"]`). Reserved names still need [`allow_reserved`](Self::allow_reserved).
+    pub fn only<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -231,18 +204,7 @@ impl EnvLoader {
                         second: describe(&at.folder),
                     });
                 }
-                if at.key.is_empty() || at.key.contains(['=', '\0']) {
-                    return Err(Error::KeyMapping {
-                        secret: describe(&at.folder),
-                        reason: "not a valid environment variable name".into(),
-                    });
-                }
-                if secret.value.expose_secret().contains('\0') {
-                    return Err(Error::KeyMapping {
-                        secret: describe(&at.folder),
-                        reason: "the value holds a NUL byte".into(),
-                    });
-                }
+                check_variable(&at.key, &secret.value, || describe(&at.folder))?;
                 this_layer.insert(at.key, (at.folder, secret.value));
             }
             // A later folder wins.
@@ -268,6 +230,17 @@ impl EnvLoader {
     }
 }
 
+/// Refuses what no environment can hold, which `std::env::set_var` and `Command::env` would panic on.
+fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> String) -> Result<()> {
+    if name.is_empty() || name.contains(['=', '\0']) {
+        return Err(Error::KeyMapping { secret: describe(), reason: "not a valid environment variable name".into() });
+    }
+    if value.expose_secret().contains('\0') {
+        return Err(Error::KeyMapping { secret: describe(), reason: "the value holds a NUL byte".into() });
+    }
+    Ok(())
+}
+
 /// Environment variables loaded from Infisical. Values are [`SecretString`]s; `Debug` shows names only.
 #[derive(Clone)]
 pub struct EnvMap {
@@ -289,8 +262,10 @@ pub struct Applied {
     pub set: Vec<String>,
     /// Variables that already existed and were kept.
     pub kept: Vec<String>,
-    /// Reserved names left alone.
+    /// Reserved names left alone (see [`Reserved`]).
     pub reserved: Vec<String>,
+    /// Names left out because a strict list ([`EnvLoader::only`]) does not name them.
+    pub not_listed: Vec<String>,
 }
 
 impl EnvMap {
@@ -299,21 +274,28 @@ impl EnvMap {
     /// ```
     /// use infisical_config::EnvMap;
     ///
-    /// let vars = EnvMap::from_pairs([("GREETING", "it's $HOME")]);
-    /// assert_eq!(vars.to_dotenv()?.as_str(), "GREETING='it'\\''s $HOME'\n");
+    /// let vars = EnvMap::from_pairs([("GREETING", "hello"), ("PORT", "8080")])?;
+    /// assert_eq!(vars.len(), 2);
+    /// assert!(EnvMap::from_pairs([("A=B", "x")]).is_err());
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
-    #[must_use]
-    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    ///
+    /// # Errors
+    /// [`Error::KeyMapping`] naming the variable (never its value) for an empty name, a name holding
+    /// `=` or NUL, or a value holding NUL: no environment can hold them.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self>
     where
         I: IntoIterator<Item = (K, V)>,
         K: Into<String>,
         V: Into<String>,
     {
-        EnvMap {
-            vars: pairs.into_iter().map(|(k, v)| (k.into(), SecretString::from(v.into()))).collect(),
-            policy: Policy::default(),
+        let mut vars = BTreeMap::new();
+        for (name, value) in pairs {
+            let (name, value) = (name.into(), SecretString::from(value.into()));
+            check_variable(&name, &value, || format!("variable `{name}`"))?;
+            vars.insert(name, value);
         }
+        Ok(EnvMap { vars, policy: Policy::default() })
     }
 
     /// One variable.
@@ -349,7 +331,14 @@ impl EnvMap {
     /// Allows these reserved names to be set.
     #[must_use]
     pub fn allow_reserved<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
-        self.policy.allowed.extend(names.into_iter().map(Into::into));
+        self.policy.names.allowed.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Strict mode: only these names, or names starting with a prefix written `PREFIX*`.
+    #[must_use]
+    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -358,8 +347,11 @@ impl EnvMap {
         let mut applied = Applied::default();
         let mut to_set = Vec::new();
         for (name, value) in &self.vars {
-            if is_reserved(name) && !self.policy.allowed.contains(name) {
-                applied.reserved.push(name.clone());
+            if let Err(refused) = self.policy.names.check(name) {
+                match refused {
+                    Refused::Reserved(_) => applied.reserved.push(name.clone()),
+                    Refused::NotListed => applied.not_listed.push(name.clone()),
+                }
             } else if exists(name) && !self.policy.overwrite {
                 applied.kept.push(name.clone());
             } else {
@@ -369,6 +361,9 @@ impl EnvMap {
         }
         if !applied.reserved.is_empty() {
             tracing::warn!(names = ?applied.reserved, "reserved environment variables were not set from Infisical (allow them by name)");
+        }
+        if !applied.not_listed.is_empty() {
+            tracing::debug!(names = ?applied.not_listed, "secrets not on the strict list were not set");
         }
         (to_set, applied)
     }
@@ -397,30 +392,6 @@ impl EnvMap {
             unsafe { std::env::set_var(name, value.expose_secret()) };
         }
         applied
-    }
-
-    /// The variables as a dotenv file that a POSIX shell can `source` (`set -a; . ./file`): every
-    /// value single-quoted, so `'`, `"`, `$`, backslashes and newlines come back exactly.
-    ///
-    /// # Errors
-    /// [`Error::KeyMapping`] for a name that is not a shell variable name (`a-b`, `1X`).
-    pub fn to_dotenv(&self) -> Result<Zeroizing<String>> {
-        let mut out = Zeroizing::new(String::new());
-        for (name, value) in &self.vars {
-            let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
-                return Err(Error::KeyMapping {
-                    secret: format!("secret `{name}`"),
-                    reason: "not a valid shell variable name".into(),
-                });
-            }
-            out.push_str(name);
-            out.push_str("='");
-            out.push_str(&value.expose_secret().replace('\'', r"'\''"));
-            out.push_str("'\n");
-        }
-        Ok(out)
     }
 
     /// The variables as a JSON object, `{"NAME": "value", ...}`.

@@ -1,0 +1,392 @@
+//! Which names secrets may take as environment variables.
+//!
+//! Whoever can write a secret must not thereby run code on every machine that loads it. Many
+//! variables make a program, a shell or an interpreter load code, run a command, or trust another
+//! server. They are never set from Infisical unless the caller allows them by exact name. The list is
+//! grouped by why each name is dangerous; it cannot be complete (programs read variables of their
+//! own), so services that know their names should also use a strict list
+//! ([`EnvLoader::only`](super::EnvLoader::only)).
+//!
+//! Names are compared without regard to case: Windows' environment ignores it, and many programs
+//! read `http_proxy` as well as `HTTP_PROXY`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Why a name is never set from Infisical unless allowed by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reserved {
+    /// The dynamic loader and the C library: `LD_PRELOAD`, `DYLD_*`, `GCONV_PATH`, `GLIBC_TUNABLES`.
+    LoaderAndLinker,
+    /// Shell start-up, functions and prompts: `BASH_ENV`, `BASH_FUNC_*`, `SHELLOPTS`, `PS4`,
+    /// `PROMPT_COMMAND`, `ZDOTDIR`, `IFS`, and the variables shells keep for themselves (`OPTIND`,
+    /// `LINENO`, `PPID`, `UID`, zsh's `status`).
+    Shell,
+    /// Interpreter options and search paths: `NODE_OPTIONS`, `PYTHONPATH`, `PERL5OPT`, `RUBYOPT`,
+    /// `JAVA_TOOL_OPTIONS`, `DOTNET_STARTUP_HOOKS`, ...
+    Interpreter,
+    /// Version control hooks and the programs tools start: `GIT_*`, `EDITOR`, `PAGER`, `LESSOPEN`,
+    /// `SSH_ASKPASS`.
+    Commands,
+    /// Proxies and trust stores: `*_PROXY`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS`,
+    /// `NODE_TLS_REJECT_UNAUTHORIZED`, `REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`.
+    ProxyAndTrust,
+    /// This crate's own settings (`INFISICAL_*`): a secret could re-point every later client.
+    ThisCrate,
+    /// What the system and the session rely on: `PATH`, `HOME`, `SHELL`, `TMPDIR`, `LANG`, `LC_*`,
+    /// `XDG_*`, Windows' `SYSTEMROOT`, ...
+    System,
+}
+
+impl fmt::Display for Reserved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Reserved::LoaderAndLinker => "the loader and linker",
+            Reserved::Shell => "shell start-up and shell variables",
+            Reserved::Interpreter => "interpreter options and paths",
+            Reserved::Commands => "version control and the commands tools start",
+            Reserved::ProxyAndTrust => "proxies and trust stores",
+            Reserved::ThisCrate => "this crate's own settings",
+            Reserved::System => "the system and the session",
+        })
+    }
+}
+
+enum Match {
+    Exact(&'static str),
+    Prefix(&'static str),
+    Suffix(&'static str),
+}
+
+use Match::{Exact, Prefix, Suffix};
+use Reserved::*;
+
+const RULES: &[(Reserved, &[Match])] = &[
+    (
+        LoaderAndLinker,
+        &[
+            Prefix("LD_"),
+            Prefix("DYLD_"),
+            Exact("GCONV_PATH"),
+            Exact("GLIBC_TUNABLES"),
+            Prefix("MALLOC_"),
+            Exact("LOCPATH"),
+            Exact("NLSPATH"),
+            Exact("HOSTALIASES"),
+            Exact("RES_OPTIONS"),
+            Exact("LOCALDOMAIN"),
+        ],
+    ),
+    (
+        Shell,
+        &[
+            Exact("BASH_ENV"),
+            Exact("ENV"),
+            Prefix("BASH_FUNC_"),
+            Prefix("BASH"),
+            Exact("SHELLOPTS"),
+            Exact("PS1"),
+            Exact("PS2"),
+            Exact("PS3"),
+            Exact("PS4"),
+            Exact("PROMPT_COMMAND"),
+            Exact("IFS"),
+            Exact("CDPATH"),
+            Exact("GLOBIGNORE"),
+            Exact("FPATH"),
+            Exact("ZDOTDIR"),
+            Exact("INPUTRC"),
+            Exact("FCEDIT"),
+            Exact("HISTFILE"),
+            Exact("POSIXLY_CORRECT"),
+            Exact("OPTIND"),
+            Exact("OPTARG"),
+            Exact("OPTERR"),
+            Exact("LINENO"),
+            Exact("PPID"),
+            Exact("UID"),
+            Exact("EUID"),
+            Exact("GROUPS"),
+            Exact("FUNCNAME"),
+            Exact("DIRSTACK"),
+            Exact("PIPESTATUS"),
+            Exact("RANDOM"),
+            Exact("SRANDOM"),
+            Exact("SECONDS"),
+            Exact("HISTCMD"),
+            Exact("EPOCHSECONDS"),
+            Exact("EPOCHREALTIME"),
+            Exact("STATUS"),
+            Exact("ARGV"),
+            Exact("ARGC"),
+            Exact("ERRNO"),
+            Exact("MANPATH"),
+            Exact("MODULE_PATH"),
+            Exact("PSVAR"),
+            Exact("WATCH"),
+        ],
+    ),
+    (
+        Interpreter,
+        &[
+            Exact("NODE_OPTIONS"),
+            Exact("NODE_PATH"),
+            Exact("NODE_REPL_EXTERNAL_MODULE"),
+            Exact("NODE_REDIRECT_WARNINGS"),
+            Exact("NODE_V8_COVERAGE"),
+            Exact("NODE_ICU_DATA"),
+            Prefix("NPM_CONFIG_"),
+            Exact("PYTHONPATH"),
+            Exact("PYTHONHOME"),
+            Exact("PYTHONSTARTUP"),
+            Exact("PYTHONINSPECT"),
+            Exact("PYTHONUSERBASE"),
+            Exact("PYTHONBREAKPOINT"),
+            Exact("PYTHONEXECUTABLE"),
+            Exact("PYTHONPLATLIBDIR"),
+            Exact("PYTHONWARNINGS"),
+            Exact("PYTHONHTTPSVERIFY"),
+            Prefix("PERL"),
+            Exact("RUBYOPT"),
+            Exact("RUBYLIB"),
+            Exact("GEM_HOME"),
+            Exact("GEM_PATH"),
+            Exact("BUNDLE_GEMFILE"),
+            Exact("JAVA_TOOL_OPTIONS"),
+            Exact("_JAVA_OPTIONS"),
+            Exact("JDK_JAVA_OPTIONS"),
+            Exact("CLASSPATH"),
+            Exact("JAVA_HOME"),
+            Exact("DOTNET_STARTUP_HOOKS"),
+            Prefix("CORECLR_"),
+            Prefix("COR_"),
+            Exact("PHPRC"),
+            Exact("PHP_INI_SCAN_DIR"),
+            Exact("LUA_INIT"),
+            Exact("LUA_PATH"),
+            Exact("LUA_CPATH"),
+            Exact("TCLLIBPATH"),
+            Exact("R_PROFILE"),
+            Exact("R_PROFILE_USER"),
+            Exact("ERL_AFLAGS"),
+            Exact("ERL_FLAGS"),
+            Exact("ERL_ZFLAGS"),
+            Exact("ELIXIR_ERL_OPTIONS"),
+            Exact("GOFLAGS"),
+            Exact("RUSTC_WRAPPER"),
+            Exact("RUSTC"),
+            Exact("CARGO_HOME"),
+        ],
+    ),
+    (
+        Commands,
+        &[
+            Prefix("GIT_"),
+            Exact("EDITOR"),
+            Exact("VISUAL"),
+            Exact("PAGER"),
+            Exact("MANPAGER"),
+            Exact("LESSOPEN"),
+            Exact("LESSCLOSE"),
+            Exact("BROWSER"),
+            Exact("SSH_ASKPASS"),
+            Exact("SUDO_ASKPASS"),
+            Exact("SSH_AUTH_SOCK"),
+            Exact("HGRCPATH"),
+            Exact("HGEDITOR"),
+        ],
+    ),
+    (
+        ProxyAndTrust,
+        &[
+            Suffix("_PROXY"),
+            Exact("SSL_CERT_FILE"),
+            Exact("SSL_CERT_DIR"),
+            Exact("NODE_EXTRA_CA_CERTS"),
+            Exact("NODE_TLS_REJECT_UNAUTHORIZED"),
+            Exact("REQUESTS_CA_BUNDLE"),
+            Exact("CURL_CA_BUNDLE"),
+            Exact("AWS_CA_BUNDLE"),
+            Exact("OPENSSL_CONF"),
+            Exact("OPENSSL_ENGINES"),
+            Exact("SSLKEYLOGFILE"),
+            Exact("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"),
+        ],
+    ),
+    (ThisCrate, &[Prefix("INFISICAL_")]),
+    (
+        System,
+        &[
+            Exact("PATH"),
+            Exact("HOME"),
+            Exact("SHELL"),
+            Exact("USER"),
+            Exact("LOGNAME"),
+            Exact("PWD"),
+            Exact("OLDPWD"),
+            Exact("SHLVL"),
+            Exact("TERM"),
+            Exact("TERMINFO"),
+            Exact("TMPDIR"),
+            Exact("TMP"),
+            Exact("TEMP"),
+            Exact("LANG"),
+            Exact("LANGUAGE"),
+            Prefix("LC_"),
+            Prefix("XDG_"),
+            Exact("HOSTNAME"),
+            Exact("MAIL"),
+            Exact("DISPLAY"),
+            Exact("TZDIR"),
+            Exact("SYSTEMROOT"),
+            Exact("WINDIR"),
+            Exact("COMSPEC"),
+            Exact("PATHEXT"),
+            Exact("APPDATA"),
+            Exact("LOCALAPPDATA"),
+            Exact("USERPROFILE"),
+            Exact("PROGRAMFILES"),
+            Exact("HOMEDRIVE"),
+            Exact("HOMEPATH"),
+            Exact("PSMODULEPATH"),
+        ],
+    ),
+];
+
+/// Why `name` is never set from Infisical unless allowed by name, or `None` when it may be.
+///
+/// ```
+/// use infisical_config::env_loader::{Reserved, reserved};
+///
+/// assert_eq!(reserved("LD_PRELOAD"), Some(Reserved::LoaderAndLinker));
+/// assert_eq!(reserved("BASH_FUNC_ls%%"), Some(Reserved::Shell));
+/// assert_eq!(reserved("https_proxy"), Some(Reserved::ProxyAndTrust));
+/// assert_eq!(reserved("DATABASE_URL"), None);
+/// ```
+#[must_use]
+pub fn reserved(name: &str) -> Option<Reserved> {
+    let upper = name.to_ascii_uppercase();
+    RULES.iter().find_map(|(class, rules)| {
+        rules
+            .iter()
+            .any(|rule| match rule {
+                Exact(n) => upper == *n,
+                Prefix(p) => upper.starts_with(p),
+                Suffix(s) => upper.ends_with(s),
+            })
+            .then_some(*class)
+    })
+}
+
+/// The caller's choices: names allowed despite the reserved list, and an optional strict list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NamePolicy {
+    /// Reserved names the caller allows, by exact name.
+    pub(crate) allowed: BTreeSet<String>,
+    /// When set, only these names (or prefixes, written `PREFIX*`) are admitted.
+    pub(crate) only: Option<Vec<String>>,
+}
+
+/// Why a name is left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    Reserved(Reserved),
+    NotListed,
+}
+
+impl NamePolicy {
+    /// `Ok` when `name` may be set; otherwise why not. The one check every way out applies: the
+    /// process, a child process and the dotenv export.
+    pub(crate) fn check(&self, name: &str) -> Result<(), Refused> {
+        if let Some(only) = &self.only {
+            let listed = only.iter().any(|entry| match entry.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => entry == name,
+            });
+            if !listed {
+                return Err(Refused::NotListed);
+            }
+        }
+        match reserved(name) {
+            Some(class) if !self.allowed.contains(name) => Err(Refused::Reserved(class)),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_the_audit_ran_code_with_is_reserved() {
+        for name in [
+            "BASH_FUNC_ls%%",
+            "SHELLOPTS",
+            "PS4",
+            "NODE_OPTIONS",
+            "PERL5OPT",
+            "PERL5DB",
+            "GIT_CONFIG_COUNT",
+            "GIT_CONFIG_KEY_0",
+            "GIT_CONFIG_VALUE_0",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PYTHONSTARTUP",
+            "RUBYOPT",
+            "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS",
+            "GIT_SSH_COMMAND",
+            "GCONV_PATH",
+            "GLIBC_TUNABLES",
+            "PROMPT_COMMAND",
+            "BASHOPTS",
+            "ZDOTDIR",
+            "EDITOR",
+            "VISUAL",
+            "PAGER",
+            "LESSOPEN",
+            "HTTP_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "NO_PROXY",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "NODE_EXTRA_CA_CERTS",
+            "REQUESTS_CA_BUNDLE",
+            "CURL_CA_BUNDLE",
+            "NODE_TLS_REJECT_UNAUTHORIZED",
+            "INFISICAL_URL",
+            "INFISICAL_TOKEN",
+            "LD_PRELOAD",
+            "PATH",
+            "path",
+            "OPTIND",
+            "status",
+            "LINENO",
+            "PPID",
+            "UID",
+            "EUID",
+            "IFS",
+        ] {
+            assert!(reserved(name).is_some(), "{name} must be reserved");
+        }
+        for name in ["DATABASE_URL", "API_KEY", "PORT", "APP_PROXY_URL", "NODE_ENV", "GITHUB_TOKEN"] {
+            assert_eq!(reserved(name), None, "{name} is an ordinary name");
+        }
+    }
+
+    #[test]
+    fn allowed_and_strict() {
+        let mut policy = NamePolicy::default();
+        assert_eq!(policy.check("PATH"), Err(Refused::Reserved(Reserved::System)));
+        policy.allowed.insert("PATH".into());
+        assert_eq!(policy.check("PATH"), Ok(()));
+        policy.only = Some(vec!["APP_*".into(), "DATABASE_URL".into()]);
+        assert_eq!(policy.check("APP_PORT"), Ok(()));
+        assert_eq!(policy.check("DATABASE_URL"), Ok(()));
+        assert_eq!(policy.check("DATABASE_URL_2"), Err(Refused::NotListed));
+        assert_eq!(policy.check("PATH"), Err(Refused::NotListed));
+    }
+}
