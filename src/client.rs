@@ -103,7 +103,7 @@ pub struct ClientBuilder<K = Async> {
     attempt_timeout: Duration,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
-    ca_certificates: Vec<(String, Vec<u8>)>,
+    ca_certificates: Vec<CaSource>,
     accept_invalid_certs: Option<bool>,
     follow_redirects: bool,
     max_response_bytes: usize,
@@ -263,7 +263,8 @@ impl<K> ClientBuilder<K> {
         self
     }
 
-    /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more.
+    /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more (a value with
+    /// spaces in double quotes: `K3="two words"`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -272,18 +273,14 @@ impl<K> ClientBuilder<K> {
     /// Trusts the certificates of this PEM (one or several) besides the platform's roots.
     /// `INFISICAL_SSL_CERTIFICATE` (PEM text) and `SSL_CERT_FILE` (a path) add more.
     pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_certificates.push(("the PEM given to the builder".into(), pem.into()));
+        self.ca_certificates.push(CaSource::Pem(pem.into()));
         self
     }
 
     /// Trusts the certificates of this PEM file besides the platform's roots. The file is read by
     /// [`build`](ClientBuilder::build).
     pub fn ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
-        match std::fs::read(&path) {
-            Ok(pem) => self.ca_certificates.push((path.display().to_string(), pem)),
-            Err(e) => self.ca_certificates.push((format!("{} ({e})", path.display()), Vec::new())),
-        }
+        self.ca_certificates.push(CaSource::File(path.into()));
         self
     }
 
@@ -294,7 +291,9 @@ impl<K> ClientBuilder<K> {
         self
     }
 
-    /// Follows redirects (off by default: a redirect would carry the token to another place).
+    /// Follows redirects within the same origin (scheme, host and port), up to five. Off by default; a
+    /// redirect to another origin is never followed, since it would carry the login body and the custom
+    /// headers there.
     pub fn follow_redirects(mut self, follow: bool) -> Self {
         self.follow_redirects = follow;
         self
@@ -345,10 +344,22 @@ impl<K> ClientBuilder<K> {
         }
         let project_file = ProjectFile::discover(&self.env)?;
         let (raw_site, source) = config::site_from(self.site.as_deref(), &self.env)
-            .or_else(|| project_file.and_then(|f| f.domain).map(|d| (d, SiteSource::ProjectFile)))
+            .or_else(|| {
+                project_file.and_then(|f| f.domain.map(|d| (d, SiteSource::ProjectFile(f.path.display().to_string()))))
+            })
             .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
             .unwrap_or_else(|| (config::DEFAULT_SITE.to_owned(), SiteSource::Default));
         let (site, api) = config::parse_site(&raw_site, &source)?;
+        if let SiteSource::ProjectFile(file) = &source {
+            // A project file sits in a directory others may control (a cloned repository, a parent):
+            // it is not trusted like a site the user set.
+            if site.scheme() != "https" {
+                return Err(Error::Config(format!(
+                    "the domain in {file} is plain http; credentials are never sent to a site chosen by a project                      file without TLS (set INFISICAL_URL or the builder's site() to use it)"
+                )));
+            }
+            tracing::warn!(file = %file, site = %config::site_root(site.as_str()), "the Infisical site was chosen by a project file; set INFISICAL_URL to choose it yourself");
+        }
         let site_root = config::site_root(site.as_str());
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
@@ -417,11 +428,7 @@ impl<K> ClientBuilder<K> {
             .user_agent(ua)
             .connect_timeout(self.connect_timeout)
             .default_headers(self.default_headers()?)
-            .redirect(if self.follow_redirects {
-                reqwest::redirect::Policy::limited(5)
-            } else {
-                reqwest::redirect::Policy::none()
-            });
+            .redirect(if self.follow_redirects { same_origin_redirects() } else { reqwest::redirect::Policy::none() });
         self.tls(rb)?.build().map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
     }
 
@@ -429,14 +436,8 @@ impl<K> ClientBuilder<K> {
         let mut pairs: Vec<(String, String, &str)> =
             self.headers.iter().map(|(k, v)| (k.clone(), v.clone(), "the client builder")).collect();
         if let Some(raw) = self.env.non_empty("INFISICAL_CUSTOM_HEADERS") {
-            for item in raw.split_whitespace() {
-                let Some((k, v)) = item.split_once('=') else {
-                    return Err(Error::Config(format!(
-                        "INFISICAL_CUSTOM_HEADERS: `{}` is not NAME=value",
-                        item.chars().take_while(|c| *c != '=').collect::<String>()
-                    )));
-                };
-                pairs.push((k.to_owned(), v.to_owned(), "INFISICAL_CUSTOM_HEADERS"));
+            for (k, v) in parse_custom_headers(&raw)? {
+                pairs.push((k, v, "INFISICAL_CUSTOM_HEADERS"));
             }
         }
         let mut map = HeaderMap::new();
@@ -454,12 +455,18 @@ impl<K> ClientBuilder<K> {
     /// Adds CA certificates and the verification switch.
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     fn tls(&self, mut rb: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
-        let mut sources = self.ca_certificates.clone();
+        let mut sources = Vec::new();
+        for source in &self.ca_certificates {
+            sources.push(match source {
+                CaSource::Pem(pem) => ("the PEM given to the builder".to_owned(), pem.clone()),
+                CaSource::File(path) => (format!("the file {}", path.display()), read_ca_file(path, "")?),
+            });
+        }
         if let Some(pem) = self.env.non_empty("INFISICAL_SSL_CERTIFICATE") {
             sources.push(("INFISICAL_SSL_CERTIFICATE".into(), pem.into_bytes()));
         }
         if let Some(path) = self.env.non_empty("SSL_CERT_FILE") {
-            let pem = std::fs::read(&path).map_err(|e| Error::Config(format!("SSL_CERT_FILE {path}: {e}")))?;
+            let pem = read_ca_file(std::path::Path::new(&path), "SSL_CERT_FILE ")?;
             sources.push((format!("SSL_CERT_FILE {path}"), pem));
         }
         for (from, pem) in sources {
@@ -494,6 +501,74 @@ impl<K> ClientBuilder<K> {
             return Err(Error::Config("custom CA certificates need the `rustls` or `native-tls` feature".into()));
         }
         Ok(rb)
+    }
+}
+
+/// Where custom CA certificates come from; files are read by `build`, which reports their errors.
+#[derive(Clone, Debug)]
+enum CaSource {
+    Pem(Vec<u8>),
+    File(PathBuf),
+}
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn read_ca_file(path: &std::path::Path, var: &str) -> Result<Vec<u8>> {
+    crate::local_file::read(path).map_err(|e| {
+        Error::Config(format!("{var}CA certificate file {}: {}", path.display(), crate::error::with_causes(&e)))
+    })
+}
+
+/// Follows up to five redirects within the same origin (scheme, host and port). A redirect elsewhere
+/// is not followed: it would carry the login body (a client secret) and the custom headers there.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 5 {
+            attempt.error("too many redirects")
+        } else if same {
+            attempt.follow()
+        } else {
+            tracing::warn!(to = %attempt.url().origin().ascii_serialization(), "not following a redirect to another origin");
+            attempt.stop()
+        }
+    })
+}
+
+/// Parses `INFISICAL_CUSTOM_HEADERS`: `NAME=value` items separated by spaces; a value holding spaces is
+/// double-quoted (`X-Note="two words"`, `\"` and `\\` inside). Errors name the item's position, never
+/// its text: a header value is often a credential.
+fn parse_custom_headers(raw: &str) -> Result<Vec<(String, String)>> {
+    let bad = |n: usize, what: &str| Error::Config(format!("INFISICAL_CUSTOM_HEADERS: item {n} {what}"));
+    let mut items = Vec::new();
+    let mut chars = raw.chars().peekable();
+    let mut n = 0;
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(items);
+        }
+        n += 1;
+        let name: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+        if chars.next() != Some('=') || name.is_empty() {
+            return Err(bad(n, "is not NAME=value"));
+        }
+        let mut value = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => value.extend(chars.next()),
+                    Some(c) => value.push(c),
+                    None => return Err(bad(n, "has an opening quote and no closing one")),
+                }
+            }
+            if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+                return Err(bad(n, "has text right after its closing quote"));
+            }
+        } else {
+            value.extend(std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())));
+        }
+        items.push((name, value));
     }
 }
 
@@ -604,6 +679,25 @@ impl Client {
         match tokio::time::timeout(budget.limit() + Duration::from_millis(250), call).await {
             Ok(result) => result,
             Err(_) => Err(budget.timed_out(method, self.inner.transport.site(), path)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_headers_parse_with_quotes_and_never_echo_a_value() {
+        let parsed = parse_custom_headers(r#" A=1  X-Note="two words" Q="say \"hi\"" E= "#).unwrap();
+        assert_eq!(
+            parsed,
+            [("A", "1"), ("X-Note", "two words"), ("Q", "say \"hi\""), ("E", "")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        for raw in ["Authorization", "A=1 Bearer TOKEN-canary", "K=\"TOKEN-canary", "K=\"x\"TOKEN-canary"] {
+            let err = parse_custom_headers(raw).unwrap_err().to_string();
+            assert!(!err.contains("TOKEN") && err.contains("item"), "{err}");
         }
     }
 }

@@ -26,7 +26,8 @@ pub(crate) fn site_root(url: &str) -> String {
 pub(crate) enum SiteSource {
     Builder,
     Env(&'static str),
-    ProjectFile,
+    /// The project file at this path.
+    ProjectFile(String),
     CliLogin,
     Default,
 }
@@ -36,7 +37,7 @@ impl std::fmt::Display for SiteSource {
         match self {
             SiteSource::Builder => f.write_str("the client builder"),
             SiteSource::Env(var) => write!(f, "environment variable {var}"),
-            SiteSource::ProjectFile => f.write_str(".infisical.json"),
+            SiteSource::ProjectFile(path) => write!(f, "the project file {path}"),
             SiteSource::CliLogin => f.write_str("the Infisical CLI login"),
             SiteSource::Default => f.write_str("the default"),
         }
@@ -56,6 +57,13 @@ pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
     let root = site_root(raw);
     let site =
         Url::parse(&root).map_err(|e| Error::Config(format!("the Infisical URL from {source} is not a URL: {e}")))?;
+    if site.has_authority() && (!site.username().is_empty() || site.password().is_some()) {
+        // A password there would be logged, shown in `Debug` and sent as Basic auth beside the token.
+        return Err(Error::Config(format!(
+            "the Infisical URL from {source} holds a user name or password; remove it (credentials go in \
+             INFISICAL_CLIENT_ID/INFISICAL_CLIENT_SECRET or INFISICAL_TOKEN)"
+        )));
+    }
     if !matches!(site.scheme(), "http" | "https") || site.host_str().is_none() {
         return Err(Error::Config(format!(
             "the Infisical URL from {source} must be http(s)://host, got scheme `{}`",
@@ -92,6 +100,13 @@ mod tests {
         assert_eq!(site_from(None, &env).unwrap().0, "https://a");
         assert_eq!(site_from(Some("https://z"), &env).unwrap().1, SiteSource::Builder);
         assert_eq!(site_from(None, &EnvSource::from_pairs::<_, String, String>([])), None);
+    }
+
+    #[test]
+    fn a_site_with_userinfo_is_refused_without_echoing_it() {
+        let err = parse_site("http://user:PW-secret@host", &SiteSource::Env("INFISICAL_URL")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("INFISICAL_URL") && !text.contains("PW-secret") && !text.contains("user:"), "{text}");
     }
 
     #[test]

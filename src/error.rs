@@ -186,27 +186,33 @@ impl From<ApiError> for Error {
 /// value may be a secret. Keep the path and the expectation only.
 pub(crate) fn safe_decode_detail(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let inner = err.inner();
-    let msg = inner.to_string();
+    let what = safe_expectation(inner);
     let syntax = matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
-    let what = if syntax {
-        "not valid JSON".to_owned()
-    } else if let Some(idx) = msg.find("expected") {
-        msg[idx..].split(" at line ").next().unwrap_or("").to_owned()
-    } else if msg.starts_with("missing field") || msg.starts_with("duplicate field") {
-        msg.split(" at line ").next().unwrap_or("").to_owned()
-    } else {
-        match inner.classify() {
-            serde_json::error::Category::Syntax => "not valid JSON".to_owned(),
-            serde_json::error::Category::Eof => "truncated JSON".to_owned(),
-            serde_json::error::Category::Io => "read error".to_owned(),
-            serde_json::error::Category::Data => "unexpected value".to_owned(),
-        }
-    };
     let path = err.path().to_string();
     if syntax || matches!(path.as_str(), "." | "?" | "") {
         format!("{what} (line {}, column {})", inner.line(), inner.column())
     } else {
         format!("at `{path}`: {what}")
+    }
+}
+
+/// What the decoder wanted, without what it found: the found part may quote the input (a secret
+/// value, even one containing "expected"), while the last ", expected ..." is serde's own text about
+/// the type.
+pub(crate) fn safe_expectation(inner: &serde_json::Error) -> String {
+    let msg = inner.to_string();
+    match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "not valid JSON".to_owned(),
+        serde_json::error::Category::Io => "read error".to_owned(),
+        serde_json::error::Category::Data => {
+            if let Some(idx) = msg.rfind(", expected ") {
+                msg[idx + 2..].split(" at line ").next().unwrap_or("").to_owned()
+            } else if msg.starts_with("missing field") {
+                msg.split(" at line ").next().unwrap_or("").to_owned()
+            } else {
+                "unexpected value".to_owned()
+            }
+        }
     }
 }
 
@@ -241,7 +247,6 @@ fn seconds(d: Duration) -> String {
 /// The error and its causes, one after the other: `top: cause: cause`.
 ///
 /// For places that show one line of text where the chain would be lost (figment's error messages).
-#[cfg_attr(not(feature = "figment"), allow(dead_code))]
 pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut next = err.source();
@@ -363,6 +368,18 @@ struct RawApiError {
     details: Option<serde_json::Value>,
 }
 
+/// The longest server message kept (characters): a server that echoes input must not fill logs.
+const MAX_MESSAGE: usize = 512;
+/// The most validation issues kept.
+const MAX_ISSUES: usize = 20;
+
+fn bounded(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
 impl ApiError {
     /// Builds the error from a response status and body. Bodies of any shape are accepted: a body
     /// that is not Infisical's error JSON keeps the status and no message.
@@ -372,13 +389,22 @@ impl ApiError {
         let (error, message, req_id, details) = match raw {
             Some(r) => {
                 let message = match r.message {
-                    serde_json::Value::String(s) => ApiMessage::Text(s),
+                    serde_json::Value::String(s) => ApiMessage::Text(bounded(s)),
                     serde_json::Value::Array(items) => ApiMessage::Validation(
-                        items.into_iter().filter_map(|i| serde_json::from_value(i).ok()).collect(),
+                        items
+                            .into_iter()
+                            .take(MAX_ISSUES)
+                            .filter_map(|i| serde_json::from_value::<ValidationIssue>(i).ok())
+                            .map(|mut i| {
+                                i.message = bounded(i.message);
+                                i
+                            })
+                            .collect(),
                     ),
                     _ => ApiMessage::None,
                 };
-                (r.error, message, r.req_id, r.details)
+                let details = r.details.filter(|d| d.to_string().len() <= MAX_MESSAGE * 4);
+                (r.error.map(bounded), message, r.req_id.map(bounded), details)
             }
             None => (None, ApiMessage::None, None, None),
         };

@@ -56,6 +56,7 @@ mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "figment")))]
 pub mod figment;
 mod load;
+mod local_file;
 pub mod project;
 pub mod resources;
 #[cfg(feature = "testing")]

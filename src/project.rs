@@ -98,11 +98,10 @@ impl ProjectFile {
     /// # Errors
     /// [`Error::File`] when it cannot be read or parsed.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::File {
-            what: "project file",
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let file_error =
+            |reason: String| Error::File { what: "project file", path: path.display().to_string(), reason };
+        let bytes = crate::local_file::read(path).map_err(|e| file_error(crate::error::with_causes(&e)))?;
+        let text = String::from_utf8(bytes).map_err(|_| file_error("is not UTF-8".into()))?;
         Self::parse(&text, path)
     }
 
@@ -112,8 +111,19 @@ impl ProjectFile {
     /// [`Error::File`] when the file found cannot be read or parsed.
     pub fn discover(env: &EnvSource) -> Result<Option<Self>> {
         let Some(start) = env.current_dir() else { return Ok(None) };
-        match start.ancestors().map(|d| d.join(PROJECT_FILE)).find(|p| p.is_file()) {
-            Some(path) => Self::load(&path).map(Some),
+        match start.ancestors().map(|d| d.join(PROJECT_FILE)).find(|p| p.exists()) {
+            Some(path) => {
+                // A project file may choose where credentials are sent: one another user could have
+                // planted (in /tmp, a shared parent, ...) is refused, as ssh refuses such a config.
+                if let Some(reason) = crate::local_file::untrusted(&path) {
+                    return Err(Error::File {
+                        what: "project file",
+                        path: path.display().to_string(),
+                        reason: format!("refused: {reason}"),
+                    });
+                }
+                Self::load(&path).map(Some)
+            }
             None => Ok(None),
         }
     }

@@ -462,7 +462,9 @@ impl Transport {
                 return Err(err);
             }
             retries += 1;
-            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, error = %err, "retrying Infisical request");
+            // The server's message may echo input: at WARN only the kind of failure, the text at DEBUG.
+            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, status = err.status(), "retrying Infisical request");
+            tracing::debug!(%endpoint, error = %err, "the failure being retried");
             tokio::time::sleep(wait).await;
         }
     }

@@ -26,21 +26,16 @@ use crate::EnvSource;
 const PROVIDER: &str = "infisical-cli";
 const KEYRING_SERVICE: &str = "infisical-cli";
 /// The CLI's default site when its config names none.
-const CLI_DEFAULT_SITE: &str = "https://app.infisical.com";
 /// A login that expires within this margin counts as expired, as the CLI does.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
-#[derive(Deserialize, Default)]
+/// The fields of `~/.infisical/infisical-config.json` this crate reads (see `parse_config`).
+#[derive(Default)]
 struct CliConfig {
-    #[serde(rename = "loggedInUserEmail", default)]
     email: Option<String>,
-    #[serde(rename = "LoggedInUserDomain", default)]
     domain: Option<String>,
-    #[serde(rename = "loggedInUsers", default)]
     users: Option<Vec<CliUser>>,
-    #[serde(rename = "vaultBackendType", default)]
     vault: Option<String>,
-    #[serde(rename = "vaultBackendPassphrase", default)]
     passphrase: Option<String>,
 }
 
@@ -142,7 +137,7 @@ impl CliLogin {
     pub fn site(&self) -> Option<String> {
         let config = read_config(&self.config_path()?).ok().flatten()?;
         config.email.as_deref().filter(|e| !e.is_empty())?;
-        Some(site_of(&config))
+        site_of(&config)
     }
 
     /// Reads the current login, checking that it has not expired.
@@ -160,7 +155,9 @@ impl CliLogin {
         let email = config.email.clone().filter(|e| !e.trim().is_empty()).ok_or_else(|| {
             not_found(format!("nobody is logged in ({} has no loggedInUserEmail)", config_path.display()))
         })?;
-        let site = site_of(&config);
+        // A session is only offered to the site it was issued for: with no site named, it goes nowhere.
+        let site = site_of(&config)
+            .ok_or_else(|| not_found(format!("{} names no site for the login of {email}", config_path.display())))?;
         if let Some(target) = &self.target_site
             && *target != site
         {
@@ -212,8 +209,11 @@ impl CliLogin {
             CredentialsError::not_found(PROVIDER, format!("no stored login for {email} in the file vault"))
         })?;
         let shown = path.display().to_string();
-        let compact = std::fs::read_to_string(&path)
-            .map_err(|e| CredentialsError::invalid(PROVIDER, format!("{shown}: cannot be read ({e})")))?;
+        crate::local_file::warn_if_readable_by_others(&path, "Infisical CLI file vault");
+        let compact = crate::local_file::read(&path)
+            .map_err(|e| crate::error::with_causes(&e))
+            .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8".to_owned()))
+            .map_err(|reason| CredentialsError::invalid(PROVIDER, format!("{shown}: {reason}")))?;
         let plaintext = jwe::decrypt(&compact, &passphrase)
             .map_err(|e| CredentialsError::invalid(PROVIDER, format!("{shown}: {e}")))?;
         // The plaintext is a JSON string whose content is the credentials JSON.
@@ -264,11 +264,12 @@ impl ProvideCredentials for CliLogin {
 }
 
 fn read_config(path: &Path) -> Result<Option<CliConfig>, String> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::local_file::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: cannot be read ({e})", path.display())),
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(format!("{}: {}", path.display(), crate::error::with_causes(&e))),
     };
+    crate::local_file::warn_if_readable_by_others(path, "Infisical CLI config");
     parse_config(&bytes).map(Some).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -278,20 +279,45 @@ fn parse_config(bytes: &[u8]) -> Result<CliConfig, String> {
         return Ok(CliConfig::default());
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| crate::error::safe_decode_detail(&e))
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_path_to_error::deserialize(de).map_err(|e| crate::error::safe_decode_detail(&e))?;
+    Ok(CliConfig {
+        email: field(&map, "loggedInUserEmail")?,
+        domain: field(&map, "LoggedInUserDomain")?,
+        users: field(&map, "loggedInUsers")?,
+        vault: field(&map, "vaultBackendType")?,
+        passphrase: field(&map, "vaultBackendPassphrase")?,
+    })
 }
 
-fn site_of(config: &CliConfig) -> String {
+/// A key of the CLI config, matched as the CLI's Go decoder does: the exact spelling, else any letter
+/// case (`loggedInUserDomain` reads as `LoggedInUserDomain`). Errors name the key as written.
+fn field<T: serde::de::DeserializeOwned>(
+    map: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<Option<T>, String> {
+    let Some((key, value)) = map.get_key_value(name).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+    else {
+        return Ok(None);
+    };
+    if value.is_null() {
+        return Ok(None);
+    }
+    serde_path_to_error::deserialize(value).map(Some).map_err(|e| {
+        let what = crate::error::safe_expectation(e.inner());
+        match e.path().to_string().as_str() {
+            "." | "" => format!("at `{key}`: {what}"),
+            path => format!("at `{key}.{path}`: {what}"),
+        }
+    })
+}
+
+fn site_of(config: &CliConfig) -> Option<String> {
     let email = config.email.as_deref().unwrap_or_default();
-    let domain = config
-        .domain
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .or_else(|| {
-            config.users.iter().flatten().find(|u| u.email == email && !u.domain.is_empty()).map(|u| u.domain.clone())
-        })
-        .unwrap_or_else(|| CLI_DEFAULT_SITE.to_owned());
-    crate::config::site_root(&domain)
+    let domain = config.domain.clone().filter(|d| !d.trim().is_empty()).or_else(|| {
+        config.users.iter().flatten().find(|u| u.email == email && !u.domain.is_empty()).map(|u| u.domain.clone())
+    })?;
+    Some(crate::config::site_root(&domain))
 }
 
 /// `percent.Encode(key, "/")`: only `/` and `%` are escaped, upper-case hex.

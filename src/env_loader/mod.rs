@@ -58,8 +58,8 @@ use crate::{EnvSource, blocking};
 mod dotenv;
 mod policy;
 
-pub use policy::{Reserved, reserved};
 use policy::{NamePolicy, Refused};
+pub use policy::{Reserved, reserved};
 
 /// How secrets meet variables that already exist, and which names they may take.
 #[derive(Clone, Debug, Default)]

@@ -125,6 +125,10 @@ impl Mapping {
         }
         let mut key = String::with_capacity(at.folder.len() + name.len());
         let mut push = |part: &str| {
+            if part.contains(SEP) {
+                // The separator of key parts here: a name holding it would nest as if split.
+                return Err("the name holds the control character U+001F, which no configuration key can hold");
+            }
             if part.is_empty() {
                 return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
             }

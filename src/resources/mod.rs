@@ -163,6 +163,48 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The most items a list in one answer may hold. A capped answer of tiny items would otherwise cost
+/// many times its size once decoded (each item a struct of many fields): this bounds that cost.
+pub(crate) const MAX_LIST_ITEMS: usize = 100_000;
+
+/// Decodes a list (or `null`, as empty) of at most [`MAX_LIST_ITEMS`] items, failing as soon as it
+/// holds more.
+pub(crate) fn bounded_list<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Bounded<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of at most {MAX_LIST_ITEMS} items")
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> std::result::Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> std::result::Result<Vec<T>, D2::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                if items.len() == MAX_LIST_ITEMS {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "invalid length, expected a list of at most {MAX_LIST_ITEMS} items"
+                    )));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    d.deserialize_option(Bounded(std::marker::PhantomData))
+}
+
 /// Decodes an integer that may arrive as a float (`1.0`) or be missing.
 pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
     let v = Option::<f64>::deserialize(d)?.unwrap_or(0.0);

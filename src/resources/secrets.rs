@@ -10,8 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{
-    Conditional, Outcome, ProjectKey, ProjectRef, Scoped, check_environment, check_secret_name, decode_outcome,
-    lenient_u64, normalize_path, null_default, require,
+    Conditional, Outcome, ProjectKey, ProjectRef, Scoped, bounded_list, check_environment, check_secret_name,
+    decode_outcome, lenient_u64, normalize_path, null_default, require,
 };
 use crate::Client;
 use crate::error::{Error, Result};
@@ -151,7 +151,7 @@ pub struct ImportedSecrets {
     #[serde(default)]
     pub folder_id: Option<String>,
     /// The imported secrets.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     pub secrets: Vec<Secret>,
 }
 
@@ -160,10 +160,10 @@ pub struct ImportedSecrets {
 #[non_exhaustive]
 pub struct SecretList {
     /// The secrets of the listed folder (and its sub-folders, when recursive).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     pub secrets: Vec<Secret>,
     /// Imported secrets, in the server's order (later imports take precedence).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     pub imports: Vec<ImportedSecrets>,
     /// The response's `ETag`, for [`Secrets::list_if_modified`].
     #[serde(skip)]
@@ -302,16 +302,16 @@ struct ValueImport {
     path: String,
     #[serde(default, deserialize_with = "null_default")]
     environment: String,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     secrets: Vec<ValueSecret>,
 }
 
 /// A list answer decoded into [`ValueSecret`]s.
 #[derive(Deserialize)]
 pub(crate) struct ValueList {
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     secrets: Vec<ValueSecret>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "bounded_list")]
     imports: Vec<ValueImport>,
 }
 
