@@ -55,6 +55,9 @@ mod error;
 #[cfg(feature = "figment")]
 #[cfg_attr(docsrs, doc(cfg(feature = "figment")))]
 pub mod figment;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod load;
 mod local_file;
 pub mod project;

@@ -240,6 +240,33 @@ async fn the_canary_never_leaks() {
         .on_unavailable(move |e| sink.lock().unwrap().push(format!("{e} {e:?}")));
     let _ = figment::Figment::from(optional).extract::<Typed>();
     shown.extend(reports.lock().unwrap().drain(..));
+
+    // Issue 9's paths: a header that cannot be parsed, a site with a password, a value that cannot be
+    // decoded, refused by the dotenv export, or unfit for an environment; a bad header value.
+    let headers = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", format!("X=1 Authorization=Bearer {CANARY}"))]);
+    let err = infisical_config::Client::builder().site("https://x.example").env(headers).build().unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let bad_value = infisical_config::Client::builder().site("https://x.example").header("x-a", format!("{CANARY}\n"));
+    let err = bad_value.build().unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let userinfo = EnvSource::from_pairs([("INFISICAL_URL", format!("https://u:{CANARY}@x.example"))]);
+    let err = infisical_config::Client::builder().env(userinfo).cli_login(false).build().unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let undecodable = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/secrets/raw"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"secrets": [{"secretKey": "A", "secretValue": format!("{CANARY}, expected x"), "version": format!("{CANARY} expected")}]}),
+        ))
+        .mount(&undecodable)
+        .await;
+    let client = common::builder(&undecodable.uri()).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
+    let err = client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let err = infisical_config::EnvMap::from_pairs([("A", format!("{CANARY}\0"))]).unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let err = infisical_config::EnvMap::from_pairs([("A", format!("{CANARY}'s"))]).unwrap().to_dotenv().unwrap_err();
+    shown.push(format!("{err} {err:?}"));
     let vars = tokio::task::spawn_blocking({
         let c = fake_client.clone();
         let project = fake.project_id().to_owned();

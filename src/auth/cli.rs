@@ -31,7 +31,7 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
 /// The fields of `~/.infisical/infisical-config.json` this crate reads (see `parse_config`).
 #[derive(Default)]
-struct CliConfig {
+pub(crate) struct CliConfig {
     email: Option<String>,
     domain: Option<String>,
     users: Option<Vec<CliUser>>,
@@ -48,7 +48,7 @@ struct CliUser {
 }
 
 #[derive(Deserialize)]
-struct StoredLogin {
+pub(crate) struct StoredLogin {
     #[serde(default)]
     email: String,
     // Spelled this way by the CLI.
@@ -273,7 +273,7 @@ fn read_config(path: &Path) -> Result<Option<CliConfig>, String> {
     parse_config(&bytes).map(Some).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn parse_config(bytes: &[u8]) -> Result<CliConfig, String> {
+pub(crate) fn parse_config(bytes: &[u8]) -> Result<CliConfig, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         // The CLI treats an empty config as no config.
         return Ok(CliConfig::default());
@@ -335,7 +335,7 @@ pub(crate) fn vault_file_name(email: &str) -> String {
 
 /// Undoes go-keyring's encodings: macOS stores `go-keyring-base64:` + base64, older versions
 /// `go-keyring-encoded:` + hex; Linux and Windows store the bytes as they are.
-fn decode_keyring_value(bytes: &[u8]) -> Result<Zeroizing<String>, String> {
+pub(crate) fn decode_keyring_value(bytes: &[u8]) -> Result<Zeroizing<String>, String> {
     let decoded: Zeroizing<Vec<u8>> = if let Some(rest) = bytes.strip_prefix(b"go-keyring-base64:") {
         Zeroizing::new(
             STANDARD.decode(rest.trim_ascii()).map_err(|_| "the go-keyring-base64 value is not base64".to_owned())?,

@@ -15,9 +15,9 @@ use std::time::SystemTime;
 use secrecy::{ExposeSecret, SecretString};
 
 pub(crate) mod chain;
-mod cli;
+pub(crate) mod cli;
 mod env;
-mod jwe;
+pub(crate) mod jwe;
 pub(crate) mod jwt;
 mod keyring;
 pub(crate) mod session;

@@ -412,7 +412,15 @@ impl Infisical {
     pub async fn fetch_async(&self) -> Result<Snapshot> {
         match &self.client {
             Some(ProviderClient::Async(c)) => self.snapshot(c).await,
-            Some(ProviderClient::Blocking(c)) => self.snapshot(c.as_async()).await,
+            Some(ProviderClient::Blocking(_)) => {
+                // A blocking client's connections are driven by its own runtime: polling them from
+                // this one would stall until they time out. Run the fetch there, off this runtime's
+                // worker threads.
+                let this = self.clone();
+                tokio::task::spawn_blocking(move || this.fetch())
+                    .await
+                    .map_err(|e| Error::Config(format!("the fetch on the blocking client's runtime failed: {e}")))?
+            }
             None => {
                 let client = crate::load::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
                 self.snapshot(&client).await

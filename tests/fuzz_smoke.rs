@@ -1,0 +1,53 @@
+//! A short smoke run of every fuzz target's entry point on stable (the real fuzzing is `fuzz/`, with
+//! cargo-fuzz): random bytes and hostile shapes must never panic, hang or blow up.
+#![cfg(feature = "fuzzing")]
+
+use infisical_config::fuzzing;
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+        fuzzing::cli_config(&data);
+        fuzzing::keyring_forms(&data);
+        fuzzing::list_and_precedence(&data);
+        if let [a, b, body @ ..] = data.as_slice() {
+            fuzzing::api_error(u16::from_be_bytes([*a, *b]), body);
+        }
+        let text = String::from_utf8_lossy(&data);
+        fuzzing::jwt(&text);
+        fuzzing::project_file(&text);
+        fuzzing::jwe_and_vault(&text, b"pass");
+    }
+
+    #[test]
+    fn json_shaped_input_never_panics(s in r#"\{("[a-zA-Z_]{0,16}":("[^"]{0,12}"|-?[0-9]{1,6}(\.[0-9])?|null|true|\[\{"secretKey":"[A-Z]{0,3}","secretValue":"[a-z]{0,3}","secretPath":"[/a-z]{0,6}"\}\]|\{\}),?){0,8}\}"#) {
+        fuzzing::cli_config(s.as_bytes());
+        fuzzing::list_and_precedence(s.as_bytes());
+        fuzzing::project_file(&s);
+        fuzzing::api_error(400, s.as_bytes());
+    }
+
+    #[test]
+    fn jwe_shaped_input_never_panics(parts in proptest::collection::vec("[A-Za-z0-9_-]{0,40}", 0..7)) {
+        fuzzing::jwe_and_vault(&parts.join("."), b"pass");
+        fuzzing::jwt(&parts.join("."));
+    }
+}
+
+#[test]
+fn hostile_jwe_headers_are_refused_quickly() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    for header in [
+        r#"{"alg":"PBES2-HS256+A128KW","enc":"A256GCM","p2c":4294967295,"p2s":"AAAA"}"#,
+        r#"{"alg":"PBES2-HS256+A128KW","enc":"A256GCM","p2c":-1,"p2s":""}"#,
+        r#"{"alg":"none"}"#,
+    ] {
+        let started = std::time::Instant::now();
+        fuzzing::jwe_and_vault(&format!("{}.AAAA.AAAA.AAAA.AAAA", b64.encode(header)), b"pass");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{header}");
+    }
+}
