@@ -117,7 +117,7 @@ impl Bridge {
             .enable_all()
             .thread_name("infisical-config-blocking")
             .build()
-            .map_err(|e| Error::Config(format!("could not start the blocking client's runtime: {e}")))?;
+            .map_err(|e| Error::Local { what: "could not start the blocking client's runtime", source: Box::new(e) })?;
         Ok(Bridge { rt: Some(rt) })
     }
 

@@ -429,7 +429,7 @@ impl<K> ClientBuilder<K> {
             .connect_timeout(self.connect_timeout)
             .default_headers(self.default_headers()?)
             .redirect(if self.follow_redirects { same_origin_redirects() } else { reqwest::redirect::Policy::none() });
-        self.tls(rb)?.build().map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
+        self.tls(rb)?.build().map_err(|e| Error::Local { what: "could not build the HTTP client", source: Box::new(e) })
     }
 
     fn default_headers(&self) -> Result<HeaderMap> {
@@ -444,8 +444,7 @@ impl<K> ClientBuilder<K> {
         for (k, v, from) in pairs {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| Error::Config(format!("{from}: `{k}` is not a valid header name")))?;
-            let mut value = HeaderValue::from_str(&v)
-                .map_err(|_| Error::Config(format!("{from}: the value of header `{k}` is not valid")))?;
+            let mut value = HeaderValue::from_str(&v).map_err(|_| Error::InvalidHeader { name: k.clone() })?;
             value.set_sensitive(true);
             map.append(name, value);
         }

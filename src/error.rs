@@ -136,6 +136,30 @@ pub enum Error {
         path: String,
         /// What is wrong with it.
         reason: String,
+        /// The error behind it (the I/O error of a read), when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// A header value that cannot be sent in HTTP (a control character, a non-visible byte): the access
+    /// token a provider gave, or a custom header. Found before any request is sent; never retried.
+    #[error(
+        "the value of header `{name}` cannot be sent in HTTP (it holds a control character or a byte HTTP forbids)"
+    )]
+    InvalidHeader {
+        /// The header's name (`Authorization` for the access token).
+        name: String,
+    },
+
+    /// Something failed on this machine, with no server involved: a request body that cannot be
+    /// encoded, a runtime or HTTP client that cannot start, a task that panicked. Never retried.
+    #[error("{what}")]
+    Local {
+        /// What could not be done.
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 

@@ -74,6 +74,7 @@ impl ProjectFile {
             what: "project file",
             path: path.display().to_string(),
             reason: crate::error::safe_decode_detail(&e),
+            source: None,
         })?;
         let domain = non_empty(raw.domain).and_then(|d| {
             if d.starts_with("http://") || d.starts_with("https://") {
@@ -98,10 +99,14 @@ impl ProjectFile {
     /// # Errors
     /// [`Error::File`] when it cannot be read or parsed.
     pub fn load(path: &Path) -> Result<Self> {
-        let file_error =
-            |reason: String| Error::File { what: "project file", path: path.display().to_string(), reason };
-        let bytes = crate::local_file::read(path).map_err(|e| file_error(crate::error::with_causes(&e)))?;
-        let text = String::from_utf8(bytes).map_err(|_| file_error("is not UTF-8".into()))?;
+        let file_error = |reason: String, source: Option<Box<dyn std::error::Error + Send + Sync>>| Error::File {
+            what: "project file",
+            path: path.display().to_string(),
+            reason,
+            source,
+        };
+        let bytes = crate::local_file::read(path).map_err(|e| file_error(e.to_string(), Some(Box::new(e))))?;
+        let text = String::from_utf8(bytes).map_err(|_| file_error("is not UTF-8".into(), None))?;
         Self::parse(&text, path)
     }
 
@@ -120,6 +125,7 @@ impl ProjectFile {
                         what: "project file",
                         path: path.display().to_string(),
                         reason: format!("refused: {reason}"),
+                        source: None,
                     });
                 }
                 Self::load(&path).map(Some)

@@ -218,8 +218,8 @@ impl ApiRequest {
     }
 
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| Error::Config(format!("could not encode the request body: {e}")))?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::Local { what: "could not encode the request body", source: Box::new(e) })?;
         self.body = Some(Zeroizing::new(bytes));
         Ok(self)
     }
@@ -436,6 +436,7 @@ impl Transport {
                     // A 429 is the rate limiter refusing the request before any handler ran.
                     (api.status() != 429, api.retry_after(), Error::from(api))
                 }
+                Err(Failure::Local(err)) => return Err(err),
                 Err(Failure::Transport(kind, err)) => match kind {
                     TransportErrorKind::Connect => (false, None, err),
                     TransportErrorKind::Timeout if budget.remaining().is_none() => {
@@ -481,12 +482,8 @@ impl Transport {
         let mut rb = self.http.request(req.method.clone(), url).timeout(timeout);
         if let Some(token) = bearer {
             let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-            let mut header = HeaderValue::from_str(&value).map_err(|_| {
-                Failure::Transport(
-                    TransportErrorKind::Other,
-                    Error::Config("the access token holds characters not allowed in an HTTP header".into()),
-                )
-            })?;
+            let mut header = HeaderValue::from_str(&value)
+                .map_err(|_| Failure::Local(Error::InvalidHeader { name: AUTHORIZATION.to_string() }))?;
             header.set_sensitive(true);
             rb = rb.header(AUTHORIZATION, header);
         }
@@ -589,6 +586,8 @@ impl Transport {
 enum Failure {
     Status(ApiError),
     Transport(TransportErrorKind, Error),
+    /// Failed here, before sending: retrying cannot help.
+    Local(Error),
 }
 
 #[cfg(test)]

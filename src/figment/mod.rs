@@ -417,9 +417,10 @@ impl Infisical {
                 // this one would stall until they time out. Run the fetch there, off this runtime's
                 // worker threads.
                 let this = self.clone();
-                tokio::task::spawn_blocking(move || this.fetch())
-                    .await
-                    .map_err(|e| Error::Config(format!("the fetch on the blocking client's runtime failed: {e}")))?
+                tokio::task::spawn_blocking(move || this.fetch()).await.map_err(|e| Error::Local {
+                    what: "the fetch on the blocking client's runtime failed",
+                    source: Box::new(e),
+                })?
             }
             None => {
                 let client = crate::load::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
