@@ -20,7 +20,7 @@ use crate::config::{self, SiteSource};
 use crate::error::{Error, Result};
 use crate::project::ProjectFile;
 use crate::resources::ApiVersion;
-use crate::resources::version::VersionState;
+use crate::routes::RouteChoice;
 use crate::transport::{ApiRequest, ApiResponse, Budget, RetryPolicy, Transport};
 
 /// The user agent every request carries.
@@ -55,7 +55,8 @@ pub(crate) struct Inner {
     pub(crate) site: Url,
     /// How long one call may take in all.
     pub(crate) call_timeout: Duration,
-    pub(crate) versions: VersionState,
+    /// Which route table the client uses (found once, when automatic).
+    pub(crate) routes: RouteChoice,
     /// Project slugs turned into ids: one lookup per slug, however many callers ask at once.
     pub(crate) project_ids: crate::resources::SlugCache,
 }
@@ -413,7 +414,7 @@ impl<K> ClientBuilder<K> {
                 session,
                 site,
                 call_timeout: self.timeout,
-                versions: VersionState::new(self.api_version),
+                routes: RouteChoice::new(self.api_version),
                 project_ids: Default::default(),
             }),
         })

@@ -62,6 +62,7 @@ mod load;
 mod local_file;
 pub mod project;
 pub mod resources;
+mod routes;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

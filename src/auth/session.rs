@@ -242,7 +242,7 @@ impl Session {
             client_secret: ua.secret().expose_secret(),
             organization_slug: ua.org(),
         };
-        let req = ApiRequest::post(&["v1", "auth", "universal-auth", "login"]).json(&body)?.anonymous().replayable();
+        let req = ApiRequest::post(crate::routes::UNIVERSAL_AUTH_LOGIN).json(&body)?.anonymous().replayable();
         let resp = transport.send(&req, None, budget).await.map_err(|e| rejected("universal auth login", e))?;
         let parsed: TokenResponse = resp.json()?;
         let now = Instant::now();
@@ -259,7 +259,7 @@ impl Session {
     ) -> Result<Token> {
         tracing::debug!(provider = %prev.provider, "renewing the access token");
         let body = TokenBody { access_token: prev.secret.expose_secret() };
-        let req = ApiRequest::post(&["v1", "auth", "token", "renew"]).json(&body)?.anonymous().replayable();
+        let req = ApiRequest::post(crate::routes::TOKEN_RENEW).json(&body)?.anonymous().replayable();
         let parsed: TokenResponse = transport.send(&req, None, budget).await?.json()?;
         Ok(self.issued(parsed, ua.clone(), first_login, prev.provider.clone()))
     }
@@ -307,7 +307,7 @@ impl Session {
             return Ok(false);
         }
         let body = TokenBody { access_token: tok.secret.expose_secret() };
-        let req = ApiRequest::post(&["v1", "auth", "token", "revoke"]).json(&body)?.anonymous().replayable();
+        let req = ApiRequest::post(crate::routes::TOKEN_REVOKE).json(&body)?.anonymous().replayable();
         transport.send(&req, None, budget).await?;
         tracing::debug!(provider = %tok.provider, "access token revoked");
         Ok(true)

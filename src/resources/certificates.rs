@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{ProjectRef, lenient_u64, null_default, require};
 use crate::Client;
 use crate::error::{Error, Result};
+use crate::routes::{CERTIFICATES, PKI_CA, PKI_CERTIFICATES};
 use crate::transport::ApiRequest;
 
 /// A certificate's record (no key material).
@@ -457,9 +458,6 @@ struct RevokeBody {
     revocation_reason: RevocationReason,
 }
 
-const CURRENT: &[&str] = &["v1", "cert-manager", "certificates"];
-const LEGACY: &[&str] = &["v1", "pki", "certificates"];
-
 /// Logs once per process per deprecated route.
 fn warn_deprecated(route: &'static str) {
     static WARNED: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
@@ -522,7 +520,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn get(&self, id: &str) -> Result<CertificateInfo> {
-        Ok(self.get_json::<Wrapped<CertificateInfo>>(CURRENT, id, None).await?.certificate)
+        Ok(self.get_json::<Wrapped<CertificateInfo>>(CERTIFICATES, id, None).await?.certificate)
     }
 
     /// A certificate's PEM and chain, by id.
@@ -530,7 +528,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn body(&self, id: &str) -> Result<CertificateBody> {
-        self.get_json(CURRENT, id, Some("certificate")).await
+        self.get_json(CERTIFICATES, id, Some("certificate")).await
     }
 
     /// A certificate, chain and private key, by id.
@@ -538,7 +536,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn bundle(&self, id: &str) -> Result<CertificateBundle> {
-        self.get_json(CURRENT, id, Some("bundle")).await
+        self.get_json(CERTIFICATES, id, Some("bundle")).await
     }
 
     /// A certificate's private key (PEM; the server answers plain text), by id.
@@ -546,7 +544,7 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate or key.
     pub async fn private_key(&self, id: &str) -> Result<SecretString> {
-        self.get_text(CURRENT, id).await
+        self.get_text(CERTIFICATES, id).await
     }
 
     /// Issues a certificate from a profile, or signs a CSR.
@@ -555,7 +553,7 @@ impl Certificates<'_> {
     /// [`Error::Api`] when the server refuses (validation, policy).
     pub async fn issue(&self, req: &IssueCertificate) -> Result<IssueResult> {
         require("profile_id", &req.profile_id)?;
-        self.client.execute(&ApiRequest::post(CURRENT).json(req)?).await?.json()
+        self.client.execute(&ApiRequest::post(CERTIFICATES).json(req)?).await?.json()
     }
 
     /// Revokes a certificate, by id.
@@ -564,8 +562,10 @@ impl Certificates<'_> {
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn revoke(&self, id: &str, reason: RevocationReason) -> Result<Revoked> {
         require("id", id)?;
-        let req =
-            ApiRequest::post(CURRENT).segment(id).segment("revoke").json(&RevokeBody { revocation_reason: reason })?;
+        let req = ApiRequest::post(CERTIFICATES)
+            .segment(id)
+            .segment("revoke")
+            .json(&RevokeBody { revocation_reason: reason })?;
         self.client.execute(&req).await?.json()
     }
 
@@ -577,7 +577,7 @@ impl Certificates<'_> {
         require("id", id)?;
         Ok(self
             .client
-            .execute(&ApiRequest::delete(CURRENT).segment(id))
+            .execute(&ApiRequest::delete(CERTIFICATES).segment(id))
             .await?
             .json::<Wrapped<CertificateInfo>>()?
             .certificate)
@@ -593,25 +593,24 @@ impl Certificates<'_> {
         }
         req.project.validate()?;
         // Current servers list by project id; servers of 2024 by slug. Resolve only what is needed.
-        let versions = &self.client.inner.versions;
+        let by_slug = self.client.inner.routes.routes().certificates_by_slug;
         let mut slug = match &req.project {
             ProjectRef::Slug(s) => Some(s.clone()),
-            ProjectRef::Id(id) if versions.legacy() => Some(self.client.projects().get_by_id(id).await?.slug),
+            ProjectRef::Id(id) if by_slug => Some(self.client.projects().get_by_id(id).await?.slug),
             ProjectRef::Id(_) => None,
         };
-        let id = if versions.legacy() { None } else { Some(self.client.project_id(&req.project).await?) };
+        let id = if by_slug { None } else { Some(self.client.project_id(&req.project).await?) };
         let send = |slug: Option<String>| {
             let id = id.clone();
             async move {
                 self.client
-                    .versioned(|legacy| {
-                        let route = match (legacy, &slug, &id) {
-                            (true, Some(slug), _) => ApiRequest::get(&["v2", "workspace"]).segment(slug.as_str()),
-                            (false, _, Some(id)) => ApiRequest::get(&["v1", "projects"]).segment(id.as_str()),
-                            // The detection just found a legacy server: the slug is needed after all.
-                            _ => return Err(Error::invalid("project", "slug unknown")),
-                        };
-                        Ok(route
+                    .routed(|routes| {
+                        let project = if routes.certificates_by_slug { &slug } else { &id };
+                        // The detection just found an older server: the slug is needed after all.
+                        let Some(project) = project else { return Err(Error::invalid("project", "slug unknown")) };
+                        let route = if routes.certificates_by_slug { routes.project_by_slug } else { routes.projects };
+                        Ok(ApiRequest::get(route)
+                            .segment(project.as_str())
                             .segment("certificates")
                             .query("offset", req.offset.to_string())
                             .query("limit", req.limit.to_string()))
@@ -637,7 +636,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `get` with the certificate id")]
     pub async fn get_by_serial(&self, serial: &str) -> Result<CertificateInfo> {
         warn_deprecated("GET /api/v1/pki/certificates/{serialNumber}");
-        Ok(self.get_json::<Wrapped<CertificateInfo>>(LEGACY, serial, None).await?.certificate)
+        Ok(self.get_json::<Wrapped<CertificateInfo>>(PKI_CERTIFICATES, serial, None).await?.certificate)
     }
 
     /// A certificate's PEM and chain, by serial number (legacy route).
@@ -647,7 +646,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `body` with the certificate id")]
     pub async fn body_by_serial(&self, serial: &str) -> Result<CertificateBody> {
         warn_deprecated("GET /api/v1/pki/certificates/{serialNumber}/certificate");
-        self.get_json(LEGACY, serial, Some("certificate")).await
+        self.get_json(PKI_CERTIFICATES, serial, Some("certificate")).await
     }
 
     /// A certificate, chain and private key, by serial number (legacy route).
@@ -657,7 +656,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `bundle` with the certificate id")]
     pub async fn bundle_by_serial(&self, serial: &str) -> Result<CertificateBundle> {
         warn_deprecated("GET /api/v1/pki/certificates/{serialNumber}/bundle");
-        self.get_json(LEGACY, serial, Some("bundle")).await
+        self.get_json(PKI_CERTIFICATES, serial, Some("bundle")).await
     }
 
     /// A certificate's private key, by serial number (legacy route).
@@ -667,7 +666,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `private_key` with the certificate id")]
     pub async fn private_key_by_serial(&self, serial: &str) -> Result<SecretString> {
         warn_deprecated("GET /api/v1/pki/certificates/{serialNumber}/private-key");
-        self.get_text(LEGACY, serial).await
+        self.get_text(PKI_CERTIFICATES, serial).await
     }
 
     /// Revokes a certificate, by serial number (legacy route).
@@ -678,7 +677,7 @@ impl Certificates<'_> {
     pub async fn revoke_by_serial(&self, serial: &str, reason: RevocationReason) -> Result<Revoked> {
         warn_deprecated("POST /api/v1/pki/certificates/{serialNumber}/revoke");
         require("serial", serial)?;
-        let req = ApiRequest::post(LEGACY)
+        let req = ApiRequest::post(PKI_CERTIFICATES)
             .segment(serial)
             .segment("revoke")
             .json(&RevokeBody { revocation_reason: reason })?;
@@ -695,7 +694,7 @@ impl Certificates<'_> {
         require("serial", serial)?;
         Ok(self
             .client
-            .execute(&ApiRequest::delete(LEGACY).segment(serial))
+            .execute(&ApiRequest::delete(PKI_CERTIFICATES).segment(serial))
             .await?
             .json::<Wrapped<CertificateInfo>>()?
             .certificate)
@@ -737,7 +736,7 @@ impl Certificates<'_> {
         require("common_name", &req.common_name)?;
         let action = if req.csr.is_some() { "sign-certificate" } else { "issue-certificate" };
         let body = LegacyIssue { ca_id: None, certificate_template_id: None, ..req.clone() };
-        let request = ApiRequest::post(&["v1", "pki", "ca"]).segment(ca_id).segment(action).json(&body)?;
+        let request = ApiRequest::post(PKI_CA).segment(ca_id).segment(action).json(&body)?;
         self.client.execute(&request).await?.json()
     }
 
@@ -749,6 +748,6 @@ impl Certificates<'_> {
                 "name exactly one issuer: a CA (`ca`) or a certificate template (`template`)",
             ));
         }
-        self.client.execute(&ApiRequest::post(LEGACY).segment(action).json(req)?).await?.json()
+        self.client.execute(&ApiRequest::post(PKI_CERTIFICATES).segment(action).json(req)?).await?.json()
     }
 }

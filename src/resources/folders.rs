@@ -264,10 +264,6 @@ struct ManyFolders {
     folders: Vec<Folder>,
 }
 
-fn folder_route(legacy: bool) -> &'static [&'static str] {
-    if legacy { &["v1", "folders"] } else { &["v2", "folders"] }
-}
-
 /// The folders handler: `client.folders()`.
 ///
 /// ```no_run
@@ -304,8 +300,8 @@ impl Folders<'_> {
         let project_id = self.client.project_id(&req.project).await?;
         let root = normalize_path(&req.path);
         let mut found = self.list_one(&project_id, &req.environment, &root, req.recursive).await?;
-        if req.recursive && self.client.inner.versions.legacy() {
-            // Legacy servers list one level only: walk down, breadth first.
+        if req.recursive && !self.client.inner.routes.routes().folders_recursive {
+            // Older servers list one level only: walk down, breadth first.
             let mut i = 0;
             while i < found.len() {
                 let rel = found[i].relative_path.clone().unwrap_or_else(|| format!("/{}", found[i].name));
@@ -324,17 +320,16 @@ impl Folders<'_> {
     async fn list_one(&self, project_id: &str, environment: &str, path: &str, recursive: bool) -> Result<Vec<Folder>> {
         let resp = self
             .client
-            .versioned(|legacy| {
-                let project = ProjectKey::new(legacy, project_id);
-                Ok(ApiRequest::get(folder_route(legacy))
-                    .query(project.query_name(), project_id)
+            .routed(|routes| {
+                Ok(ApiRequest::get(routes.folders)
+                    .query(routes.project_id, project_id)
                     .query("environment", environment)
                     .query("path", path)
                     .query_bool("recursive", recursive))
             })
             .await?;
         let mut folders = resp.json::<ManyFolders>()?.folders;
-        if self.client.inner.versions.legacy() {
+        if !self.client.inner.routes.routes().folders_recursive {
             for f in &mut folders {
                 f.relative_path.get_or_insert_with(|| format!("/{}", f.name));
             }
@@ -348,7 +343,7 @@ impl Folders<'_> {
     /// [`Error::Api`](crate::Error::Api) (404) when there is no such folder.
     pub async fn get(&self, id: &str) -> Result<Folder> {
         require("id", id)?;
-        let resp = self.client.versioned(|legacy| Ok(ApiRequest::get(folder_route(legacy)).segment(id))).await?;
+        let resp = self.client.routed(|routes| Ok(ApiRequest::get(routes.folders).segment(id))).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 
@@ -367,7 +362,7 @@ impl Folders<'_> {
             description: req.description.as_deref(),
             force_delete: None,
         };
-        let resp = self.client.scoped_write(reqwest::Method::POST, folder_route, None, &project_id, &body).await?;
+        let resp = self.client.scoped_write(reqwest::Method::POST, |r| r.folders, None, &project_id, &body).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 
@@ -387,7 +382,7 @@ impl Folders<'_> {
             force_delete: None,
         };
         let resp =
-            self.client.scoped_write(reqwest::Method::PATCH, folder_route, Some(&req.id), &project_id, &body).await?;
+            self.client.scoped_write(reqwest::Method::PATCH, |r| r.folders, Some(&req.id), &project_id, &body).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 
@@ -401,17 +396,17 @@ impl Folders<'_> {
         let project_id = self.client.project_id(&req.project).await?;
         let resp = self
             .client
-            .versioned(|legacy| {
+            .routed(|routes| {
                 let body = FolderBody {
                     environment: &req.environment,
                     name: None,
                     path: normalize_path(&req.path),
                     description: None,
-                    force_delete: (!legacy).then_some(req.force),
+                    force_delete: routes.folders_force_delete.then_some(req.force),
                 };
-                ApiRequest::delete(folder_route(legacy))
+                ApiRequest::delete(routes.folders)
                     .segment(req.id_or_name.as_str())
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
+                    .json(&Scoped { project: ProjectKey::new(routes, &project_id), body })
             })
             .await?;
         super::decode_outcome(&resp, |e: OneFolder| e.folder)

@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ProjectKey, ProjectRef, check_environment, lenient_u64, normalize_path, null_default, require};
+use super::{ProjectRef, check_environment, lenient_u64, normalize_path, null_default, require};
 use crate::Client;
 use crate::error::Result;
+use crate::routes::Routes;
 use crate::transport::ApiRequest;
 
 /// A secret import.
@@ -156,10 +157,6 @@ struct ManyImports {
     secret_imports: Vec<SecretImport>,
 }
 
-fn import_route(legacy: bool) -> &'static [&'static str] {
-    if legacy { &["v1", "secret-imports"] } else { &["v2", "secret-imports"] }
-}
-
 /// The secret imports handler: `client.imports()`.
 ///
 /// ```no_run
@@ -198,17 +195,7 @@ impl Imports<'_> {
     /// # Errors
     /// [`Error::Api`](crate::Error::Api) when the server refuses.
     pub async fn list(&self, target: &ImportTarget) -> Result<Vec<SecretImport>> {
-        let project_id = self.scoped(target).await?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                let key = ProjectKey::new(legacy, &project_id);
-                Ok(ApiRequest::get(import_route(legacy))
-                    .query(key.query_name(), project_id.as_str())
-                    .query("environment", target.environment.as_str())
-                    .query("path", normalize_path(&target.path)))
-            })
-            .await?;
+        let resp = self.read(target, |r| r.imports).await?;
         let mut imports = resp.json::<ManyImports>()?.secret_imports;
         imports.sort_by_key(|i| i.position);
         Ok(imports)
@@ -224,23 +211,24 @@ impl Imports<'_> {
             #[serde(default, deserialize_with = "null_default")]
             secrets: Vec<crate::resources::secrets::ImportedSecrets>,
         }
+        Ok(self.read(target, |r| r.import_secrets).await?.json::<Answer>()?.secrets)
+    }
+
+    /// A read about the target folder at the route `route` picks from the table.
+    async fn read(
+        &self,
+        target: &ImportTarget,
+        route: fn(&Routes) -> &'static [&'static str],
+    ) -> Result<crate::transport::ApiResponse> {
         let project_id = self.scoped(target).await?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                let key = ProjectKey::new(legacy, &project_id);
-                let route: &[&str] = if legacy {
-                    &["v1", "secret-imports", "secrets", "raw"]
-                } else {
-                    &["v2", "secret-imports", "secrets"]
-                };
-                Ok(ApiRequest::get(route)
-                    .query(key.query_name(), project_id.as_str())
+        self.client
+            .routed(|routes| {
+                Ok(ApiRequest::get(route(routes))
+                    .query(routes.project_id, project_id.as_str())
                     .query("environment", target.environment.as_str())
                     .query("path", normalize_path(&target.path)))
             })
-            .await?;
-        Ok(resp.json::<Answer>()?.secrets)
+            .await
     }
 
     /// One import by id.
@@ -249,7 +237,7 @@ impl Imports<'_> {
     /// [`Error::Api`](crate::Error::Api) (404) when there is no such import.
     pub async fn get(&self, id: &str) -> Result<SecretImport> {
         require("id", id)?;
-        let resp = self.client.versioned(|legacy| Ok(ApiRequest::get(import_route(legacy)).segment(id))).await?;
+        let resp = self.client.routed(|routes| Ok(ApiRequest::get(routes.imports).segment(id))).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 
@@ -273,7 +261,7 @@ impl Imports<'_> {
             // Omitted unless asked: servers default to false, and old ones know no such field.
             is_replication: replicate.then_some(true),
         };
-        let resp = self.client.scoped_write(reqwest::Method::POST, import_route, None, &project_id, &body).await?;
+        let resp = self.client.scoped_write(reqwest::Method::POST, |r| r.imports, None, &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 
@@ -289,7 +277,8 @@ impl Imports<'_> {
             import: Some(change),
             is_replication: None,
         };
-        let resp = self.client.scoped_write(reqwest::Method::PATCH, import_route, Some(id), &project_id, &body).await?;
+        let resp =
+            self.client.scoped_write(reqwest::Method::PATCH, |r| r.imports, Some(id), &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 
@@ -306,7 +295,7 @@ impl Imports<'_> {
             is_replication: None,
         };
         let resp =
-            self.client.scoped_write(reqwest::Method::DELETE, import_route, Some(id), &project_id, &body).await?;
+            self.client.scoped_write(reqwest::Method::DELETE, |r| r.imports, Some(id), &project_id, &body).await?;
         Ok(resp.json::<OneImport>()?.secret_import)
     }
 }

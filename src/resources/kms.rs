@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use super::{ProjectRef, null_default, require};
 use crate::Client;
 use crate::error::{Error, Result};
+use crate::routes::KMS_KEYS;
 use crate::transport::ApiRequest;
 
 /// A KMS key.
@@ -143,7 +144,7 @@ impl Kms<'_> {
         }
         let encoded = Zeroizing::new(STANDARD.encode(plaintext));
         // Encrypting twice yields two valid ciphertexts and changes nothing: safe to replay.
-        let req = ApiRequest::post(&["v1", "kms", "keys"])
+        let req = ApiRequest::post(KMS_KEYS)
             .segment(key_id)
             .segment("encrypt")
             .json(&Body { plaintext: &encoded })?
@@ -165,11 +166,8 @@ impl Kms<'_> {
         struct Answer {
             plaintext: SecretString,
         }
-        let req = ApiRequest::post(&["v1", "kms", "keys"])
-            .segment(key_id)
-            .segment("decrypt")
-            .json(&Body { ciphertext })?
-            .replayable();
+        let req =
+            ApiRequest::post(KMS_KEYS).segment(key_id).segment("decrypt").json(&Body { ciphertext })?.replayable();
         let resp = self.client.execute(&req).await?;
         let answer: Answer = resp.json()?;
         let bytes = STANDARD.decode(answer.plaintext.expose_secret()).map_err(|_| Error::Decode {
@@ -193,7 +191,7 @@ impl Kms<'_> {
         require("name", name)?;
         let project_id = self.client.project_id(&project.into()).await?;
         let body = CreateKey { project_id: &project_id, name, description, encryption_algorithm: algorithm };
-        Ok(self.client.execute(&ApiRequest::post(&["v1", "kms", "keys"]).json(&body)?).await?.json::<OneKey>()?.key)
+        Ok(self.client.execute(&ApiRequest::post(KMS_KEYS).json(&body)?).await?.json::<OneKey>()?.key)
     }
 
     /// A project's keys.
@@ -202,7 +200,7 @@ impl Kms<'_> {
     /// [`Error::Api`] when the server refuses.
     pub async fn list_keys(&self, project: impl Into<ProjectRef>) -> Result<Vec<KmsKey>> {
         let project_id = self.client.project_id(&project.into()).await?;
-        let req = ApiRequest::get(&["v1", "kms", "keys"]).query("projectId", project_id);
+        let req = ApiRequest::get(KMS_KEYS).query("projectId", project_id);
         Ok(self.client.execute(&req).await?.json::<ManyKeys>()?.keys)
     }
 
@@ -212,7 +210,7 @@ impl Kms<'_> {
     /// [`Error::Api`] when the key is unknown.
     pub async fn update_key(&self, key_id: &str, change: &KeyChange) -> Result<KmsKey> {
         require("key_id", key_id)?;
-        let req = ApiRequest::patch(&["v1", "kms", "keys"]).segment(key_id).json(change)?;
+        let req = ApiRequest::patch(KMS_KEYS).segment(key_id).json(change)?;
         Ok(self.client.execute(&req).await?.json::<OneKey>()?.key)
     }
 
@@ -222,11 +220,6 @@ impl Kms<'_> {
     /// [`Error::Api`] when the key is unknown.
     pub async fn delete_key(&self, key_id: &str) -> Result<KmsKey> {
         require("key_id", key_id)?;
-        Ok(self
-            .client
-            .execute(&ApiRequest::delete(&["v1", "kms", "keys"]).segment(key_id))
-            .await?
-            .json::<OneKey>()?
-            .key)
+        Ok(self.client.execute(&ApiRequest::delete(KMS_KEYS).segment(key_id)).await?.json::<OneKey>()?.key)
     }
 }

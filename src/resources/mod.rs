@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Client;
 use crate::error::{Error, Result};
+use crate::routes::{Generation, Routes};
 use crate::transport::{ApiRequest, ApiResponse};
 
 pub mod certificates;
@@ -19,15 +20,14 @@ pub mod imports;
 pub mod kms;
 pub mod projects;
 pub mod secrets;
-pub(crate) mod version;
 
+pub use crate::routes::ApiVersion;
 pub use certificates::Certificates;
 pub use folders::{Folders, ListFolders};
 pub use imports::Imports;
 pub use kms::Kms;
 pub use projects::Projects;
 pub use secrets::{ListSecrets, Secret, SecretList, Secrets};
-pub use version::ApiVersion;
 
 /// A project, named by id or by slug.
 ///
@@ -264,14 +264,10 @@ pub(crate) enum ProjectKey<'a> {
 }
 
 impl<'a> ProjectKey<'a> {
-    pub(crate) fn new(legacy: bool, id: &'a str) -> Self {
-        if legacy { ProjectKey::Legacy(id) } else { ProjectKey::Current(id) }
-    }
-
-    pub(crate) fn query_name(&self) -> &'static str {
-        match self {
-            ProjectKey::Current(_) => "projectId",
-            ProjectKey::Legacy(_) => "workspaceId",
+    pub(crate) fn new(routes: &Routes, id: &'a str) -> Self {
+        match routes.generation {
+            Generation::Current => ProjectKey::Current(id),
+            Generation::Legacy => ProjectKey::Legacy(id),
         }
     }
 }
@@ -305,47 +301,51 @@ where
 }
 
 impl Client {
-    /// Sends a request on the current or legacy route, as the version choice says.
+    /// Sends a request made from the route table of the generation in use.
+    ///
+    /// `make` builds the request from a [`Routes`]; it is called again with the legacy table when the
+    /// probe finds an older server.
     ///
     /// In automatic mode the first caller probes the current route while every other caller waits for
     /// its answer: "route not found" settles the client on the legacy routes for good, any other answer
     /// from the server on the current ones. A caller whose current-route request met "route not found"
     /// after the choice settled elsewhere sends it again on the settled route.
-    pub(crate) async fn versioned<F>(&self, make: F) -> Result<ApiResponse>
+    pub(crate) async fn routed<F>(&self, make: F) -> Result<ApiResponse>
     where
-        F: Fn(bool) -> Result<ApiRequest> + Send + Sync,
+        F: Fn(&'static Routes) -> Result<ApiRequest> + Send + Sync,
     {
-        let versions = &self.inner.versions;
-        let _probe = if versions.undecided() {
-            let guard = versions.probe.lock().await;
+        let choice = &self.inner.routes;
+        let _probe = if choice.undecided() {
+            let guard = choice.probe.lock().await;
             // Settled while this caller waited: no need to keep the others waiting.
-            versions.undecided().then_some(guard)
+            choice.undecided().then_some(guard)
         } else {
             None
         };
-        let legacy = versions.legacy();
-        let req = make(legacy)?;
+        let routes = choice.routes();
+        let on_current = routes.generation == Generation::Current;
+        let req = make(routes)?;
         match self.execute(&req).await {
-            Err(Error::Api(api)) if !legacy && api.is_unknown_route() && !versions.current_settled() => {
-                if versions.settle_legacy() {
+            Err(Error::Api(api)) if on_current && api.is_unknown_route() && !choice.current_settled() => {
+                if choice.settle_legacy() {
                     tracing::warn!(
                         site = %self.inner.site,
                         route = %req.describe(),
                         "this Infisical server predates the v4 secrets API; using the legacy v3/v1 routes from now on"
                     );
                 }
-                self.execute(&make(true)?).await
+                self.execute(&make(Generation::Legacy.routes())?).await
             }
             Err(Error::Api(api)) => {
-                if !legacy && !api.is_unknown_route() {
+                if on_current && !api.is_unknown_route() {
                     // The route exists (the server answered past its router): the current generation.
-                    versions.settle_current();
+                    choice.settle_current();
                 }
                 Err(Error::Api(api))
             }
             Ok(resp) => {
-                if !legacy {
-                    versions.settle_current();
+                if on_current {
+                    choice.settle_current();
                 }
                 Ok(resp)
             }
@@ -353,22 +353,22 @@ impl Client {
         }
     }
 
-    /// A write whose body is the same on both generations but for the project field: `route` gives the
-    /// path for the generation in use, `name` an optional last segment.
+    /// A write whose body is the same on both generations but for the project field: `route` picks
+    /// the path from the table, `name` an optional last segment.
     pub(crate) async fn scoped_write<B: Serialize + Sync>(
         &self,
         method: reqwest::Method,
-        route: fn(bool) -> &'static [&'static str],
+        route: fn(&Routes) -> &'static [&'static str],
         name: Option<&str>,
         project_id: &str,
         body: &B,
     ) -> Result<ApiResponse> {
-        self.versioned(|legacy| {
-            let mut req = ApiRequest::new(method.clone(), route(legacy));
+        self.routed(|routes| {
+            let mut req = ApiRequest::new(method.clone(), route(routes));
             if let Some(name) = name {
                 req = req.segment(name);
             }
-            req.json(&Scoped { project: ProjectKey::new(legacy, project_id), body })
+            req.json(&Scoped { project: ProjectKey::new(routes, project_id), body })
         })
         .await
     }
@@ -430,11 +430,17 @@ mod tests {
         struct B {
             environment: &'static str,
         }
-        let cur = serde_json::to_value(Scoped { project: ProjectKey::new(false, "p"), body: B { environment: "dev" } })
-            .unwrap();
+        let cur = serde_json::to_value(Scoped {
+            project: ProjectKey::new(&crate::routes::CURRENT, "p"),
+            body: B { environment: "dev" },
+        })
+        .unwrap();
         assert_eq!(cur, serde_json::json!({"projectId": "p", "environment": "dev"}));
-        let old = serde_json::to_value(Scoped { project: ProjectKey::new(true, "p"), body: B { environment: "dev" } })
-            .unwrap();
+        let old = serde_json::to_value(Scoped {
+            project: ProjectKey::new(&crate::routes::LEGACY, "p"),
+            body: B { environment: "dev" },
+        })
+        .unwrap();
         assert_eq!(old, serde_json::json!({"workspaceId": "p", "environment": "dev"}));
     }
 }

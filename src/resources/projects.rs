@@ -90,23 +90,16 @@ impl Projects<'_> {
     /// [`Error::Api`] (404) when there is no such project in the caller's organization.
     pub async fn get_by_slug(&self, slug: &str) -> Result<Project> {
         require("slug", slug)?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                Ok(if legacy {
-                    ApiRequest::get(&["v2", "workspace"]).segment(slug)
-                } else {
-                    ApiRequest::get(&["v1", "projects", "slug"]).segment(slug)
-                })
-            })
-            .await
-            .map_err(|e| match e {
-                // Servers of 2024 answer an unknown slug with a bare 500.
-                Error::Api(api) if api.status() == 500 => {
-                    Error::from(api.with_hint(format!("the project slug `{slug}` may not exist")))
-                }
-                other => other,
-            })?;
+        let resp =
+            self.client.routed(|routes| Ok(ApiRequest::get(routes.project_by_slug).segment(slug))).await.map_err(
+                |e| match e {
+                    // Servers of 2024 answer an unknown slug with a bare 500.
+                    Error::Api(api) if api.status() == 500 => {
+                        Error::from(api.with_hint(format!("the project slug `{slug}` may not exist")))
+                    }
+                    other => other,
+                },
+            )?;
         resp.json()
     }
 
@@ -116,12 +109,7 @@ impl Projects<'_> {
     /// [`Error::Api`] (404) when there is no such project.
     pub async fn get_by_id(&self, id: &str) -> Result<Project> {
         require("id", id)?;
-        let resp = self
-            .client
-            .versioned(|legacy| {
-                Ok(ApiRequest::get(if legacy { &["v1", "workspace"] } else { &["v1", "projects"] }).segment(id))
-            })
-            .await?;
+        let resp = self.client.routed(|routes| Ok(ApiRequest::get(routes.projects).segment(id))).await?;
         Ok(resp.json::<Wrapped>()?.project)
     }
 
@@ -144,12 +132,8 @@ impl Projects<'_> {
     pub async fn list(&self) -> Result<Vec<Project>> {
         let resp = self
             .client
-            .versioned(|legacy| {
-                Ok(if legacy {
-                    ApiRequest::get(&["v1", "workspace"])
-                } else {
-                    ApiRequest::get(&["v1", "projects"]).query_bool("includeRoles", false)
-                })
+            .routed(|routes| {
+                Ok(routes.project_list_query.iter().fold(ApiRequest::get(routes.projects), |r, (k, v)| r.query(k, *v)))
             })
             .await?;
         Ok(resp.json::<Listed>()?.projects)

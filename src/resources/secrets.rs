@@ -15,6 +15,7 @@ use super::{
 };
 use crate::Client;
 use crate::error::{Error, Result};
+use crate::routes::Routes;
 use crate::transport::ApiRequest;
 
 /// A secret.
@@ -482,17 +483,10 @@ impl ListSecrets {
         Ok(())
     }
 
-    fn request(&self, legacy: bool, project_id: &str, etag: Option<&str>) -> ApiRequest {
+    fn request(&self, routes: &Routes, project_id: &str, etag: Option<&str>) -> ApiRequest {
         let path = normalize_path(&self.path);
-        let mut req = if legacy {
-            legacy_project(ApiRequest::get(&["v3", "secrets", "raw"]), &self.project, project_id)
-                .query_bool("include_imports", self.include_imports)
-        } else {
-            ApiRequest::get(&["v4", "secrets"])
-                .query("projectId", project_id)
-                .query_bool("includeImports", self.include_imports)
-        };
-        req = req
+        let mut req = project_query(ApiRequest::get(routes.secrets), routes, &self.project, project_id)
+            .query_bool(routes.include_imports, self.include_imports)
             .query("environment", self.environment.as_str())
             .query("secretPath", path)
             .query_bool("recursive", self.recursive)
@@ -584,22 +578,14 @@ impl GetSecret {
         self
     }
 
-    fn request(&self, legacy: bool, project_id: &str) -> ApiRequest {
-        let req = if legacy {
-            legacy_project(
-                ApiRequest::get(&["v3", "secrets", "raw"]).segment(self.name.as_str()),
-                &self.project,
-                project_id,
-            )
-        } else {
-            ApiRequest::get(&["v4", "secrets"]).segment(self.name.as_str()).query("projectId", project_id)
-        };
-        let imports = if legacy { "include_imports" } else { "includeImports" };
-        req.query("environment", self.environment.as_str())
+    fn request(&self, routes: &Routes, project_id: &str) -> ApiRequest {
+        let req = ApiRequest::get(routes.secrets).segment(self.name.as_str());
+        project_query(req, routes, &self.project, project_id)
+            .query("environment", self.environment.as_str())
             .query("secretPath", normalize_path(&self.path))
             .query("type", self.kind.as_str())
             .query_opt("version", self.version.map(|v| v.to_string()))
-            .query_bool(imports, self.include_imports)
+            .query_bool(routes.include_imports, self.include_imports)
             .query_bool("expandSecretReferences", self.expand_references)
             .query_bool("viewSecretValue", self.view_value)
     }
@@ -1123,7 +1109,7 @@ impl Secrets<'_> {
     async fn list_response(&self, req: &ListSecrets, etag: Option<&str>) -> Result<crate::transport::ApiResponse> {
         req.validate()?;
         let project_id = read_scope(self.client, &req.project).await?;
-        self.client.versioned(|legacy| Ok(req.request(legacy, &project_id, etag))).await
+        self.client.routed(|routes| Ok(req.request(routes, &project_id, etag))).await
     }
 
     /// Gets one secret.
@@ -1135,7 +1121,7 @@ impl Secrets<'_> {
         check_environment(&req.environment)?;
         require("name", &req.name)?;
         let project_id = read_scope(self.client, &req.project).await?;
-        let resp = self.client.versioned(|legacy| Ok(req.request(legacy, &project_id))).await?;
+        let resp = self.client.routed(|routes| Ok(req.request(routes, &project_id))).await?;
         let mut secret = resp.json::<OneSecret>()?.secret;
         // Servers of 2024 leave the path out of a get; it is the one asked for.
         secret.path.get_or_insert_with(|| normalize_path(&req.path));
@@ -1158,7 +1144,7 @@ impl Secrets<'_> {
             fields: CreateFields { secret_value: &req.value, fields: &req.fields },
         };
         let resp =
-            self.client.scoped_write(reqwest::Method::POST, secret_route, Some(&req.name), &project_id, &body).await?;
+            self.client.scoped_write(reqwest::Method::POST, |r| r.secrets, Some(&req.name), &project_id, &body).await?;
         decode_outcome(&resp, |e: OneSecret| e.secret)
     }
 
@@ -1177,8 +1163,9 @@ impl Secrets<'_> {
         }
         check_reminder(&req.fields)?;
         let project_id = self.client.project_id(&req.project).await?;
-        let versions = &self.client.inner.versions;
-        let current = if req.value.is_none() && (versions.legacy() || versions.undecided()) {
+        let choice = &self.client.inner.routes;
+        // Servers of 2024 refuse an update without the value: read it first when it may be needed.
+        let current = if req.value.is_none() && (choice.routes().update_needs_value || choice.undecided()) {
             let get = GetSecret::new(ProjectRef::Id(project_id.clone()), &req.environment, &req.name)
                 .path(&req.path)
                 .kind(req.kind)
@@ -1190,8 +1177,8 @@ impl Secrets<'_> {
         };
         let resp = self
             .client
-            .versioned(|legacy| {
-                let value = req.value.clone().or_else(|| if legacy { current.clone() } else { None });
+            .routed(|routes| {
+                let value = req.value.clone().or_else(|| current.clone().filter(|_| routes.update_needs_value));
                 let body = WriteBody {
                     environment: &req.environment,
                     secret_path: normalize_path(&req.path),
@@ -1202,9 +1189,9 @@ impl Secrets<'_> {
                         fields: &req.fields,
                     },
                 };
-                ApiRequest::patch(secret_route(legacy))
+                ApiRequest::patch(routes.secrets)
                     .segment(req.name.as_str())
-                    .json(&Scoped { project: ProjectKey::new(legacy, &project_id), body })
+                    .json(&Scoped { project: ProjectKey::new(routes, &project_id), body })
             })
             .await?;
         decode_outcome(&resp, |e: OneSecret| e.secret)
@@ -1226,7 +1213,7 @@ impl Secrets<'_> {
         };
         let resp = self
             .client
-            .scoped_write(reqwest::Method::DELETE, secret_route, Some(&req.name), &project_id, &body)
+            .scoped_write(reqwest::Method::DELETE, |r| r.secrets, Some(&req.name), &project_id, &body)
             .await?;
         decode_outcome(&resp, |e: OneSecret| e.secret)
     }
@@ -1274,17 +1261,17 @@ impl Secrets<'_> {
             mode,
             secrets: items,
         };
-        let resp = self.client.scoped_write(method, batch_route, None, &project_id, &body).await?;
+        let resp = self.client.scoped_write(method, |r| r.secrets_batch, None, &project_id, &body).await?;
         decode_outcome(&resp, |e: ManySecrets| e.secrets)
     }
 }
 
-/// The project id for a read; empty when the client is known to use legacy routes and has a slug, which
+/// The project id for a read; empty when the routes in use take a slug and the project is one, which
 /// those routes take as it is (saving a lookup).
 async fn read_scope(client: &Client, project: &ProjectRef) -> Result<String> {
     project.validate()?;
     match project {
-        ProjectRef::Slug(_) if client.inner.versions.legacy() => Ok(String::new()),
+        ProjectRef::Slug(_) if client.inner.routes.routes().project_slug.is_some() => Ok(String::new()),
         _ => client.project_id(project).await,
     }
 }
@@ -1294,18 +1281,11 @@ fn unexpected_304(resp: &crate::transport::ApiResponse) -> Error {
     Error::Decode { endpoint: resp.endpoint.clone(), detail: "unexpected 304 Not Modified".into() }
 }
 
-/// Names the project on a legacy read: `workspaceSlug` for a slug, else `workspaceId`.
-fn legacy_project(req: ApiRequest, project: &ProjectRef, project_id: &str) -> ApiRequest {
-    match project {
-        ProjectRef::Slug(slug) if project_id.is_empty() => req.query("workspaceSlug", slug.as_str()),
-        _ => req.query("workspaceId", project_id),
+/// Names the project on a read: by slug where the generation takes one and no id was looked up
+/// (`project_id` empty, see `read_scope`), else by id.
+fn project_query(req: ApiRequest, routes: &Routes, project: &ProjectRef, project_id: &str) -> ApiRequest {
+    match (project, routes.project_slug) {
+        (ProjectRef::Slug(slug), Some(param)) if project_id.is_empty() => req.query(param, slug.as_str()),
+        _ => req.query(routes.project_id, project_id),
     }
-}
-
-fn batch_route(legacy: bool) -> &'static [&'static str] {
-    if legacy { &["v3", "secrets", "batch", "raw"] } else { &["v4", "secrets", "batch"] }
-}
-
-fn secret_route(legacy: bool) -> &'static [&'static str] {
-    if legacy { &["v3", "secrets", "raw"] } else { &["v4", "secrets"] }
 }

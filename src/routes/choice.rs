@@ -1,6 +1,9 @@
-//! Which generation of the API a server speaks, chosen once per client.
+//! Which generation of the API a server speaks, chosen once per client: pinned by the caller, or
+//! found by one probe that every concurrent caller waits for.
 
 use std::sync::atomic::{AtomicU8, Ordering};
+
+use super::{CURRENT as CURRENT_ROUTES, LEGACY as LEGACY_ROUTES, Routes};
 
 /// Which API generation to use for secrets, folders and secret imports.
 ///
@@ -38,24 +41,24 @@ const LEGACY: u8 = 2;
 /// While undecided, one caller at a time probes (holding `probe`); the others wait for its answer
 /// instead of each trying the current route and failing on an old server.
 #[derive(Debug)]
-pub(crate) struct VersionState {
+pub(crate) struct RouteChoice {
     chosen: AtomicU8,
     pub(crate) probe: tokio::sync::Mutex<()>,
 }
 
-impl VersionState {
+impl RouteChoice {
     pub(crate) fn new(v: ApiVersion) -> Self {
         let chosen = match v {
             ApiVersion::Auto => UNKNOWN,
             ApiVersion::Current => CURRENT,
             ApiVersion::Legacy => LEGACY,
         };
-        VersionState { chosen: AtomicU8::new(chosen), probe: tokio::sync::Mutex::new(()) }
+        RouteChoice { chosen: AtomicU8::new(chosen), probe: tokio::sync::Mutex::new(()) }
     }
 
-    /// Whether to use the legacy routes now.
-    pub(crate) fn legacy(&self) -> bool {
-        self.chosen.load(Ordering::Relaxed) == LEGACY
+    /// The routes to use now: the current ones until a probe finds an older server.
+    pub(crate) fn routes(&self) -> &'static Routes {
+        if self.chosen.load(Ordering::Relaxed) == LEGACY { &LEGACY_ROUTES } else { &CURRENT_ROUTES }
     }
 
     /// Whether the choice may still change (automatic and not yet settled).
