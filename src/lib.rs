@@ -58,8 +58,9 @@ pub mod figment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod load;
 mod local_file;
+mod pipeline;
+mod precedence;
 pub mod project;
 pub mod resources;
 mod routes;

@@ -51,7 +51,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::load::{Query, query_setters};
+use crate::pipeline::{Query, query_setters};
 use crate::resources::ProjectRef;
 use crate::{EnvSource, blocking};
 
@@ -113,7 +113,7 @@ impl EnvLoader {
 
     /// As [`from_env`](Self::from_env), reading this environment.
     pub fn from_env_source(env: EnvSource) -> Self {
-        let (project, environment, path) = crate::load::target_from_env(&env);
+        let (project, environment, path) = crate::pipeline::target_from_env(&env);
         EnvLoader {
             project,
             environment,
@@ -186,7 +186,7 @@ impl EnvLoader {
         let client = match &self.client {
             Some(c) => c,
             None => {
-                owned = crate::load::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
+                owned = crate::pipeline::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
                 &owned
             }
         };

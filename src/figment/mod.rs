@@ -63,7 +63,7 @@ use ::figment::{Metadata, Profile, Provider, Source};
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, Result};
-use crate::load::{Query, query_setters};
+use crate::pipeline::{Query, query_setters};
 use crate::resources::ProjectRef;
 use crate::resources::secrets::SecretPath;
 use crate::{Client, EnvSource, blocking};
@@ -268,7 +268,7 @@ impl Infisical {
 
     /// As [`from_env`](Self::from_env), reading this environment (tests use it).
     pub fn from_env_source(env: EnvSource) -> Self {
-        let (project, environment, path) = crate::load::target_from_env(&env);
+        let (project, environment, path) = crate::pipeline::target_from_env(&env);
         Self::with_project(project, environment, env).path(path)
     }
 
@@ -423,7 +423,8 @@ impl Infisical {
                 })?
             }
             None => {
-                let client = crate::load::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
+                let client =
+                    crate::pipeline::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
                 self.snapshot(&client).await
             }
         }
@@ -447,7 +448,7 @@ impl Infisical {
                 if let Some(c) = cached.as_ref() {
                     return Ok(c.clone());
                 }
-                let c = crate::load::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
+                let c = crate::pipeline::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
                 *cached = Some(c.clone());
                 Ok(c)
             }

@@ -8,9 +8,13 @@ use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::resources::folders::ListFolders;
 use crate::resources::imports::ImportTarget;
-use crate::resources::secrets::{Importers, ListSecrets, SecretPath, ValueSecret};
+use crate::resources::secrets::{ListSecrets, SecretPath};
+
+mod lean;
+
 use crate::resources::{ProjectRef, normalize_path};
 use crate::{Client, ClientBuilder, EnvSource};
+pub(crate) use lean::{Importers, ValueList, ValueSecret};
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]
@@ -55,7 +59,8 @@ impl Query {
                 .include_imports(self.include_imports)
                 .expand_references(self.expand_references)
                 .tags(self.tags.iter().cloned());
-            let (list, path) = client.secrets().list_values(&req).await?;
+            let list: ValueList = client.secrets().list_as(&req).await?;
+            let path = normalize_path(path);
             if list.is_empty() {
                 check_target(client, project, environment, &path).await?;
             }

@@ -1,0 +1,93 @@
+//! The lean model the loaders decode a list answer into: name, value, folder and type of each secret,
+//! and the imports with their source, and nothing else to allocate.
+
+use std::collections::BTreeMap;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::precedence::{Merge, merge};
+use crate::resources::secrets::{SecretPath, SecretType};
+use crate::resources::{bounded_list, normalize_path, null_default};
+
+/// The lean secret the loaders decode: name, value, folder and type, and nothing else to allocate.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ValueSecret {
+    #[serde(rename = "secretKey")]
+    key: String,
+    #[serde(rename = "secretValue", default, deserialize_with = "null_default")]
+    pub(crate) value: SecretString,
+    #[serde(rename = "secretPath", default)]
+    path: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: SecretType,
+}
+
+impl Merge for ValueSecret {
+    fn name(&self) -> &str {
+        &self.key
+    }
+    fn folder(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    fn personal(&self) -> bool {
+        self.kind == SecretType::Personal
+    }
+}
+
+#[derive(Deserialize)]
+struct ValueImport {
+    #[serde(rename = "secretPath", default, deserialize_with = "null_default")]
+    path: String,
+    #[serde(default, deserialize_with = "null_default")]
+    environment: String,
+    #[serde(default, deserialize_with = "bounded_list")]
+    secrets: Vec<ValueSecret>,
+}
+
+/// A list answer decoded into [`ValueSecret`]s.
+#[derive(Deserialize)]
+pub(crate) struct ValueList {
+    #[serde(default, deserialize_with = "bounded_list")]
+    secrets: Vec<ValueSecret>,
+    #[serde(default, deserialize_with = "bounded_list")]
+    imports: Vec<ValueImport>,
+}
+
+/// Which folder imports which source, as `(importing folder, source environment, source folder)`, in
+/// the order the server applies them.
+pub(crate) type Importers = Vec<(String, String, String)>;
+
+impl ValueList {
+    /// True when the answer holds no secret and no import at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.secrets.is_empty() && self.imports.iter().all(|i| i.secrets.is_empty())
+    }
+
+    pub(crate) fn has_imports(&self) -> bool {
+        !self.imports.is_empty()
+    }
+
+    /// Merges with the precedence of [`merge`]; each import lands in the folder that imports it, as
+    /// `importers` says (a source imported by several folders is matched to them in order), else in the
+    /// listed folder.
+    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> BTreeMap<SecretPath, ValueSecret> {
+        let mut used = vec![false; importers.len()];
+        let imports: Vec<(Option<String>, Vec<ValueSecret>)> = self
+            .imports
+            .into_iter()
+            .map(|i| {
+                let source_path = normalize_path(&i.path);
+                let found = importers.iter().enumerate().position(|(n, (_, env, path))| {
+                    !used[n] && *env == i.environment && normalize_path(path) == source_path
+                });
+                let folder = found.map(|n| {
+                    used[n] = true;
+                    importers[n].0.clone()
+                });
+                (folder, i.secrets)
+            })
+            .collect();
+        merge(listed, self.secrets, imports.into_iter())
+    }
+}
