@@ -52,6 +52,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Query, query_setters};
+use crate::precedence::layered;
 use crate::resources::ProjectRef;
 use crate::{EnvSource, blocking};
 
@@ -191,25 +192,26 @@ impl EnvLoader {
             }
         };
         let layers = client.run(self.query.fetch(client.as_async(), &project, &self.environment))?;
-        let mut vars: BTreeMap<String, SecretString> = BTreeMap::new();
+        let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
+        let mut mapped = Vec::with_capacity(layers.len());
         for layer in layers {
-            // Name → (folder, value) for this folder and its sub-folders: a name twice is a conflict.
-            let mut this_layer: BTreeMap<String, (String, SecretString)> = BTreeMap::new();
+            let mut entries = Vec::with_capacity(layer.secrets.len());
             for (at, secret) in layer.secrets {
-                let describe = |folder: &str| format!("secret `{}` in {folder} ({})", at.key, self.environment);
-                if let Some((first, _)) = this_layer.get(&at.key) {
-                    return Err(Error::KeyConflict {
-                        key: at.key.clone(),
-                        first: describe(first),
-                        second: describe(&at.folder),
-                    });
-                }
-                check_variable(&at.key, &secret.value, || describe(&at.folder))?;
-                this_layer.insert(at.key, (at.folder, secret.value));
+                check_variable(&at.key, &secret.value, || describe(&at.key, &at.folder))?;
+                entries.push((at.key, secret.value, at.folder));
             }
-            // A later folder wins.
-            vars.extend(this_layer.into_iter().map(|(name, (_, value))| (name, value)));
+            mapped.push(entries);
         }
+        // A later folder wins; one name twice in one folder's answer (two sub-folders) is a conflict.
+        let vars: BTreeMap<String, SecretString> = layered(mapped)
+            .map_err(|c| Error::KeyConflict {
+                first: describe(&c.key, &c.first),
+                second: describe(&c.key, &c.second),
+                key: c.key,
+            })?
+            .into_iter()
+            .map(|(name, (value, _))| (name, value))
+            .collect();
         tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
         Ok(EnvMap { vars, policy: self.policy.clone() })
     }
@@ -232,7 +234,8 @@ impl EnvLoader {
 
 /// Refuses what no environment can hold, which `std::env::set_var` and `Command::env` would panic on.
 fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> String) -> Result<()> {
-    if name.is_empty() || name.contains(['=', '\0']) {
+    // The key separator of the precedence merge too: a name holding it would read as nested.
+    if name.is_empty() || name.contains(['=', '\0', crate::precedence::KEY_SEP]) {
         return Err(Error::KeyMapping { secret: describe(), reason: "not a valid environment variable name".into() });
     }
     if value.expose_secret().contains('\0') {

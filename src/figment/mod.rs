@@ -78,9 +78,7 @@ struct Origin {
     folder: Arc<str>,
 }
 
-/// Separates the parts of a key inside this module: a control character no secret name holds, so a
-/// name with a `.` in it stays one part.
-const SEP: char = '\u{1f}';
+use crate::precedence::{KEY_SEP as SEP, layered};
 
 /// One environment's keys (parts joined by [`SEP`]) and where each came from.
 #[derive(Debug, Default)]
@@ -485,50 +483,37 @@ impl Infisical {
         for (environment, profile) in &self.targets {
             let layers = self.query.fetch(client, &project, environment).await?;
             let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
-            // Key → (value, origin), over all layers; a later layer replaces what it overlaps.
-            let mut values: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+            let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {
-                let mut this_layer: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+                let mut entries = Vec::with_capacity(layer.secrets.len());
                 let mut folder: Arc<str> = Arc::from("");
                 for (at, secret) in layer.secrets {
                     if *folder != *at.folder {
                         folder = Arc::from(at.folder.as_str());
                     }
                     let origin = Origin { key: at.key.clone(), folder: folder.clone() };
-                    let key = match self.mapping.key_of(&layer.path, &at, self.query.recursive) {
-                        Ok(Some(key)) => key,
-                        Ok(None) => continue,
+                    match self.mapping.key_of(&layer.path, &at, self.query.recursive) {
+                        Ok(Some(key)) => entries.push((key, secret.value, origin)),
+                        Ok(None) => {}
                         Err(reason) => {
                             return Err(Error::KeyMapping { secret: keys.describe(&origin), reason: reason.into() });
                         }
-                    };
-                    if let Some(other) = overlapping(&this_layer, &key) {
-                        return Err(Error::KeyConflict {
-                            key: key.replace(SEP, "."),
-                            first: keys.describe(&this_layer[&other].1),
-                            second: keys.describe(&origin),
-                        });
                     }
-                    let value = secret.value.expose_secret().to_owned();
-                    this_layer.insert(key, (value, origin));
                 }
-                if values.is_empty() {
-                    values = this_layer;
-                    continue;
-                }
-                for (key, entry) in this_layer {
-                    while let Some(other) = overlapping(&values, &key) {
-                        values.remove(&other);
-                    }
-                    values.insert(key, entry);
-                }
+                mapped.push(entries);
             }
+            let values = layered(mapped).map_err(|c| Error::KeyConflict {
+                key: c.key.replace(SEP, "."),
+                first: keys.describe(&c.first),
+                second: keys.describe(&c.second),
+            })?;
             let mut dict = Dict::new();
-            for (key, (value, origin)) in values {
+            for (key, (secret, origin)) in values {
+                let value = secret.expose_secret();
                 let value = if self.mapping.parse_values {
-                    value.parse::<Value>().unwrap_or_else(|_| Value::from(value))
+                    value.parse::<Value>().unwrap_or_else(|_| Value::from(value.to_owned()))
                 } else {
-                    Value::from(value)
+                    Value::from(value.to_owned())
                 };
                 insert(&mut dict, &key, value);
                 keys.origins.insert(key, origin);
@@ -539,21 +524,6 @@ impl Infisical {
         }
         Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
     }
-}
-
-/// A key of `map` equal to `key`, inside it, or containing it.
-fn overlapping<V>(map: &BTreeMap<String, V>, key: &str) -> Option<String> {
-    if map.contains_key(key) {
-        return Some(key.to_owned());
-    }
-    if let Some((at, _)) = key.match_indices(SEP).find(|(at, _)| map.contains_key(&key[..*at])) {
-        return Some(key[..at].to_owned());
-    }
-    // Keys inside `key` start with `key` and SEP, which sorts before any other character they could hold.
-    map.range::<str, _>((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))
-        .next()
-        .filter(|(k, _)| k.strip_prefix(key).is_some_and(|rest| rest.starts_with(SEP)))
-        .map(|(k, _)| k.clone())
 }
 
 fn insert(dict: &mut Dict, key: &str, value: Value) {
