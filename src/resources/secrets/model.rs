@@ -155,7 +155,7 @@ pub struct SecretList {
     /// Imported secrets, in the server's order (later imports take precedence).
     #[serde(default, deserialize_with = "bounded_list")]
     pub imports: Vec<ImportedSecrets>,
-    /// The response's `ETag`, for [`Secrets::list_if_modified`].
+    /// The response's `ETag`, for [`Secrets::list_if_modified`](super::Secrets::list_if_modified).
     #[serde(skip)]
     pub etag: Option<String>,
     /// The folder that was listed.

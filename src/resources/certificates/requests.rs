@@ -1,0 +1,262 @@
+//! Issuing, signing and listing certificates: what the caller sends.
+
+use serde::Serialize;
+
+use crate::resources::ProjectRef;
+
+/// Issues a certificate from a profile (or signs a CSR, with [`csr`](Self::csr)).
+///
+/// ```
+/// use infisical_config::resources::certificates::IssueCertificate;
+///
+/// let req = IssueCertificate::new("profile-id")
+///     .common_name("svc.internal.example")
+///     .alt_name("dns_name", "svc.internal.example")
+///     .ttl("30d")
+///     .key_usages(["digital_signature"]);
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[must_use]
+pub struct IssueCertificate {
+    pub(super) profile_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) csr: Option<String>,
+    pub(super) attributes: Attributes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) remove_roots_from_chain: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Attributes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    common_name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alt_names: Vec<AltName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ttl: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_algorithm: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature_algorithm: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    key_usages: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extended_key_usages: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(super) struct AltName {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+}
+
+impl IssueCertificate {
+    /// Issues from certificate profile `profile_id`.
+    pub fn new(profile_id: impl Into<String>) -> Self {
+        IssueCertificate {
+            profile_id: profile_id.into(),
+            csr: None,
+            attributes: Attributes::default(),
+            remove_roots_from_chain: None,
+        }
+    }
+
+    /// Signs this CSR (PEM) instead of generating a key.
+    pub fn csr(mut self, pem: impl Into<String>) -> Self {
+        self.csr = Some(pem.into());
+        self
+    }
+
+    /// The common name.
+    pub fn common_name(mut self, cn: impl Into<String>) -> Self {
+        self.attributes.common_name = Some(cn.into());
+        self
+    }
+
+    /// Adds a subject alternative name (`dns_name`, `ip_address`, `email`, `uri`).
+    pub fn alt_name(mut self, kind: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.alt_names.push(AltName { kind: kind.into(), value: value.into() });
+        self
+    }
+
+    /// Validity, like `"90d"`.
+    pub fn ttl(mut self, ttl: impl Into<String>) -> Self {
+        self.attributes.ttl = Some(ttl.into());
+        self
+    }
+
+    /// The key algorithm (`RSA_2048`, `EC_prime256v1`, ...).
+    pub fn key_algorithm(mut self, alg: impl Into<String>) -> Self {
+        self.attributes.key_algorithm = Some(alg.into());
+        self
+    }
+
+    /// The signature algorithm.
+    pub fn signature_algorithm(mut self, alg: impl Into<String>) -> Self {
+        self.attributes.signature_algorithm = Some(alg.into());
+        self
+    }
+
+    /// Key usages.
+    pub fn key_usages<I: IntoIterator<Item = S>, S: Into<String>>(mut self, usages: I) -> Self {
+        self.attributes.key_usages = usages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Extended key usages.
+    pub fn extended_key_usages<I: IntoIterator<Item = S>, S: Into<String>>(mut self, usages: I) -> Self {
+        self.attributes.extended_key_usages = usages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Leaves root certificates out of the chain.
+    pub fn remove_roots_from_chain(mut self, yes: bool) -> Self {
+        self.remove_roots_from_chain = Some(yes);
+        self
+    }
+}
+
+/// Issues or signs a certificate on the legacy routes, from a CA or a certificate template.
+///
+/// ```
+/// use infisical_config::resources::certificates::LegacyIssue;
+///
+/// let req = LegacyIssue::new("svc.internal.example").ca("ca-id").alt_names(["svc.internal.example", "localhost"]).ttl("30d");
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[must_use]
+pub struct LegacyIssue {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) ca_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) certificate_template_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) pki_collection_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) friendly_name: Option<String>,
+    pub(super) common_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) alt_names: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) ttl: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) csr: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) key_usages: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) extended_key_usages: Vec<String>,
+}
+
+impl LegacyIssue {
+    /// A certificate for `common_name`; name the issuer with [`ca`](Self::ca) or
+    /// [`template`](Self::template), or use [`Certificates::issue_from_ca`](super::Certificates::issue_from_ca).
+    pub fn new(common_name: impl Into<String>) -> Self {
+        LegacyIssue {
+            ca_id: None,
+            certificate_template_id: None,
+            pki_collection_id: None,
+            friendly_name: None,
+            common_name: common_name.into(),
+            alt_names: None,
+            ttl: None,
+            csr: None,
+            key_usages: Vec::new(),
+            extended_key_usages: Vec::new(),
+        }
+    }
+
+    /// Issues from this CA.
+    pub fn ca(mut self, ca_id: impl Into<String>) -> Self {
+        self.ca_id = Some(ca_id.into());
+        self
+    }
+
+    /// Issues from this certificate template.
+    pub fn template(mut self, template_id: impl Into<String>) -> Self {
+        self.certificate_template_id = Some(template_id.into());
+        self
+    }
+
+    /// Adds the certificate to this PKI collection.
+    pub fn collection(mut self, collection_id: impl Into<String>) -> Self {
+        self.pki_collection_id = Some(collection_id.into());
+        self
+    }
+
+    /// A friendly name.
+    pub fn friendly_name(mut self, name: impl Into<String>) -> Self {
+        self.friendly_name = Some(name.into());
+        self
+    }
+
+    /// Subject alternative names.
+    pub fn alt_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.alt_names = Some(names.into_iter().map(Into::into).collect::<Vec<_>>().join(","));
+        self
+    }
+
+    /// Validity, like `"30d"`.
+    pub fn ttl(mut self, ttl: impl Into<String>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+
+    /// The CSR to sign (for [`Certificates::sign_legacy`](super::Certificates::sign_legacy)).
+    pub fn csr(mut self, pem: impl Into<String>) -> Self {
+        self.csr = Some(pem.into());
+        self
+    }
+
+    /// Key usages (`digitalSignature`, `keyEncipherment`, ...).
+    pub fn key_usages<I: IntoIterator<Item = S>, S: Into<String>>(mut self, usages: I) -> Self {
+        self.key_usages = usages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Extended key usages (`serverAuth`, `clientAuth`, ...).
+    pub fn extended_key_usages<I: IntoIterator<Item = S>, S: Into<String>>(mut self, usages: I) -> Self {
+        self.extended_key_usages = usages.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// Lists a project's certificates, a page at a time.
+///
+/// ```
+/// use infisical_config::resources::certificates::ListCertificates;
+///
+/// let req = ListCertificates::new("my-project").offset(25).limit(25);
+/// # let _ = req;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ListCertificates {
+    pub(super) project: ProjectRef,
+    pub(super) offset: u64,
+    pub(super) limit: u64,
+}
+
+impl ListCertificates {
+    /// The first 25 certificates of `project`.
+    pub fn new(project: impl Into<ProjectRef>) -> Self {
+        ListCertificates { project: project.into(), offset: 0, limit: 25 }
+    }
+
+    /// How many to skip.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// How many to return, 1 to 100.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+}
