@@ -1,0 +1,297 @@
+//! One HTTP exchange with the server, with retries, a response cap and error decoding.
+//!
+//! Everything the client sends goes through [`Transport::send`]: authentication, resources, the
+//! figment provider. Retrying lives here and only here.
+
+mod body;
+mod request;
+mod retry;
+
+pub(crate) use body::Body;
+pub(crate) use request::{ApiRequest, ApiResponse};
+pub use retry::RetryPolicy;
+pub(crate) use retry::{Budget, Replay};
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_NONE_MATCH, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::error::{ApiError, Error, Result, TransportErrorKind};
+
+use body::{SEGMENT_FIRST, SEGMENT_MAX};
+
+/// The HTTP side of a client: the connection pool, the API base URL and the retry policy.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    api: Url,
+    /// `scheme://host:port`, for errors: the port always, so a wrong one is seen.
+    site: String,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        api: Url,
+        retry: RetryPolicy,
+        attempt_timeout: Duration,
+        max_response_bytes: usize,
+    ) -> Self {
+        let site = format!(
+            "{}://{}:{}",
+            api.scheme(),
+            api.host_str().unwrap_or("?"),
+            api.port_or_known_default().map_or_else(|| "?".to_owned(), |p| p.to_string())
+        );
+        Transport { http, api, site, retry, attempt_timeout, max_response_bytes }
+    }
+
+    /// `scheme://host:port` of the server.
+    pub(crate) fn site(&self) -> &str {
+        &self.site
+    }
+
+    /// Sends a request, retrying as the policy allows, within the call's `budget`. 2xx and 304 answers
+    /// are `Ok`; any other status is an [`Error::Api`].
+    pub(crate) async fn send(
+        &self,
+        req: &ApiRequest,
+        bearer: Option<&SecretString>,
+        budget: &Budget,
+    ) -> Result<ApiResponse> {
+        let endpoint = req.describe();
+        let mut retries = 0u32;
+        loop {
+            let Some(remaining) = budget.remaining() else {
+                return Err(budget.timed_out(&req.method, &self.site, &req.path()));
+            };
+            let attempt = budget.attempt();
+            let outcome = self.send_once(req, bearer, &endpoint, remaining.min(self.attempt_timeout), budget).await;
+            let (may_have_reached, retry_after, err) = match outcome {
+                Ok(resp) => return Ok(resp),
+                Err(Failure::Status(api)) => {
+                    let retryable = matches!(api.status(), 429 | 502 | 503 | 504);
+                    if !retryable {
+                        return Err(api.into());
+                    }
+                    // A 429 is the rate limiter refusing the request before any handler ran.
+                    (api.status() != 429, api.retry_after(), Error::from(api))
+                }
+                Err(Failure::Local(err)) => return Err(err),
+                Err(Failure::Transport(kind, err)) => match kind {
+                    TransportErrorKind::Connect => (false, None, err),
+                    TransportErrorKind::Timeout if budget.remaining().is_none() => {
+                        return Err(budget.timed_out(&req.method, &self.site, &req.path()));
+                    }
+                    TransportErrorKind::Timeout | TransportErrorKind::Other => (true, None, err),
+                    _ => return Err(err),
+                },
+            };
+            if retries >= self.retry.max_retries || (may_have_reached && req.replay == Replay::Unsafe) {
+                return Err(err);
+            }
+            let wait = match retry_after {
+                Some(wait) if wait > self.retry.max_retry_after => {
+                    tracing::warn!(%endpoint, wait_s = wait.as_secs(), "server asked to wait longer than the retry cap; giving up");
+                    return Err(err);
+                }
+                Some(wait) => wait,
+                None => self.retry.backoff(retries),
+            };
+            if budget.remaining().is_none_or(|left| wait >= left) {
+                // Sleeping would only end at the deadline: report what failed now.
+                tracing::debug!(%endpoint, attempt, "the next retry would pass the call's deadline; giving up");
+                return Err(err);
+            }
+            retries += 1;
+            // The server's message may echo input: at WARN only the kind of failure, the text at DEBUG.
+            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, status = err.status(), "retrying Infisical request");
+            tracing::debug!(%endpoint, error = %err, "the failure being retried");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        req: &ApiRequest,
+        bearer: Option<&SecretString>,
+        endpoint: &str,
+        timeout: Duration,
+        budget: &Budget,
+    ) -> Result<ApiResponse, Failure> {
+        let url = req.url(&self.api);
+        let mut rb = self.http.request(req.method.clone(), url).timeout(timeout);
+        if let Some(token) = bearer {
+            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+            let mut header = HeaderValue::from_str(&value)
+                .map_err(|_| Failure::Local(Error::InvalidHeader { name: AUTHORIZATION.to_string() }))?;
+            header.set_sensitive(true);
+            rb = rb.header(AUTHORIZATION, header);
+        }
+        if let Some(body) = &req.body {
+            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        if let Some(etag) = &req.if_none_match {
+            rb = rb.header(IF_NONE_MATCH, etag.as_str());
+        }
+        let resp = rb.send().await.map_err(|e| self.transport_failure(req, e, budget))?;
+        let status = resp.status().as_u16();
+        tracing::debug!(%endpoint, status, "infisical response");
+        if resp.status().is_redirection() && status != 304 {
+            return Err(Failure::Transport(
+                TransportErrorKind::Redirect,
+                self.transport_error(TransportErrorKind::Redirect, req, budget, None),
+            ));
+        }
+        let headers = resp.headers().clone();
+        let body = self.read_body(req, resp, budget).await?;
+        if (200..300).contains(&status) || status == 304 {
+            return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        Err(Failure::Status(ApiError::from_response(status, &body.contiguous(), retry_after)))
+    }
+
+    async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response, budget: &Budget) -> Result<Body, Failure> {
+        let cap = self.max_response_bytes;
+        let too_large = || {
+            Failure::Transport(
+                TransportErrorKind::ResponseTooLarge,
+                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None),
+            )
+        };
+        let announced = resp.content_length();
+        if announced.is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        let first = announced.map_or(SEGMENT_FIRST.min(cap), |n| n as usize);
+        let mut segments: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        let mut current = Zeroizing::new(Vec::with_capacity(first));
+        let mut total = 0usize;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_failure(req, e, budget))? {
+            if total + chunk.len() > cap {
+                return Err(too_large());
+            }
+            total += chunk.len();
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                if current.len() == current.capacity() {
+                    let next = (current.capacity() * 2).clamp(SEGMENT_FIRST, SEGMENT_MAX).min(cap - total + rest.len());
+                    segments.push(std::mem::replace(&mut current, Zeroizing::new(Vec::with_capacity(next))));
+                }
+                let take = rest.len().min(current.capacity() - current.len());
+                current.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
+            }
+        }
+        if segments.is_empty() {
+            return Ok(Body::Whole(current));
+        }
+        segments.push(current);
+        Ok(Body::Segments(segments))
+    }
+
+    fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error, budget: &Budget) -> Failure {
+        let kind = if e.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if e.is_connect() {
+            TransportErrorKind::Connect
+        } else {
+            TransportErrorKind::Other
+        };
+        Failure::Transport(kind, self.transport_error(kind, req, budget, Some(Box::new(e.without_url()))))
+    }
+
+    fn transport_error(
+        &self,
+        kind: TransportErrorKind,
+        req: &ApiRequest,
+        budget: &Budget,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Transport {
+            kind,
+            request: format!("{} {}{}", req.method, self.site, req.path()),
+            attempts: budget.attempts.load(Ordering::Relaxed),
+            elapsed: budget.started.elapsed(),
+            limit: (kind == TransportErrorKind::Timeout).then_some(self.attempt_timeout.min(budget.limit)),
+            source,
+        }
+    }
+}
+
+enum Failure {
+    Status(ApiError),
+    Transport(TransportErrorKind, Error),
+    /// Failed here, before sending: retrying cannot help.
+    Local(Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encodes_segments_and_query() {
+        let api = Url::parse("https://x.example/api/").unwrap();
+        let req = ApiRequest::get(&["v4", "secrets"])
+            .segment("A B/C")
+            .query("secretPath", "/a b")
+            .query_bool("recursive", false);
+        assert_eq!(
+            req.url(&api).as_str(),
+            "https://x.example/api/v4/secrets/A%20B%2FC?secretPath=%2Fa+b&recursive=false"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        for attempt in 0..10 {
+            let d = p.backoff(attempt);
+            assert!(d <= Duration::from_secs(8), "{d:?}");
+            assert!(d >= (p.initial_backoff * 2u32.pow(attempt.min(5))).min(p.max_backoff) / 2);
+        }
+    }
+
+    #[test]
+    fn writes_are_not_replayable_by_default() {
+        assert_eq!(ApiRequest::get(&["x"]).replay, Replay::Safe);
+        assert_eq!(ApiRequest::post(&["x"]).replay, Replay::Unsafe);
+        assert_eq!(ApiRequest::post(&["x"]).replayable().replay, Replay::Safe);
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use reqwest::header::HeaderMap;
+
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_bodies() {
+        let req = ApiRequest::post(&["v1", "auth", "universal-auth", "login"])
+            .json(&serde_json::json!({"clientSecret": "hunter2"}))
+            .unwrap();
+        let shown = format!("{req:?}");
+        assert!(shown.contains("POST /api/v1/auth/universal-auth/login") && !shown.contains("hunter2"), "{shown}");
+        let resp = ApiResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Body::Whole(Zeroizing::new(b"{\"secretValue\":\"hunter2\"}".to_vec())),
+            endpoint: "GET /api/v4/secrets".into(),
+        };
+        assert!(!format!("{resp:?}").contains("hunter2"));
+    }
+}
