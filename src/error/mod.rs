@@ -10,9 +10,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
 
 use crate::auth::CredentialsError;
+
+mod api;
+
+pub use api::{ApiError, ApiMessage, ValidationIssue};
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -168,7 +171,7 @@ impl Error {
     #[must_use]
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api(api) => Some(api.status),
+            Error::Api(api) => Some(api.status()),
             _ => None,
         }
     }
@@ -183,7 +186,7 @@ impl Error {
     #[must_use]
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Api(api) => matches!(api.status, 429 | 500..=599),
+            Error::Api(api) => matches!(api.status(), 429 | 500..=599),
             Error::Transport { kind, .. } => !matches!(kind, TransportErrorKind::ResponseTooLarge),
             _ => false,
         }
@@ -314,221 +317,3 @@ impl fmt::Display for TransportErrorKind {
     }
 }
 
-/// An error answer from the Infisical server.
-///
-/// Display reads like `Client Error 404: Secret with name 'X' not found` for 4xx answers and
-/// `Server Error 500: Something went wrong` for 5xx ones.
-///
-/// ```
-/// # use infisical_config::ApiError;
-/// let body = br#"{"statusCode":404,"message":"Secret with name 'X' not found","error":"NotFound"}"#;
-/// let err = ApiError::from_response(404, body, None);
-/// assert_eq!(err.to_string(), "Client Error 404: Secret with name 'X' not found");
-/// assert_eq!(err.error_name(), Some("NotFound"));
-/// ```
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    status: u16,
-    error: Option<String>,
-    message: ApiMessage,
-    req_id: Option<String>,
-    details: Option<serde_json::Value>,
-    retry_after: Option<Duration>,
-    /// What the crate knows that the server did not say (a likely cause).
-    hint: Option<String>,
-}
-
-/// The `message` of an error answer: a sentence, or (for validation failures) a list of issues.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ApiMessage {
-    /// A plain message.
-    Text(String),
-    /// Validation issues (zod's), each with the path of the field at fault.
-    Validation(Vec<ValidationIssue>),
-    /// The server sent no message, or one of an unknown shape.
-    None,
-}
-
-/// One validation issue reported by the server.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ValidationIssue {
-    /// The path of the field at fault, e.g. `["tagIds", 0]`.
-    #[serde(default)]
-    pub path: Vec<serde_json::Value>,
-    /// What is wrong.
-    #[serde(default)]
-    pub message: String,
-    /// zod's issue code (`invalid_type`, `invalid_enum_value`, `custom`, ...).
-    #[serde(default)]
-    pub code: Option<String>,
-}
-
-impl ValidationIssue {
-    /// The field path as dotted text: `tagIds.0`.
-    #[must_use]
-    pub fn field(&self) -> String {
-        self.path
-            .iter()
-            .map(|p| match p {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-}
-
-#[derive(Deserialize)]
-struct RawApiError {
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    message: serde_json::Value,
-    #[serde(default, rename = "reqId")]
-    req_id: Option<String>,
-    #[serde(default)]
-    details: Option<serde_json::Value>,
-}
-
-/// The longest server message kept (characters): a server that echoes input must not fill logs.
-const MAX_MESSAGE: usize = 512;
-/// The most validation issues kept.
-const MAX_ISSUES: usize = 20;
-
-fn bounded(text: String) -> String {
-    match text.char_indices().nth(MAX_MESSAGE) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text,
-    }
-}
-
-impl ApiError {
-    /// Builds the error from a response status and body. Bodies of any shape are accepted: a body
-    /// that is not Infisical's error JSON keeps the status and no message.
-    #[must_use]
-    pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
-        let raw: Option<RawApiError> = serde_json::from_slice(body).ok();
-        let (error, message, req_id, details) = match raw {
-            Some(r) => {
-                let message = match r.message {
-                    serde_json::Value::String(s) => ApiMessage::Text(bounded(s)),
-                    serde_json::Value::Array(items) => ApiMessage::Validation(
-                        items
-                            .into_iter()
-                            .take(MAX_ISSUES)
-                            .filter_map(|i| serde_json::from_value::<ValidationIssue>(i).ok())
-                            .map(|mut i| {
-                                i.message = bounded(i.message);
-                                i
-                            })
-                            .collect(),
-                    ),
-                    _ => ApiMessage::None,
-                };
-                let details = r.details.filter(|d| d.to_string().len() <= MAX_MESSAGE * 4);
-                (r.error.map(bounded), message, r.req_id.map(bounded), details)
-            }
-            None => (None, ApiMessage::None, None, None),
-        };
-        ApiError { status, error, message, req_id, details, retry_after, hint: None }
-    }
-
-    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// The HTTP status.
-    #[must_use]
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The server's error name (`NotFound`, `TokenError`, `ValidationFailure`, ...).
-    #[must_use]
-    pub fn error_name(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The server's message.
-    #[must_use]
-    pub fn message(&self) -> &ApiMessage {
-        &self.message
-    }
-
-    /// The server's request id (`req-...`), for support tickets. Older servers send none.
-    #[must_use]
-    pub fn request_id(&self) -> Option<&str> {
-        self.req_id.as_deref()
-    }
-
-    /// Extra detail the server attached (permission rules, for instance).
-    #[must_use]
-    pub fn details(&self) -> Option<&serde_json::Value> {
-        self.details.as_ref()
-    }
-
-    /// How long the server asked the client to wait (`Retry-After`), on 429 and 503 answers.
-    #[must_use]
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
-    }
-
-    /// True for a validation failure (422 on current servers, 401 on servers of 2024, 400 on the Go port).
-    #[must_use]
-    pub fn is_validation(&self) -> bool {
-        matches!(self.message, ApiMessage::Validation(_))
-            || matches!(self.error.as_deref(), Some("ValidationFailure" | "ValidationError"))
-    }
-
-    /// True when the server rejected the access token itself: 401, or 403 with `error: "TokenError"`
-    /// (an expired, malformed or forged JWT). A validation failure answered as 401 is not one.
-    #[must_use]
-    pub fn is_token_rejected(&self) -> bool {
-        (self.status == 401 && !self.is_validation())
-            || (self.status == 403 && self.error.as_deref() == Some("TokenError"))
-    }
-
-    /// True for fastify's "Route GET:/api/v4/... not found", which servers that predate a route answer.
-    #[must_use]
-    pub fn is_unknown_route(&self) -> bool {
-        self.status == 404
-            && matches!(&self.message, ApiMessage::Text(m) if m.starts_with("Route ") && m.ends_with("not found"))
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let class = if self.status >= 500 { "Server Error" } else { "Client Error" };
-        write!(f, "{class} {}: ", self.status)?;
-        match &self.message {
-            ApiMessage::Text(m) => f.write_str(m)?,
-            ApiMessage::Validation(issues) => {
-                f.write_str("validation failed: ")?;
-                for (i, issue) in issues.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    let field = issue.field();
-                    if field.is_empty() {
-                        f.write_str(&issue.message)?;
-                    } else {
-                        write!(f, "`{field}`: {}", issue.message)?;
-                    }
-                }
-            }
-            ApiMessage::None => f.write_str(self.error.as_deref().unwrap_or("no message"))?,
-        }
-        if let Some(id) = &self.req_id {
-            write!(f, " (request {id})")?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
