@@ -10,7 +10,6 @@
 use std::fmt;
 use std::time::Duration;
 
-
 use crate::auth::CredentialsError;
 
 mod api;
@@ -316,4 +315,3 @@ impl fmt::Display for TransportErrorKind {
         })
     }
 }
-

@@ -1,235 +1,40 @@
-//! A fake Infisical server for your tests (feature `testing`).
-//!
-//! It speaks Universal Auth login, renewal, the project lookup, and the v4 and v3 secret list and get
-//! routes, from secrets you seed per environment and folder (imports and `${...}` references included).
-//! Point a [`Client`](crate::Client) or the figment provider at it to test your typed configuration
-//! without a real server. It is built on `wiremock` and runs on its own thread, so it works from async
-//! and plain `#[test]`s alike.
-//!
-//! ```
-//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-//! use infisical_config::testing::FakeInfisical;
-//! use infisical_config::resources::ListSecrets;
-//!
-//! let fake = FakeInfisical::builder()
-//!     .secret("dev", "/", "DATABASE_URL", "postgres://localhost/app")
-//!     .secret("dev", "/db", "PASSWORD", "hunter2")
-//!     .start()
-//!     .await;
-//! let client = fake.client_builder().build()?;
-//! let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
-//! assert_eq!(list.secrets.len(), 2);
-//! assert_eq!(fake.requests().await, 2); // one login, one list
-//! # Ok::<(), infisical_config::Error>(()) }).unwrap();
-//! ```
+//! What the fake server answers: login, renewal, projects, folders, imports, and the secret routes of
+//! both API generations, from the seeded state.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
-use crate::EnvSource;
-use crate::client::{Async, Blocking, ClientBuilder};
-
-/// The project id the fake server answers for by default.
-pub const PROJECT_ID: &str = "6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f";
-/// The project slug the fake server answers for by default.
-pub const PROJECT_SLUG: &str = "fake-project";
-/// The Universal Auth client id the fake server accepts.
-pub const CLIENT_ID: &str = "fake-client-id";
-/// The Universal Auth client secret the fake server accepts.
-pub const CLIENT_SECRET: &str = "fake-client-secret";
+use super::{CLIENT_ID, CLIENT_SECRET, PROJECT_ID, PROJECT_SLUG};
 
 #[derive(Clone, Debug)]
-struct Seeded {
-    key: String,
-    value: String,
-    comment: String,
-    tags: Vec<String>,
+pub(super) struct Seeded {
+    pub(super) key: String,
+    pub(super) value: String,
+    pub(super) comment: String,
+    pub(super) tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
-struct State {
+pub(super) struct State {
     /// (environment, folder) → secrets, in insertion order.
-    folders: BTreeMap<(String, String), Vec<Seeded>>,
+    pub(super) folders: BTreeMap<(String, String), Vec<Seeded>>,
     /// (environment, folder) → imports (environment, folder), in position order.
-    imports: BTreeMap<(String, String), Vec<(String, String)>>,
-    legacy_only: bool,
+    pub(super) imports: BTreeMap<(String, String), Vec<(String, String)>>,
+    pub(super) legacy_only: bool,
     /// Answer a list of an unknown environment or folder with 200 and nothing, as servers of 2024 do.
-    empty_for_unknown: Option<bool>,
-    token_ttl: u64,
-    max_ttl: u64,
+    pub(super) empty_for_unknown: Option<bool>,
+    pub(super) token_ttl: u64,
+    pub(super) max_ttl: u64,
 }
 
-/// Seeds and starts a [`FakeInfisical`].
-#[derive(Debug, Default)]
-#[must_use]
-pub struct FakeInfisicalBuilder {
-    state: State,
-}
-
-impl FakeInfisicalBuilder {
-    /// Adds secret `key` = `value` in `environment`, folder `path`.
-    pub fn secret(mut self, environment: &str, path: &str, key: &str, value: &str) -> Self {
-        self.push(
-            environment,
-            path,
-            Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() },
-        );
-        self
-    }
-
-    /// Adds a secret carrying tags (slugs), for tag-filter tests.
-    pub fn tagged_secret(mut self, environment: &str, path: &str, key: &str, value: &str, tags: &[&str]) -> Self {
-        let tags = tags.iter().map(|t| (*t).to_owned()).collect();
-        self.push(environment, path, Seeded { key: key.into(), value: value.into(), comment: String::new(), tags });
-        self
-    }
-
-    fn push(&mut self, environment: &str, path: &str, secret: Seeded) {
-        let folder = crate::resources::normalize_path(path);
-        self.state.folders.entry((environment.into(), folder)).or_default().push(secret);
-    }
-
-    /// Makes folder `environment`:`path` import the secrets of `from_environment`:`from_path`.
-    pub fn import(mut self, environment: &str, path: &str, from_environment: &str, from_path: &str) -> Self {
-        let to = (environment.to_owned(), crate::resources::normalize_path(path));
-        self.state
-            .imports
-            .entry(to)
-            .or_default()
-            .push((from_environment.into(), crate::resources::normalize_path(from_path)));
-        self
-    }
-
-    /// Behaves like a server of 2024: no v4 routes (they answer fastify's "Route ... not found"), and
-    /// a list of an unknown environment or folder answers 200 with nothing (unless
-    /// [`empty_for_unknown_targets`](Self::empty_for_unknown_targets) says otherwise).
-    pub fn legacy_only(mut self, yes: bool) -> Self {
-        self.state.legacy_only = yes;
-        self
-    }
-
-    /// How a list of an environment or folder that does not exist is answered: `true`, 200 with
-    /// nothing (servers of 2024); `false`, 404 (current servers). Default: as
-    /// [`legacy_only`](Self::legacy_only).
-    pub fn empty_for_unknown_targets(mut self, yes: bool) -> Self {
-        self.state.empty_for_unknown = Some(yes);
-        self
-    }
-
-    /// Creates an empty folder (and its environment), so that it exists with no secret in it.
-    pub fn folder(mut self, environment: &str, path: &str) -> Self {
-        let folder = crate::resources::normalize_path(path);
-        self.state.folders.entry((environment.into(), folder)).or_default();
-        self
-    }
-
-    /// The `expiresIn` and `accessTokenMaxTTL` its logins answer (default one hour and one day).
-    pub fn token_ttl(mut self, ttl_secs: u64, max_ttl_secs: u64) -> Self {
-        self.state.token_ttl = ttl_secs;
-        self.state.max_ttl = max_ttl_secs;
-        self
-    }
-
-    /// Starts the server.
-    pub async fn start(mut self) -> FakeInfisical {
-        if self.state.token_ttl == 0 {
-            self.state.token_ttl = 3600;
-            self.state.max_ttl = 86_400;
-        }
-        let server = MockServer::start().await;
-        let responder = Responder { state: Arc::new(Mutex::new(self.state)), issued: Arc::new(AtomicUsize::new(0)) };
-        Mock::given(wiremock::matchers::any()).respond_with(responder).named("fake infisical").mount(&server).await;
-        FakeInfisical { server }
-    }
-
-    /// Starts the server from synchronous code (a plain `#[test]`, a sync `main`).
-    ///
-    /// # Panics
-    /// When no thread or runtime can be started.
-    pub fn start_blocking(self) -> FakeInfisical {
-        // The server runs on its own thread, so a throwaway runtime can start it. Started on a helper
-        // thread so this also works when called from inside a runtime.
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("a runtime to start the fake server")
-                    .block_on(self.start())
-            })
-            .join()
-            .expect("the fake server started")
-        })
-    }
-}
-
-/// A running fake Infisical server. It stops when dropped.
-#[derive(Debug)]
-pub struct FakeInfisical {
-    server: MockServer,
-}
-
-impl FakeInfisical {
-    /// Starts seeding a fake server.
-    pub fn builder() -> FakeInfisicalBuilder {
-        FakeInfisicalBuilder::default()
-    }
-
-    /// Its address, `http://127.0.0.1:<port>`.
-    #[must_use]
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The id of its project.
-    #[must_use]
-    pub fn project_id(&self) -> &'static str {
-        PROJECT_ID
-    }
-
-    /// An async client builder aimed at this server with its credentials, and an empty environment (so
-    /// the real one is neither read nor needed).
-    pub fn client_builder(&self) -> ClientBuilder<Async> {
-        self.configure(ClientBuilder::default())
-    }
-
-    /// The same, for a blocking client.
-    pub fn blocking_client_builder(&self) -> ClientBuilder<Blocking> {
-        self.configure(ClientBuilder::default())
-    }
-
-    fn configure<K>(&self, builder: ClientBuilder<K>) -> ClientBuilder<K> {
-        builder
-            .site(self.uri())
-            .env(EnvSource::from_pairs::<_, String, String>([]))
-            .cli_login(false)
-            .universal_auth(CLIENT_ID, CLIENT_SECRET)
-    }
-
-    /// How many requests it has answered.
-    pub async fn requests(&self) -> usize {
-        self.server.received_requests().await.map_or(0, |r| r.len())
-    }
-
-    /// The method and path of every request it has answered, in order.
-    pub async fn request_log(&self) -> Vec<String> {
-        self.server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.url.path()))
-            .collect()
-    }
-}
-
-struct Responder {
-    state: Arc<Mutex<State>>,
-    issued: Arc<AtomicUsize>,
+/// Answers every request from the seeded state; counts the tokens it issued.
+pub(super) struct Responder {
+    pub(super) state: Arc<Mutex<State>>,
+    pub(super) issued: Arc<AtomicUsize>,
 }
 
 fn error(status: u16, name: &str, message: &str) -> ResponseTemplate {
@@ -550,103 +355,4 @@ fn expand_refs(state: &State, env: &str, folder: &str, value: &str, depth: usize
     }
     out.push_str(rest);
     out
-}
-
-/// Writes an Infisical CLI login into a home directory, the way `infisical login` leaves it, for
-/// testing code that relies on the CLI-login credential provider.
-///
-/// ```
-/// use infisical_config::auth::CliLogin;
-/// use infisical_config::testing::FakeCliLogin;
-/// use infisical_config::EnvSource;
-///
-/// let home = tempfile::tempdir().unwrap();
-/// FakeCliLogin::new("dev@example.org", "a-user-token").site("https://infisical.example").write_file_vault(home.path()).unwrap();
-/// let session = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(home.path())).load().unwrap();
-/// assert_eq!((session.email.as_str(), session.site.as_str()), ("dev@example.org", "https://infisical.example"));
-/// ```
-#[derive(Clone)]
-#[must_use]
-pub struct FakeCliLogin {
-    email: String,
-    token: String,
-    site: String,
-    passphrase: String,
-    p2c: u32,
-}
-
-impl std::fmt::Debug for FakeCliLogin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeCliLogin").field("email", &self.email).field("site", &self.site).finish_non_exhaustive()
-    }
-}
-
-impl FakeCliLogin {
-    /// A login of `email` holding the session `token`, for `https://app.infisical.com`.
-    pub fn new(email: impl Into<String>, token: impl Into<String>) -> Self {
-        FakeCliLogin {
-            email: email.into(),
-            token: token.into(),
-            site: "https://app.infisical.com".into(),
-            passphrase: "fake-vault-passphrase".into(),
-            p2c: 8192,
-        }
-    }
-
-    /// The site logged in to.
-    pub fn site(mut self, site: impl Into<String>) -> Self {
-        self.site = site.into();
-        self
-    }
-
-    /// The file vault's passphrase (stored in the config, base64, as the CLI does).
-    pub fn passphrase(mut self, passphrase: impl Into<String>) -> Self {
-        self.passphrase = passphrase.into();
-        self
-    }
-
-    /// The PBKDF2 iteration count of the file vault (default 8192, the CLI's).
-    pub fn iterations(mut self, p2c: u32) -> Self {
-        self.p2c = p2c;
-        self
-    }
-
-    /// The credentials JSON the CLI stores in either vault.
-    #[must_use]
-    pub fn credentials_json(&self) -> String {
-        json!({"email": self.email, "privateKey": "", "JTWToken": self.token, "RefreshToken": ""}).to_string()
-    }
-
-    /// Writes `<home>/.infisical/infisical-config.json` naming `vault` (`file` or `auto`).
-    ///
-    /// # Errors
-    /// When the files cannot be written.
-    pub fn write_config(&self, home: &std::path::Path, vault: &str) -> std::io::Result<()> {
-        use base64::Engine;
-        let dir = home.join(".infisical");
-        std::fs::create_dir_all(&dir)?;
-        let api = format!("{}/api", crate::config::site_root(&self.site));
-        let config = json!({
-            "loggedInUserEmail": self.email, "LoggedInUserDomain": api,
-            "loggedInUsers": [{"email": self.email, "domain": api}],
-            "vaultBackendType": vault,
-            "vaultBackendPassphrase": base64::engine::general_purpose::STANDARD.encode(&self.passphrase),
-        });
-        std::fs::write(dir.join("infisical-config.json"), config.to_string())
-    }
-
-    /// Writes the config and the encrypted file vault entry; returns the vault file's path.
-    ///
-    /// # Errors
-    /// When the files cannot be written.
-    pub fn write_file_vault(&self, home: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
-        self.write_config(home, "file")?;
-        let dir = home.join("infisical-keyring");
-        std::fs::create_dir_all(&dir)?;
-        // The vault holds a JSON string whose content is the credentials JSON.
-        let plaintext = serde_json::to_vec(&self.credentials_json()).map_err(std::io::Error::other)?;
-        let path = dir.join(crate::auth::vault_file_name(&self.email));
-        std::fs::write(&path, crate::auth::jwe_encrypt(&plaintext, self.passphrase.as_bytes(), self.p2c))?;
-        Ok(path)
-    }
 }
