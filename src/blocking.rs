@@ -23,8 +23,84 @@ use tokio::runtime::{Handle, Runtime};
 use crate::auth::ChainReport;
 use crate::error::{Error, Result};
 
-/// Builds a blocking [`Client`]; the same options as the async builder.
-pub type ClientBuilder = crate::client::ClientBuilder<crate::client::Blocking>;
+/// Builds a blocking [`Client`]: the async [`crate::ClientBuilder`]'s options, the same defaults, and
+/// a `build` that wraps the async client in a private runtime.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = infisical_config::blocking::Client::builder()
+///     .site("https://eu.infisical.com")
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder(crate::ClientBuilder);
+
+impl From<crate::ClientBuilder> for ClientBuilder {
+    fn from(builder: crate::ClientBuilder) -> Self {
+        ClientBuilder(builder)
+    }
+}
+
+/// Each setter passes through to the async builder's, whose docs say what it does.
+macro_rules! pass_through {
+    ($( $name:ident ( $($arg:ident : $ty:ty),* ) ; )*) => {
+        impl ClientBuilder {
+            $(
+                #[doc = concat!("As [`crate::ClientBuilder::", stringify!($name), "`].")]
+                pub fn $name(self $(, $arg: $ty)*) -> Self {
+                    ClientBuilder(self.0.$name($($arg),*))
+                }
+            )*
+        }
+    };
+}
+
+pass_through! {
+    site(url: impl Into<String>);
+    env(env: crate::EnvSource);
+    universal_auth(client_id: impl Into<String>, client_secret: impl Into<secrecy::SecretString>);
+    universal_auth_with(credentials: crate::auth::UniversalAuth);
+    access_token(token: impl Into<secrecy::SecretString>);
+    credentials(credentials: crate::auth::Credentials);
+    env_credentials(enabled: bool);
+    cli_login(enabled: bool);
+    cli_keyring(reader: impl crate::auth::KeyringReader + 'static);
+    credentials_provider(
+        position: crate::auth::ChainPosition,
+        name: impl Into<std::borrow::Cow<'static, str>>,
+        provider: impl crate::auth::ProvideCredentials + 'static
+    );
+    credentials_chain(chain: crate::auth::CredentialsChain);
+    connect_timeout(timeout: std::time::Duration);
+    timeout(timeout: std::time::Duration);
+    attempt_timeout(timeout: std::time::Duration);
+    retry(policy: crate::RetryPolicy);
+    header(name: impl Into<String>, value: impl Into<String>);
+    ca_certificate_pem(pem: impl Into<Vec<u8>>);
+    ca_certificate_file(path: impl Into<std::path::PathBuf>);
+    danger_accept_invalid_certs(accept: bool);
+    follow_redirects(follow: bool);
+    max_response_bytes(bytes: usize);
+    user_agent_suffix(suffix: impl Into<String>);
+    refresh_ahead(ahead: std::time::Duration);
+    renew_tokens(renew: bool);
+    api_version(version: crate::resources::ApiVersion);
+}
+
+impl ClientBuilder {
+    /// Builds the blocking client. No network access happens here.
+    ///
+    /// # Errors
+    /// As [`crate::ClientBuilder::build`], and [`Error::Local`] if its runtime cannot start.
+    pub fn build(self) -> Result<Client> {
+        Client::wrap(self.0.build()?)
+    }
+}
 
 /// A blocking Infisical client. Cloning is cheap; clones share the connection pool, the token and the
 /// runtime, which stops when the last clone is dropped.

@@ -75,7 +75,7 @@ mod transport;
 pub struct ReadmeDoctests;
 
 pub use auth::CredentialsError;
-pub use client::{Async, Blocking, Client, ClientBuilder, USER_AGENT};
+pub use client::{Client, ClientBuilder, USER_AGENT};
 pub use config::{DEFAULT_SITE, SITE_VARS};
 pub use env_loader::{Applied, EnvLoader, EnvMap};
 pub use env_source::EnvSource;

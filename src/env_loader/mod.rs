@@ -187,7 +187,11 @@ impl EnvLoader {
         let client = match &self.client {
             Some(c) => c,
             None => {
-                owned = crate::pipeline::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
+                owned = crate::blocking::ClientBuilder::from(crate::pipeline::own_client(
+                    &self.env,
+                    self.credentials.as_ref(),
+                ))
+                .build()?;
                 &owned
             }
         };

@@ -421,8 +421,7 @@ impl Infisical {
                 })?
             }
             None => {
-                let client =
-                    crate::pipeline::own_client::<crate::Async>(&self.env, self.credentials.as_ref()).build()?;
+                let client = crate::pipeline::own_client(&self.env, self.credentials.as_ref()).build()?;
                 self.snapshot(&client).await
             }
         }
@@ -446,7 +445,11 @@ impl Infisical {
                 if let Some(c) = cached.as_ref() {
                     return Ok(c.clone());
                 }
-                let c = crate::pipeline::own_client::<crate::Blocking>(&self.env, self.credentials.as_ref()).build()?;
+                let c = crate::blocking::ClientBuilder::from(crate::pipeline::own_client(
+                    &self.env,
+                    self.credentials.as_ref(),
+                ))
+                .build()?;
                 *cached = Some(c.clone());
                 Ok(c)
             }

@@ -155,7 +155,7 @@ pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRe
 
 /// The client builder the loaders use when not given a client: their environment, and their explicit
 /// credentials first in the chain.
-pub(crate) fn own_client<K>(env: &EnvSource, credentials: Option<&Credentials>) -> ClientBuilder<K> {
+pub(crate) fn own_client(env: &EnvSource, credentials: Option<&Credentials>) -> ClientBuilder {
     let builder = ClientBuilder::default().env(env.clone());
     match credentials {
         Some(c) => builder.credentials(c.clone()),

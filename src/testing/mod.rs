@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex};
 use wiremock::{Mock, MockServer};
 
 use crate::EnvSource;
-use crate::client::{Async, Blocking, ClientBuilder};
+use crate::{ClientBuilder, blocking};
 
 /// The project id the fake server answers for by default.
 pub const PROJECT_ID: &str = "6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f";
@@ -176,16 +176,16 @@ impl FakeInfisical {
 
     /// An async client builder aimed at this server with its credentials, and an empty environment (so
     /// the real one is neither read nor needed).
-    pub fn client_builder(&self) -> ClientBuilder<Async> {
+    pub fn client_builder(&self) -> ClientBuilder {
         self.configure(ClientBuilder::default())
     }
 
     /// The same, for a blocking client.
-    pub fn blocking_client_builder(&self) -> ClientBuilder<Blocking> {
-        self.configure(ClientBuilder::default())
+    pub fn blocking_client_builder(&self) -> blocking::ClientBuilder {
+        self.configure(ClientBuilder::default()).into()
     }
 
-    fn configure<K>(&self, builder: ClientBuilder<K>) -> ClientBuilder<K> {
+    fn configure(&self, builder: ClientBuilder) -> ClientBuilder {
         builder
             .site(self.uri())
             .env(EnvSource::from_pairs::<_, String, String>([]))

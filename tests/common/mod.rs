@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use infisical_config::{Async, Blocking, Client, ClientBuilder, EnvSource, RetryPolicy};
+use infisical_config::{Client, ClientBuilder, EnvSource, RetryPolicy, blocking};
 use serde_json::Value;
 use wiremock::ResponseTemplate;
 
@@ -50,16 +50,16 @@ pub fn empty_env() -> EnvSource {
 }
 
 /// An async client builder aimed at `uri`, with no environment, fast retries, no CLI login.
-pub fn builder(uri: &str) -> ClientBuilder<Async> {
+pub fn builder(uri: &str) -> ClientBuilder {
     configure(ClientBuilder::default(), uri)
 }
 
 /// The same, for the blocking client.
-pub fn blocking_builder(uri: &str) -> ClientBuilder<Blocking> {
-    configure(ClientBuilder::default(), uri)
+pub fn blocking_builder(uri: &str) -> blocking::ClientBuilder {
+    configure(ClientBuilder::default(), uri).into()
 }
 
-fn configure<K>(b: ClientBuilder<K>, uri: &str) -> ClientBuilder<K> {
+fn configure(b: ClientBuilder, uri: &str) -> ClientBuilder {
     b.site(uri)
         .env(empty_env())
         .cli_login(false)

@@ -1,0 +1,380 @@
+//! [`ClientBuilder`]: what a client needs, read from the builder, then the environment, then files.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::EnvSource;
+use crate::auth::session::{RefreshPolicy, Session};
+use crate::auth::{
+    AccessToken, ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, EnvCredentials,
+    KeyringReader, ProvideCredentials, UniversalAuth, chain::Explicit,
+};
+use crate::config::{self, SiteSource};
+use crate::error::{Error, Result};
+use crate::project::ProjectFile;
+use crate::resources::ApiVersion;
+use crate::routes::RouteChoice;
+use crate::transport::{RetryPolicy, Transport};
+
+use super::http::CaSource;
+use super::{Client, Inner};
+
+/// Builds a [`Client`]; [`blocking::ClientBuilder`](crate::blocking::ClientBuilder) wraps it for the blocking one.
+///
+/// Nothing here touches the network. Everything not set is read from the environment (see each setter)
+/// or has a sane default.
+///
+/// ```
+/// use std::time::Duration;
+/// use infisical_config::{Client, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .site("https://infisical.internal.example")
+///     .universal_auth("client-id", "client-secret")
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::default().max_retries(5))
+///     .header("cf-access-client-id", "abc")
+///     .build()?;
+/// assert_eq!(client.site().as_str(), "https://infisical.internal.example/");
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    pub(super) site: Option<String>,
+    pub(super) env: EnvSource,
+    pub(super) universal_auth: Option<UniversalAuth>,
+    pub(super) access_token: Option<AccessToken>,
+    pub(super) env_credentials: bool,
+    pub(super) cli_login: bool,
+    pub(super) cli_keyring: Option<Arc<dyn KeyringReader>>,
+    pub(super) custom: Vec<(ChainPosition, Cow<'static, str>, Arc<dyn ProvideCredentials>)>,
+    pub(super) chain: Option<CredentialsChain>,
+    pub(super) connect_timeout: Duration,
+    pub(super) timeout: Duration,
+    pub(super) attempt_timeout: Duration,
+    pub(super) retry: RetryPolicy,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) ca_certificates: Vec<CaSource>,
+    pub(super) accept_invalid_certs: Option<bool>,
+    pub(super) follow_redirects: bool,
+    pub(super) max_response_bytes: usize,
+    pub(super) user_agent: Option<String>,
+    pub(super) refresh: RefreshPolicy,
+    pub(super) api_version: ApiVersion,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header values may be credentials (Cloudflare Access and the like): names only.
+        f.debug_struct("ClientBuilder")
+            .field("site", &self.site)
+            .field("universal_auth", &self.universal_auth)
+            .field("access_token", &self.access_token)
+            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            site: None,
+            env: EnvSource::process(),
+            universal_auth: None,
+            access_token: None,
+            env_credentials: true,
+            cli_login: true,
+            cli_keyring: None,
+            custom: Vec::new(),
+            chain: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            headers: Vec::new(),
+            ca_certificates: Vec::new(),
+            accept_invalid_certs: None,
+            follow_redirects: false,
+            max_response_bytes: 64 * 1024 * 1024,
+            user_agent: None,
+            refresh: RefreshPolicy::default(),
+            api_version: ApiVersion::Auto,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The Infisical site, with or without a trailing `/` or `/api`.
+    ///
+    /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
+    /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
+    /// `https://us.infisical.com`.
+    pub fn site(mut self, url: impl Into<String>) -> Self {
+        self.site = Some(url.into());
+        self
+    }
+
+    /// Reads environment variables, the home directory and the current directory from here instead of
+    /// the process. Tests use this to stay away from the real environment.
+    pub fn env(mut self, env: EnvSource) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// Logs in with this Universal Auth pair (first in the credential chain).
+    pub fn universal_auth(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.universal_auth = Some(UniversalAuth::new(client_id, client_secret));
+        self
+    }
+
+    /// Logs in with this Universal Auth pair, scoped to a sub-organization.
+    pub fn universal_auth_with(mut self, credentials: UniversalAuth) -> Self {
+        self.universal_auth = Some(credentials);
+        self
+    }
+
+    /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
+    /// fails before any request.
+    pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.access_token = Some(AccessToken::new(token));
+        self
+    }
+
+    /// Uses these credentials (first in the credential chain), whatever their kind.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        match credentials {
+            Credentials::UniversalAuth(ua) => self.universal_auth = Some(ua),
+            Credentials::AccessToken(token) => self.access_token = Some(token),
+        }
+        self
+    }
+
+    /// Whether the chain reads credentials from environment variables (default true).
+    pub fn env_credentials(mut self, enabled: bool) -> Self {
+        self.env_credentials = enabled;
+        self
+    }
+
+    /// Whether the chain reuses the Infisical CLI's login (default true).
+    pub fn cli_login(mut self, enabled: bool) -> Self {
+        self.cli_login = enabled;
+        self
+    }
+
+    /// Reads the Infisical CLI's `auto` vault from this keyring instead of the OS's (tests inject a mock).
+    pub fn cli_keyring(mut self, reader: impl KeyringReader + 'static) -> Self {
+        self.cli_keyring = Some(Arc::new(reader));
+        self
+    }
+
+    /// Adds a custom provider to the default chain, at `position`.
+    pub fn credentials_provider(
+        mut self,
+        position: ChainPosition,
+        name: impl Into<Cow<'static, str>>,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        self.custom.push((position, name.into(), Arc::new(provider)));
+        self
+    }
+
+    /// Replaces the whole default chain with this one.
+    pub fn credentials_chain(mut self, chain: CredentialsChain) -> Self {
+        self.chain = Some(chain);
+        self
+    }
+
+    /// How long connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one call may take in all (default 60 s): the login it may need, every attempt and every
+    /// wait between attempts. A dead server cannot hold a call longer than this; the error then says
+    /// how long it waited and how many attempts it made. (The AWS SDK calls this the operation timeout.)
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, connect to end of body (default 30 s, and never past the call's
+    /// [`timeout`](Self::timeout)). A timed-out read is retried as the [`RetryPolicy`] allows.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more (a value with
+    /// spaces in double quotes: `K3="two words"`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Trusts the certificates of this PEM (one or several) besides the platform's roots.
+    /// `INFISICAL_SSL_CERTIFICATE` (PEM text) and `SSL_CERT_FILE` (a path) add more.
+    pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_certificates.push(CaSource::Pem(pem.into()));
+        self
+    }
+
+    /// Trusts the certificates of this PEM file besides the platform's roots. The file is read by
+    /// [`build`](ClientBuilder::build).
+    pub fn ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_certificates.push(CaSource::File(path.into()));
+        self
+    }
+
+    /// Turns off TLS certificate verification. Dangerous: anyone on the path can read your secrets.
+    /// `INFISICAL_VERIFY_SSL=false` does the same; either way the client logs a warning.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = Some(accept);
+        self
+    }
+
+    /// Follows redirects within the same origin (scheme, host and port), up to five. Off by default; a
+    /// redirect to another origin is never followed, since it would carry the login body and the custom
+    /// headers there.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = follow;
+        self
+    }
+
+    /// The largest response accepted, in bytes (default 64 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Appends to the user agent (`infisical-config/<version> <yours>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent = Some(suffix.into());
+        self
+    }
+
+    /// How long before a token's expiry it is refreshed (default: a tenth of its TTL, 5 s to 5 min,
+    /// with jitter). Scheduled from the login's `expiresIn`.
+    pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
+        self.refresh.ahead = Some(ahead);
+        self
+    }
+
+    /// Whether to renew tokens (`/auth/token/renew`) before logging in again (default true).
+    pub fn renew_tokens(mut self, renew: bool) -> Self {
+        self.refresh.renew = renew;
+        self
+    }
+
+    /// Which API generation to use for secrets, folders and imports (default: detect).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
+    /// Builds the client. No network access happens here.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a bad site URL or CA certificate, [`Error::InvalidHeader`] for a header
+    /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused;
+    /// [`Error::Credentials`] when both an access token and a Universal Auth pair were given.
+    pub fn build(self) -> Result<Client> {
+        if self.universal_auth.is_some() && self.access_token.is_some() {
+            return Err(CredentialsError::invalid(
+                "explicit",
+                "both an access token and a universal auth client id and secret were given; choose one",
+            )
+            .into());
+        }
+        let mut cli = CliLogin::new(self.env.clone());
+        if let Some(reader) = self.cli_keyring.clone() {
+            cli = cli.shared_keyring(reader);
+        }
+        let project_file = ProjectFile::discover(&self.env)?;
+        let (raw_site, source) = config::site_from(self.site.as_deref(), &self.env)
+            .or_else(|| {
+                project_file.and_then(|f| f.domain.map(|d| (d, SiteSource::ProjectFile(f.path.display().to_string()))))
+            })
+            .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
+            .unwrap_or_else(|| (config::DEFAULT_SITE.to_owned(), SiteSource::Default));
+        let (site, api) = config::parse_site(&raw_site, &source)?;
+        if let SiteSource::ProjectFile(file) = &source {
+            // A project file sits in a directory others may control (a cloned repository, a parent):
+            // it is not trusted like a site the user set.
+            if site.scheme() != "https" {
+                return Err(Error::Config(format!(
+                    "the domain in {file} is plain http; credentials are never sent to a site chosen by a project                      file without TLS (set INFISICAL_URL or the builder's site() to use it)"
+                )));
+            }
+            tracing::warn!(file = %file, site = %config::site_root(site.as_str()), "the Infisical site was chosen by a project file; set INFISICAL_URL to choose it yourself");
+        }
+        let site_root = config::site_root(site.as_str());
+        tracing::debug!(site = %site_root, from = %source, "infisical client configured");
+
+        let http = self.http_client()?;
+        let transport = Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
+
+        let chain = match self.chain {
+            Some(chain) => chain,
+            None => {
+                let explicit = self
+                    .universal_auth
+                    .map(Credentials::UniversalAuth)
+                    .or(self.access_token.map(Credentials::AccessToken));
+                let mut chain = CredentialsChain::first_try("explicit", Explicit(explicit));
+                if self.env_credentials {
+                    chain = chain.or_else("environment", EnvCredentials::new(self.env.clone()));
+                }
+                if self.cli_login {
+                    chain = chain.or_else("infisical-cli", cli.for_site(site_root.clone()));
+                }
+                // Each custom provider goes right after the built-in one its position names; several at one
+                // position keep the order they were added in.
+                let mut after_env = 1 + usize::from(self.env_credentials);
+                let mut after_explicit = 1;
+                for (position, name, provider) in self.custom {
+                    match position {
+                        ChainPosition::First => {
+                            chain.insert_at(0, name, provider);
+                            after_explicit += 1;
+                            after_env += 1;
+                        }
+                        ChainPosition::AfterExplicit => {
+                            chain.insert_at(after_explicit, name, provider);
+                            after_explicit += 1;
+                            after_env += 1;
+                        }
+                        ChainPosition::AfterEnvironment => {
+                            chain.insert_at(after_env, name, provider);
+                            after_env += 1;
+                        }
+                        ChainPosition::Last => chain.push_arc(name, provider),
+                    }
+                }
+                chain
+            }
+        };
+        let session = Session::new(chain, site_root, self.refresh);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                session,
+                site,
+                call_timeout: self.timeout,
+                routes: RouteChoice::new(self.api_version),
+                project_ids: Default::default(),
+            }),
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! The async [`Client`]: every request authenticated, re-authenticated once when the token is
+//! refused, and bounded by the call's deadline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::auth::ChainReport;
+use crate::auth::session::Session;
+use crate::error::{Error, Result};
+use crate::routes::RouteChoice;
+use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
+
+mod builder;
+mod http;
+
+pub use builder::ClientBuilder;
+
+/// The user agent every request carries.
+pub const USER_AGENT: &str = concat!("infisical-config/", env!("CARGO_PKG_VERSION"));
+
+/// An async Infisical client: cheap to clone, usable from many tasks at once.
+///
+/// It authenticates lazily (on the first request) through its credential chain and keeps its token fresh
+/// by itself. Build one with [`Client::builder`].
+///
+/// ```no_run
+/// # async fn run() -> infisical_config::Result<()> {
+/// use infisical_config::Client;
+/// use infisical_config::resources::ListSecrets;
+///
+/// let client = Client::builder().site("https://eu.infisical.com").build()?;
+/// let list = client.secrets().list(&ListSecrets::new("project-id", "prod")).await?;
+/// for secret in &list.secrets {
+///     println!("{}", secret.key); // never print secret.value
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    pub(crate) session: Session,
+    pub(crate) site: Url,
+    /// How long one call may take in all.
+    pub(crate) call_timeout: Duration,
+    /// Which route table the client uses (found once, when automatic).
+    pub(crate) routes: RouteChoice,
+    /// Project slugs turned into ids: one lookup per slug, however many callers ask at once.
+    pub(crate) project_ids: crate::resources::SlugCache,
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured entirely from the environment and the default credential chain.
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::build`].
+    pub fn from_env() -> Result<Client> {
+        Self::builder().build()
+    }
+
+    /// The Infisical site this client talks to (without `/api`).
+    #[must_use]
+    pub fn site(&self) -> &Url {
+        &self.inner.site
+    }
+
+    /// Authenticates now instead of on the first request: a start-up health check for credentials.
+    ///
+    /// # Errors
+    /// [`Error::Credentials`] when no usable credentials are found or the server refuses them.
+    pub async fn authenticate(&self) -> Result<()> {
+        let budget = Budget::new(self.inner.call_timeout);
+        let login = self.inner.session.token(&self.inner.transport, &budget);
+        self.within(&budget, &reqwest::Method::POST, "/api/v1/auth", login).await.map(|_| ())
+    }
+
+    /// Asks the credential chain which provider would answer, and why the others pass. Reveals no secret.
+    pub async fn explain_credentials(&self) -> ChainReport {
+        self.inner.session.chain().explain().await
+    }
+
+    /// Revokes the access token this client obtained by logging in (`POST /api/v1/auth/token/revoke`),
+    /// so it cannot be used after the program ends. Returns whether a token was revoked; tokens the client
+    /// was given are left alone. A later request logs in again.
+    ///
+    /// # Errors
+    /// When the server refuses or cannot be reached.
+    pub async fn revoke_token(&self) -> Result<bool> {
+        let budget = Budget::new(self.inner.call_timeout);
+        let revoke = self.inner.session.revoke(&self.inner.transport, &budget);
+        self.within(&budget, &reqwest::Method::POST, "/api/v1/auth/token/revoke", revoke).await
+    }
+
+    /// Sends a request with the client's token; when the server rejects the token (401, or 403
+    /// `TokenError`), drops it, authenticates once more and sends the request once more. The whole of
+    /// it (waiting for a login included) is bounded by the client's call timeout.
+    pub(crate) async fn execute(&self, req: &ApiRequest) -> Result<ApiResponse> {
+        let budget = Budget::new(self.inner.call_timeout);
+        self.within(&budget, &req.method, &req.path(), self.execute_within(req, &budget)).await
+    }
+
+    async fn execute_within(&self, req: &ApiRequest, budget: &Budget) -> Result<ApiResponse> {
+        let inner = &self.inner;
+        if !req.authenticated {
+            return inner.transport.send(req, None, budget).await;
+        }
+        let token = inner.session.token(&inner.transport, budget).await?;
+        match inner.transport.send(req, Some(&token.secret), budget).await {
+            Err(Error::Api(api)) if api.is_token_rejected() => {
+                tracing::debug!(endpoint = %req.describe(), status = api.status(), "token rejected; authenticating again");
+                inner.session.invalidate(&token).await;
+                let token = inner.session.token(&inner.transport, budget).await?;
+                inner.transport.send(req, Some(&token.secret), budget).await
+            }
+            other => other,
+        }
+    }
+
+    /// Runs `call` until the budget's deadline. The transport bounds its own attempts and waits, and its
+    /// error names the request that was in flight (the login, say); this also bounds what it cannot
+    /// see, such as waiting for another task's login, a moment later so the transport's error wins.
+    async fn within<T>(
+        &self,
+        budget: &Budget,
+        method: &reqwest::Method,
+        path: &str,
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(budget.limit() + Duration::from_millis(250), call).await {
+            Ok(result) => result,
+            Err(_) => Err(budget.timed_out(method, self.inner.transport.site(), path)),
+        }
+    }
+}
