@@ -59,101 +59,24 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use ::figment::value::{Dict, Map, Value};
-use ::figment::{Metadata, Profile, Provider, Source};
+use ::figment::{Metadata, Profile, Provider};
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Query, query_setters};
 use crate::resources::ProjectRef;
-use crate::resources::secrets::SecretPath;
 use crate::{Client, EnvSource, blocking};
 
+mod keys;
 mod redact;
-pub use redact::{ExtractRedacted, RedactedError, redact};
+mod snapshot;
 
-/// Where a configuration key came from. The folder is shared by all the secrets of a folder.
-#[derive(Clone, Debug)]
-struct Origin {
-    key: String,
-    folder: Arc<str>,
-}
+pub use redact::{ExtractRedacted, RedactedError, redact};
+pub use snapshot::Snapshot;
 
 use crate::precedence::{KEY_SEP as SEP, layered};
-
-/// One environment's keys (parts joined by [`SEP`]) and where each came from.
-#[derive(Debug, Default)]
-struct Keys {
-    environment: String,
-    origins: BTreeMap<String, Origin>,
-}
-
-impl Keys {
-    fn describe(&self, origin: &Origin) -> String {
-        format!("secret `{}` in {} ({})", origin.key, origin.folder, self.environment)
-    }
-}
-
-/// Every profile's keys: what error messages name.
-type Index = BTreeMap<Profile, Keys>;
-
-/// How secret names become configuration keys. See the module docs.
-#[derive(Clone, Debug)]
-struct Mapping {
-    lowercase: bool,
-    separator: Option<String>,
-    prefix: Option<String>,
-    nest_folders: Option<bool>,
-    parse_values: bool,
-}
-
-impl Mapping {
-    /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
-    fn key_of(
-        &self,
-        listed: &str,
-        at: &SecretPath,
-        recursive: bool,
-    ) -> std::result::Result<Option<String>, &'static str> {
-        let mut name = at.key.as_str();
-        if let Some(prefix) = &self.prefix {
-            match name.get(..prefix.len()) {
-                Some(head) if head.eq_ignore_ascii_case(prefix) => name = &name[prefix.len()..],
-                _ => return Ok(None),
-            }
-        }
-        let mut key = String::with_capacity(at.folder.len() + name.len());
-        let mut push = |part: &str| {
-            if part.contains(SEP) {
-                // The separator of key parts here: a name holding it would nest as if split.
-                return Err("the name holds the control character U+001F, which no configuration key can hold");
-            }
-            if part.is_empty() {
-                return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
-            }
-            if !key.is_empty() {
-                key.push(SEP);
-            }
-            if self.lowercase {
-                key.extend(part.chars().flat_map(char::to_lowercase));
-            } else {
-                key.push_str(part);
-            }
-            Ok(())
-        };
-        if self.nest_folders.unwrap_or(recursive) {
-            let relative = at.folder.strip_prefix(listed).unwrap_or(&at.folder);
-            for part in relative.split('/').filter(|s| !s.is_empty()) {
-                push(part)?;
-            }
-        }
-        match &self.separator {
-            Some(sep) => name.split(sep.as_str()).try_for_each(&mut push)?,
-            None => push(name)?,
-        }
-        Ok(Some(key))
-    }
-}
-
+use keys::{Index, Keys, Mapping, Origin, insert};
+use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
 ///
 /// ```
@@ -529,39 +452,6 @@ impl Infisical {
     }
 }
 
-fn insert(dict: &mut Dict, key: &str, value: Value) {
-    match key.split_once(SEP) {
-        None => {
-            dict.insert(key.to_owned(), value);
-        }
-        Some((first, rest)) => {
-            // Allocate the part only when the table is new.
-            if !dict.contains_key(first) {
-                dict.insert(first.to_owned(), Value::from(Dict::new()));
-            }
-            if let Some(Value::Dict(_, inner)) = dict.get_mut(first) {
-                insert(inner, rest, value);
-            }
-        }
-    }
-}
-
-fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Metadata {
-    Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, parts: &[&str]| {
-        let key = parts.join(&SEP.to_string());
-        let index = index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
-        // The value may come from another profile than the one selected (global, default).
-        let keys = index
-            .get(profile)
-            .filter(|k| k.origins.contains_key(&key))
-            .or_else(|| index.values().find(|k| k.origins.contains_key(&key)));
-        match keys {
-            Some(keys) => keys.describe(&keys.origins[&key]),
-            None => parts.join("."),
-        }
-    })
-}
-
 impl Provider for Infisical {
     fn metadata(&self) -> Metadata {
         metadata_for(self.source(), self.index.clone())
@@ -586,103 +476,5 @@ impl Provider for Infisical {
                 crate::error::with_causes(&err)
             ))),
         }
-    }
-}
-
-/// Secrets fetched by [`Infisical::fetch`]: a figment provider that does no I/O.
-#[derive(Clone)]
-pub struct Snapshot {
-    data: Map<Profile, Dict>,
-    index: Arc<Index>,
-    source: String,
-}
-
-impl std::fmt::Debug for Snapshot {
-    // Keys and where they came from; never values.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Snapshot")
-            .field("source", &self.source)
-            .field(
-                "keys",
-                &self
-                    .index
-                    .iter()
-                    .flat_map(|(p, keys)| {
-                        keys.origins
-                            .iter()
-                            .map(move |(k, o)| format!("{p}:{} <- {}", k.replace(SEP, "."), keys.describe(o)))
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
-    }
-}
-
-impl Snapshot {
-    /// The value at `key` (dotted, as mapped) in `profile`.
-    ///
-    /// ```no_run
-    /// use infisical_config::Infisical;
-    ///
-    /// let snapshot = Infisical::new("my-project", "dev").split("__").fetch()?;
-    /// let host = snapshot.get(&figment::Profile::Default, "db.host");
-    /// # let _ = host;
-    /// # Ok::<(), infisical_config::Error>(())
-    /// ```
-    #[must_use]
-    pub fn get(&self, profile: &Profile, key: &str) -> Option<&str> {
-        let dict = self.data.get(profile)?;
-        let mut parts = key.split('.');
-        let mut value = dict.get(parts.next()?)?;
-        for part in parts {
-            value = value.as_dict()?.get(part)?;
-        }
-        value.as_str()
-    }
-
-    /// The keys (dotted) of `profile`, in order.
-    pub fn keys(&self, profile: &Profile) -> impl Iterator<Item = String> + '_ {
-        self.index.get(profile).into_iter().flat_map(|keys| keys.origins.keys().map(|k| k.replace(SEP, ".")))
-    }
-
-    /// The keys (dotted) of `profile` with where each came from (secret name, folder, environment),
-    /// in order. Never a value: safe to print.
-    ///
-    /// ```no_run
-    /// use infisical_config::Infisical;
-    ///
-    /// let snapshot = Infisical::new("my-project", "dev").recursive(true).fetch()?;
-    /// for (key, origin) in snapshot.origins(&figment::Profile::Default) {
-    ///     println!("{key} <- {origin}"); // db.host <- secret `HOST` in /db (dev)
-    /// }
-    /// # Ok::<(), infisical_config::Error>(())
-    /// ```
-    pub fn origins(&self, profile: &Profile) -> impl Iterator<Item = (String, String)> + '_ {
-        self.index
-            .get(profile)
-            .into_iter()
-            .flat_map(|keys| keys.origins.iter().map(move |(k, o)| (k.replace(SEP, "."), keys.describe(o))))
-    }
-
-    /// How many keys it holds, over all profiles.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.index.values().map(|k| k.origins.len()).sum()
-    }
-
-    /// True when it holds no key.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Provider for Snapshot {
-    fn metadata(&self) -> Metadata {
-        metadata_for(self.source.clone(), Arc::new(Mutex::new(self.index.clone())))
-    }
-
-    fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {
-        Ok(self.data.clone())
     }
 }

@@ -1,0 +1,109 @@
+//! How secret names become configuration keys, and where each key came from.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use ::figment::Profile;
+use ::figment::value::{Dict, Value};
+
+use crate::resources::secrets::SecretPath;
+
+/// Where a configuration key came from. The folder is shared by all the secrets of a folder.
+#[derive(Clone, Debug)]
+pub(super) struct Origin {
+    pub(super) key: String,
+    pub(super) folder: Arc<str>,
+}
+
+pub(super) use crate::precedence::KEY_SEP as SEP;
+
+/// One environment's keys (parts joined by [`SEP`]) and where each came from.
+#[derive(Debug, Default)]
+pub(super) struct Keys {
+    pub(super) environment: String,
+    pub(super) origins: BTreeMap<String, Origin>,
+}
+
+impl Keys {
+    pub(super) fn describe(&self, origin: &Origin) -> String {
+        format!("secret `{}` in {} ({})", origin.key, origin.folder, self.environment)
+    }
+}
+
+/// Every profile's keys: what error messages name.
+pub(super) type Index = BTreeMap<Profile, Keys>;
+
+/// How secret names become configuration keys. See the module docs.
+#[derive(Clone, Debug)]
+pub(super) struct Mapping {
+    pub(super) lowercase: bool,
+    pub(super) separator: Option<String>,
+    pub(super) prefix: Option<String>,
+    pub(super) nest_folders: Option<bool>,
+    pub(super) parse_values: bool,
+}
+
+impl Mapping {
+    /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
+    pub(super) fn key_of(
+        &self,
+        listed: &str,
+        at: &SecretPath,
+        recursive: bool,
+    ) -> std::result::Result<Option<String>, &'static str> {
+        let mut name = at.key.as_str();
+        if let Some(prefix) = &self.prefix {
+            match name.get(..prefix.len()) {
+                Some(head) if head.eq_ignore_ascii_case(prefix) => name = &name[prefix.len()..],
+                _ => return Ok(None),
+            }
+        }
+        let mut key = String::with_capacity(at.folder.len() + name.len());
+        let mut push = |part: &str| {
+            if part.contains(SEP) {
+                // The separator of key parts here: a name holding it would nest as if split.
+                return Err("the name holds the control character U+001F, which no configuration key can hold");
+            }
+            if part.is_empty() {
+                return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
+            }
+            if !key.is_empty() {
+                key.push(SEP);
+            }
+            if self.lowercase {
+                key.extend(part.chars().flat_map(char::to_lowercase));
+            } else {
+                key.push_str(part);
+            }
+            Ok(())
+        };
+        if self.nest_folders.unwrap_or(recursive) {
+            let relative = at.folder.strip_prefix(listed).unwrap_or(&at.folder);
+            for part in relative.split('/').filter(|s| !s.is_empty()) {
+                push(part)?;
+            }
+        }
+        match &self.separator {
+            Some(sep) => name.split(sep.as_str()).try_for_each(&mut push)?,
+            None => push(name)?,
+        }
+        Ok(Some(key))
+    }
+}
+
+pub(super) fn insert(dict: &mut Dict, key: &str, value: Value) {
+    match key.split_once(SEP) {
+        None => {
+            dict.insert(key.to_owned(), value);
+        }
+        Some((first, rest)) => {
+            // Allocate the part only when the table is new.
+            if !dict.contains_key(first) {
+                dict.insert(first.to_owned(), Value::from(Dict::new()));
+            }
+            if let Some(Value::Dict(_, inner)) = dict.get_mut(first) {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
