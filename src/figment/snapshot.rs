@@ -23,7 +23,7 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
     })
 }
 
-/// Secrets fetched by [`Infisical::fetch`]: a figment provider that does no I/O.
+/// Secrets fetched by [`Infisical::fetch`](super::Infisical::fetch): a figment provider that does no I/O.
 #[derive(Clone)]
 pub struct Snapshot {
     pub(super) data: Map<Profile, Dict>,
