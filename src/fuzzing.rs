@@ -27,7 +27,7 @@ pub fn keyring_forms(bytes: &[u8]) {
 
 /// `.infisical.json`.
 pub fn project_file(text: &str) {
-    let _ = crate::project::ProjectFile::parse(text, "fuzz/.infisical.json");
+    let _ = crate::project_file::ProjectFile::parse(text, "fuzz/.infisical.json");
 }
 
 /// An error answer of the API, and its text.

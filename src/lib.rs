@@ -48,7 +48,6 @@
 pub mod auth;
 pub mod blocking;
 mod client;
-mod config;
 pub mod env_loader;
 mod env_source;
 mod error;
@@ -61,9 +60,10 @@ pub mod fuzzing;
 mod local_file;
 mod pipeline;
 mod precedence;
-pub mod project;
+pub mod project_file;
 pub mod resources;
 mod routes;
+mod site;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -76,11 +76,11 @@ pub struct ReadmeDoctests;
 
 pub use auth::CredentialsError;
 pub use client::{Client, ClientBuilder, USER_AGENT};
-pub use config::{DEFAULT_SITE, SITE_VARS};
 pub use env_loader::{Applied, EnvLoader, EnvMap};
 pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use site::DEFAULT_SITE;
 pub use transport::RetryPolicy;

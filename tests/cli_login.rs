@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use infisical_config::auth::{AttemptOutcome, CliLogin, KeyringReader};
-use infisical_config::project::{ProjectDefaults, ProjectFile};
+use infisical_config::project_file::{ProjectDefaults, ProjectFile};
 use infisical_config::testing::FakeCliLogin;
 use infisical_config::{Client, CredentialsError, EnvSource, Error, ExposeSecret};
 use serde_json::Value;
@@ -326,7 +326,14 @@ fn a_worktree_branch_is_read_through_its_gitdir_file() {
     let wt = root.path().join("wt");
     std::fs::create_dir_all(&wt).unwrap();
     std::fs::write(wt.join(".git"), format!("gitdir: {}\n", real.display())).unwrap();
-    assert_eq!(infisical_config::project::git_branch(&wt).as_deref(), Some("release"));
+    std::fs::write(
+        wt.join(".infisical.json"),
+        r#"{"workspaceId": "p", "gitBranchToEnvironmentMapping": {"release": "prod"}}"#,
+    )
+    .unwrap();
+    let env = EnvSource::from_pairs::<_, String, String>([]).with_current_dir(&wt);
+    let defaults = infisical_config::project_file::ProjectDefaults::resolve(&env).unwrap();
+    assert_eq!(defaults.environment, "prod", "the branch was read through the worktree's gitdir file");
 }
 
 #[test]

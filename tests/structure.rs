@@ -43,7 +43,7 @@ fn a_file_error_keeps_its_cause() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".infisical.json")).unwrap();
     let env = EnvSource::from_pairs::<_, String, String>([]).with_current_dir(dir.path());
-    let err = infisical_config::project::ProjectFile::discover(&env).unwrap_err();
+    let err = infisical_config::project_file::ProjectFile::discover(&env).unwrap_err();
     assert!(matches!(err, Error::File { .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some() || err.to_string().contains("not a regular file"), "{err}");
 }

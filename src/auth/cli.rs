@@ -124,7 +124,7 @@ impl CliLogin {
     /// Offers the login only to a client talking to `site`: a session is never sent to another site.
     #[must_use]
     pub fn for_site(mut self, site: impl Into<String>) -> Self {
-        self.target_site = Some(crate::config::site_root(&site.into()));
+        self.target_site = Some(crate::site::site_root(&site.into()));
         self
     }
 
@@ -317,7 +317,7 @@ fn site_of(config: &CliConfig) -> Option<String> {
     let domain = config.domain.clone().filter(|d| !d.trim().is_empty()).or_else(|| {
         config.users.iter().flatten().find(|u| u.email == email && !u.domain.is_empty()).map(|u| u.domain.clone())
     })?;
-    Some(crate::config::site_root(&domain))
+    Some(crate::site::site_root(&domain))
 }
 
 /// `percent.Encode(key, "/")`: only `/` and `%` are escaped, upper-case hex.

@@ -20,7 +20,7 @@ mod env;
 pub(crate) mod jwe;
 pub(crate) mod jwt;
 mod keyring;
-pub(crate) mod session;
+pub(crate) mod token_cache;
 
 pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
 pub use cli::{CliLogin, CliSession};
@@ -213,7 +213,7 @@ impl AccessToken {
     /// it anywhere else. Tokens from a user's CLI login are bound this way.
     #[must_use]
     pub fn bound_to(mut self, base_url: impl Into<String>) -> Self {
-        self.bound_to = Some(crate::config::site_root(&base_url.into()));
+        self.bound_to = Some(crate::site::site_root(&base_url.into()));
         self
     }
 

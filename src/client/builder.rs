@@ -8,16 +8,16 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::EnvSource;
-use crate::auth::session::{RefreshPolicy, Session};
+use crate::auth::token_cache::{RefreshPolicy, Session};
 use crate::auth::{
     AccessToken, ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, EnvCredentials,
     KeyringReader, ProvideCredentials, UniversalAuth, chain::Explicit,
 };
-use crate::config::{self, SiteSource};
 use crate::error::{Error, Result};
-use crate::project::ProjectFile;
+use crate::project_file::ProjectFile;
 use crate::resources::ApiVersion;
 use crate::routes::RouteChoice;
+use crate::site::{self, SiteSource};
 use crate::transport::{RetryPolicy, Transport};
 
 use super::http::CaSource;
@@ -302,13 +302,13 @@ impl ClientBuilder {
             cli = cli.shared_keyring(reader);
         }
         let project_file = ProjectFile::discover(&self.env)?;
-        let (raw_site, source) = config::site_from(self.site.as_deref(), &self.env)
+        let (raw_site, source) = site::site_from(self.site.as_deref(), &self.env)
             .or_else(|| {
                 project_file.and_then(|f| f.domain.map(|d| (d, SiteSource::ProjectFile(f.path.display().to_string()))))
             })
             .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
-            .unwrap_or_else(|| (config::DEFAULT_SITE.to_owned(), SiteSource::Default));
-        let (site, api) = config::parse_site(&raw_site, &source)?;
+            .unwrap_or_else(|| (site::DEFAULT_SITE.to_owned(), SiteSource::Default));
+        let (site, api) = site::parse_site(&raw_site, &source)?;
         if let SiteSource::ProjectFile(file) = &source {
             // A project file sits in a directory others may control (a cloned repository, a parent):
             // it is not trusted like a site the user set.
@@ -317,9 +317,9 @@ impl ClientBuilder {
                     "the domain in {file} is plain http; credentials are never sent to a site chosen by a project                      file without TLS (set INFISICAL_URL or the builder's site() to use it)"
                 )));
             }
-            tracing::warn!(file = %file, site = %config::site_root(site.as_str()), "the Infisical site was chosen by a project file; set INFISICAL_URL to choose it yourself");
+            tracing::warn!(file = %file, site = %site::site_root(site.as_str()), "the Infisical site was chosen by a project file; set INFISICAL_URL to choose it yourself");
         }
-        let site_root = config::site_root(site.as_str());
+        let site_root = site::site_root(site.as_str());
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
         let http = self.http_client()?;

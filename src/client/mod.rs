@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::auth::ChainReport;
-use crate::auth::session::Session;
+use crate::auth::token_cache::Session;
 use crate::error::{Error, Result};
 use crate::routes::RouteChoice;
 use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};

@@ -51,7 +51,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::pipeline::{Query, query_setters};
+use crate::pipeline::{Query, loader_setters};
 use crate::precedence::layered;
 use crate::resources::ProjectRef;
 use crate::{EnvSource, blocking};
@@ -127,24 +127,12 @@ impl EnvLoader {
         .path(path)
     }
 
-    query_setters!();
+    loader_setters!();
 
     /// Uses this client. Its runtime lives as long as it (and its clones) do: for
     /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
     pub fn client(mut self, client: blocking::Client) -> Self {
         self.client = Some(client);
-        self
-    }
-
-    /// Authenticates with these credentials (first in the default chain) when building its own client.
-    pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Reads credentials and the site from this environment when building its own client.
-    pub fn env(mut self, env: EnvSource) -> Self {
-        self.env = env;
         self
     }
 

@@ -63,7 +63,7 @@ use ::figment::{Metadata, Profile, Provider};
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, Result};
-use crate::pipeline::{Query, query_setters};
+use crate::pipeline::{Query, loader_setters};
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource, blocking};
 
@@ -181,7 +181,7 @@ impl Infisical {
 
     /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT` and
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json` (see
-    /// [`ProjectDefaults`](crate::project::ProjectDefaults)). With no project anywhere, loading fails
+    /// [`ProjectDefaults`](crate::project_file::ProjectDefaults)). With no project anywhere, loading fails
     /// saying so (or provides nothing, when [`optional`](Self::optional)).
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
@@ -215,7 +215,7 @@ impl Infisical {
         }
     }
 
-    query_setters!();
+    loader_setters!();
 
     /// Puts the secrets in this figment profile (default: [`Profile::Default`]).
     pub fn profile(mut self, profile: impl Into<Profile>) -> Self {
@@ -305,18 +305,6 @@ impl Infisical {
         self
     }
 
-    /// Authenticates with these credentials (first in the default chain) when building its own client.
-    pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Reads the environment (credentials, site) from here when building its own client.
-    pub fn env(mut self, env: EnvSource) -> Self {
-        self.env = env;
-        self
-    }
-
     /// Fetches now, with typed errors: the [`Snapshot`] is a provider that does no I/O.
     ///
     /// # Errors
@@ -385,8 +373,8 @@ impl Infisical {
     fn source(&self) -> String {
         let site = match &self.client {
             Some(c) => Some(c.site().clone()),
-            None => crate::config::site_from(None, &self.env)
-                .and_then(|(raw, from)| crate::config::parse_site(&raw, &from).ok())
+            None => crate::site::site_from(None, &self.env)
+                .and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok())
                 .map(|(site, _)| site),
         };
         let host = site.map_or_else(

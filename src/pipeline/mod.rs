@@ -138,10 +138,10 @@ async fn importers(client: &Client, project: &ProjectRef, environment: &str, lis
 }
 
 /// The project, environment and folder the loaders use when the caller names none
-/// ([`ProjectDefaults`](crate::project::ProjectDefaults)); a missing project or a broken
+/// ([`ProjectDefaults`](crate::project_file::ProjectDefaults)); a missing project or a broken
 /// `.infisical.json` is kept as the reason, reported when loading.
 pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRef, String>, String, String) {
-    match crate::project::ProjectDefaults::resolve(env) {
+    match crate::project_file::ProjectDefaults::resolve(env) {
         Ok(d) => (
             d.project
                 .map(ProjectRef::from)
@@ -163,9 +163,24 @@ pub(crate) fn own_client(env: &EnvSource, credentials: Option<&Credentials>) -> 
     }
 }
 
-/// The setters of [`Query`], shared by the provider and the loader.
-macro_rules! query_setters {
+/// The setters every loader shares (the figment provider, the env loader): what to load ([`Query`]),
+/// and the credentials and environment its own client is built from.
+macro_rules! loader_setters {
     () => {
+        /// Authenticates with these credentials (first in the default chain) when building its own
+        /// client.
+        pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
+            self.credentials = Some(credentials);
+            self
+        }
+
+        /// Reads credentials and the site from this environment when building its own client (tests
+        /// use it to stay away from the process's).
+        pub fn env(mut self, env: crate::EnvSource) -> Self {
+            self.env = env;
+            self
+        }
+
         /// Loads this folder (default `/`). Replaces the folders given so far.
         pub fn path(mut self, path: impl Into<String>) -> Self {
             self.query.paths = vec![path.into()];
@@ -212,4 +227,4 @@ macro_rules! query_setters {
         }
     };
 }
-pub(crate) use query_setters;
+pub(crate) use loader_setters;

@@ -158,12 +158,9 @@ impl CreateFolder {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct UpdateFolder {
-    project: ProjectRef,
-    environment: String,
     id: String,
-    name: String,
-    path: String,
-    description: Option<String>,
+    /// What the folder becomes: the same fields as a new one.
+    folder: CreateFolder,
 }
 
 impl UpdateFolder {
@@ -174,26 +171,17 @@ impl UpdateFolder {
         id: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        UpdateFolder {
-            project: project.into(),
-            environment: environment.into(),
-            id: id.into(),
-            name: name.into(),
-            path: "/".into(),
-            description: None,
-        }
+        UpdateFolder { id: id.into(), folder: CreateFolder::new(project, environment, name) }
     }
 
     /// The parent folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
+    pub fn path(self, path: impl Into<String>) -> Self {
+        UpdateFolder { folder: self.folder.path(path), ..self }
     }
 
     /// A new description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(text.into());
-        self
+    pub fn description(self, text: impl Into<String>) -> Self {
+        UpdateFolder { folder: self.folder.description(text), ..self }
     }
 }
 
@@ -352,18 +340,7 @@ impl Folders<'_> {
     /// # Errors
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a name outside `[A-Za-z0-9_-]`.
     pub async fn create(&self, req: &CreateFolder) -> Result<Folder> {
-        check_folder_name(&req.name)?;
-        check_environment(&req.environment)?;
-        let project_id = self.client.project_id(&req.project).await?;
-        let body = FolderBody {
-            environment: &req.environment,
-            name: Some(&req.name),
-            path: normalize_path(&req.path),
-            description: req.description.as_deref(),
-            force_delete: None,
-        };
-        let resp = self.client.scoped_write(reqwest::Method::POST, |r| r.folders, None, &project_id, &body).await?;
-        Ok(resp.json::<OneFolder>()?.folder)
+        self.write(reqwest::Method::POST, None, req).await
     }
 
     /// Renames a folder or changes its description.
@@ -371,6 +348,11 @@ impl Folders<'_> {
     /// # Errors
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a bad name; [`Error::Api`](crate::Error::Api) (404) for an unknown folder.
     pub async fn update(&self, req: &UpdateFolder) -> Result<Folder> {
+        self.write(reqwest::Method::PATCH, Some(&req.id), &req.folder).await
+    }
+
+    /// Creates (no `id`) or changes (`id`) a folder.
+    async fn write(&self, method: reqwest::Method, id: Option<&str>, req: &CreateFolder) -> Result<Folder> {
         check_folder_name(&req.name)?;
         check_environment(&req.environment)?;
         let project_id = self.client.project_id(&req.project).await?;
@@ -381,8 +363,7 @@ impl Folders<'_> {
             description: req.description.as_deref(),
             force_delete: None,
         };
-        let resp =
-            self.client.scoped_write(reqwest::Method::PATCH, |r| r.folders, Some(&req.id), &project_id, &body).await?;
+        let resp = self.client.scoped_write(method, |r| r.folders, id, &project_id, &body).await?;
         Ok(resp.json::<OneFolder>()?.folder)
     }
 

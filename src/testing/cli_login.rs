@@ -75,7 +75,7 @@ impl FakeCliLogin {
         use base64::Engine;
         let dir = home.join(".infisical");
         std::fs::create_dir_all(&dir)?;
-        let api = format!("{}/api", crate::config::site_root(&self.site));
+        let api = format!("{}/api", crate::site::site_root(&self.site));
         let config = json!({
             "loggedInUserEmail": self.email, "LoggedInUserDomain": api,
             "loggedInUsers": [{"email": self.email, "domain": api}],

@@ -8,7 +8,7 @@ use crate::{EnvSource, Error, Result};
 pub const DEFAULT_SITE: &str = "https://us.infisical.com";
 
 /// Environment variables naming the site, in order of precedence.
-pub const SITE_VARS: &[&str] = &["INFISICAL_URL", "INFISICAL_DOMAIN", "INFISICAL_API_URL"];
+pub(crate) const SITE_VARS: &[&str] = &["INFISICAL_URL", "INFISICAL_DOMAIN", "INFISICAL_API_URL"];
 
 /// Normalises a site URL: no trailing `/`, no trailing `/api`.
 ///

@@ -16,7 +16,7 @@ pub const PROJECT_FILE: &str = ".infisical.json";
 /// `.infisical.json`, as `infisical init` writes it.
 ///
 /// ```
-/// use infisical_config::project::ProjectFile;
+/// use infisical_config::project_file::ProjectFile;
 ///
 /// let file = ProjectFile::parse(
 ///     r#"{"workspaceId": "p-1", "defaultEnvironment": "", "gitBranchToEnvironmentMapping": {"main": "prod"}}"#,
@@ -144,7 +144,7 @@ impl ProjectFile {
 /// The git branch checked out in `dir` or its nearest parent repository, read from `.git/HEAD` (no
 /// `git` process). `None` for a detached head or no repository.
 #[must_use]
-pub fn git_branch(dir: &Path) -> Option<String> {
+pub(crate) fn git_branch(dir: &Path) -> Option<String> {
     let dot_git = dir.ancestors().map(|d| d.join(".git")).find(|p| p.exists())?;
     let git_dir = if dot_git.is_file() {
         // A worktree or submodule: `.git` is a file saying `gitdir: <path>`.
@@ -163,7 +163,7 @@ pub fn git_branch(dir: &Path) -> Option<String> {
 /// `.infisical.json` (its branch mapping, then its default environment), then `dev` and `/`.
 ///
 /// ```
-/// use infisical_config::project::ProjectDefaults;
+/// use infisical_config::project_file::ProjectDefaults;
 /// use infisical_config::EnvSource;
 ///
 /// let env = EnvSource::from_pairs([("INFISICAL_PROJECT_ID", "p-1"), ("INFISICAL_SECRET_PATH", "/app")]);
