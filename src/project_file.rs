@@ -46,15 +46,10 @@ pub struct ProjectFile {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Raw {
-    #[serde(default)]
     workspace_id: Option<String>,
-    #[serde(default)]
     default_environment: Option<String>,
-    #[serde(default)]
     git_branch_to_environment_mapping: Option<BTreeMap<String, String>>,
-    #[serde(default)]
     default_secret_path: Option<String>,
-    #[serde(default)]
     domain: Option<String>,
 }
 

@@ -34,11 +34,8 @@ pub(crate) enum JweError {
 struct Header {
     alg: String,
     enc: String,
-    #[serde(default)]
     p2c: Option<u64>,
-    #[serde(default)]
     p2s: Option<String>,
-    #[serde(default)]
     zip: Option<String>,
 }
 

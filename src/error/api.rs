@@ -52,7 +52,6 @@ pub struct ValidationIssue {
     #[serde(default)]
     pub message: String,
     /// zod's issue code (`invalid_type`, `invalid_enum_value`, `custom`, ...).
-    #[serde(default)]
     pub code: Option<String>,
 }
 
@@ -73,13 +72,11 @@ impl ValidationIssue {
 
 #[derive(Deserialize)]
 struct RawApiError {
-    #[serde(default)]
     error: Option<String>,
     #[serde(default)]
     message: serde_json::Value,
     #[serde(default, rename = "reqId")]
     req_id: Option<String>,
-    #[serde(default)]
     details: Option<serde_json::Value>,
 }
 

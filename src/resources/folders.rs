@@ -29,29 +29,21 @@ pub struct Folder {
     #[serde(default, deserialize_with = "null_default")]
     pub env_id: String,
     /// The parent folder's id.
-    #[serde(default)]
     pub parent_id: Option<String>,
     /// The description (current servers).
-    #[serde(default)]
     pub description: Option<String>,
     /// The full path, when the server says (get, create, update).
-    #[serde(default)]
     pub path: Option<String>,
     /// The path relative to the listed folder (recursive lists on current servers; filled in by the
     /// client on legacy servers).
-    #[serde(default)]
     pub relative_path: Option<String>,
     /// The environment (get).
-    #[serde(default)]
     pub environment: Option<FolderEnvironment>,
     /// The project's id (get).
-    #[serde(default)]
     pub project_id: Option<String>,
     /// Creation time (ISO 8601).
-    #[serde(default)]
     pub created_at: Option<String>,
     /// Last update time (ISO 8601).
-    #[serde(default)]
     pub updated_at: Option<String>,
 }
 

@@ -22,25 +22,20 @@ pub struct SecretImport {
     #[serde(default, deserialize_with = "null_default")]
     pub import_path: String,
     /// The environment imported from.
-    #[serde(default)]
     pub import_env: Option<ImportEnvironment>,
     /// Its position among the folder's imports (later positions win).
     #[serde(default, deserialize_with = "lenient_u64")]
     pub position: u64,
     /// The id of the importing folder.
-    #[serde(default)]
     pub folder_id: Option<String>,
     /// Whether it replicates rather than references.
     #[serde(default, deserialize_with = "null_default")]
     pub is_replication: bool,
     /// The importing environment (get).
-    #[serde(default)]
     pub environment: Option<ImportEnvironment>,
     /// The project's id (get).
-    #[serde(default)]
     pub project_id: Option<String>,
     /// Creation time (ISO 8601).
-    #[serde(default)]
     pub created_at: Option<String>,
 }
 

@@ -23,19 +23,15 @@ pub struct KmsKey {
     #[serde(default, deserialize_with = "null_default")]
     pub name: String,
     /// The description.
-    #[serde(default)]
     pub description: Option<String>,
     /// Whether it is disabled.
     #[serde(default, deserialize_with = "null_default")]
     pub is_disabled: bool,
     /// The project's id.
-    #[serde(default)]
     pub project_id: Option<String>,
     /// The encryption algorithm, when the server says.
-    #[serde(default)]
     pub encryption_algorithm: Option<String>,
     /// Creation time (ISO 8601).
-    #[serde(default)]
     pub created_at: Option<String>,
 }
 

@@ -134,13 +134,10 @@ pub struct ApprovalRequest {
     #[serde(default)]
     pub id: String,
     /// Its status (`open`, ...).
-    #[serde(default)]
     pub status: Option<String>,
     /// The policy that asked for approval.
-    #[serde(default)]
     pub policy_id: Option<String>,
     /// When it was made.
-    #[serde(default)]
     pub created_at: Option<String>,
 }
 
@@ -291,7 +288,6 @@ where
 {
     #[derive(Deserialize)]
     struct Approval {
-        #[serde(default)]
         approval: Option<ApprovalRequest>,
     }
     if let Ok(Approval { approval: Some(approval) }) = resp.json::<Approval>() {

@@ -21,7 +21,6 @@ pub struct Project {
     #[serde(default, deserialize_with = "null_default")]
     pub slug: String,
     /// The organization's id.
-    #[serde(default)]
     pub org_id: Option<String>,
     /// The kind of project (`secret-manager`, `cert-manager`, `kms`, ...), on current servers.
     #[serde(rename = "type", default)]
@@ -30,7 +29,6 @@ pub struct Project {
     #[serde(default, deserialize_with = "null_default")]
     pub environments: Vec<Environment>,
     /// Creation time (ISO 8601).
-    #[serde(default)]
     pub created_at: Option<String>,
 }
 

@@ -13,7 +13,6 @@ pub struct CertificateInfo {
     /// The id (UUID).
     pub id: String,
     /// The issuing CA's id.
-    #[serde(default)]
     pub ca_id: Option<String>,
     /// `active` or `revoked`.
     #[serde(default, deserialize_with = "null_default")]
@@ -28,19 +27,14 @@ pub struct CertificateInfo {
     #[serde(default, deserialize_with = "null_default")]
     pub common_name: String,
     /// Start of validity (ISO 8601).
-    #[serde(default)]
     pub not_before: Option<String>,
     /// End of validity (ISO 8601).
-    #[serde(default)]
     pub not_after: Option<String>,
     /// When it was revoked.
-    #[serde(default)]
     pub revoked_at: Option<String>,
     /// Why it was revoked (the RFC 5280 code).
-    #[serde(default)]
     pub revocation_reason: Option<f64>,
     /// Subject alternative names, comma-separated.
-    #[serde(default)]
     pub alt_names: Option<String>,
     /// Key usages.
     #[serde(default, deserialize_with = "null_default")]
@@ -49,10 +43,8 @@ pub struct CertificateInfo {
     #[serde(default, deserialize_with = "null_default")]
     pub extended_key_usages: Vec<String>,
     /// Whether the server holds the private key (lists on current servers).
-    #[serde(default)]
     pub has_private_key: Option<bool>,
     /// Creation time (ISO 8601).
-    #[serde(default)]
     pub created_at: Option<String>,
 }
 
@@ -64,7 +56,6 @@ pub struct CertificateBody {
     /// The certificate, PEM.
     pub certificate: String,
     /// The chain, PEM.
-    #[serde(default)]
     pub certificate_chain: Option<String>,
     /// The serial number.
     #[serde(default, deserialize_with = "null_default")]
@@ -79,10 +70,8 @@ pub struct CertificateBundle {
     /// The certificate, PEM.
     pub certificate: String,
     /// The chain, PEM.
-    #[serde(default)]
     pub certificate_chain: Option<String>,
     /// The private key, PEM, when the server holds it.
-    #[serde(default)]
     pub private_key: Option<SecretString>,
     /// The serial number.
     #[serde(default, deserialize_with = "null_default")]
@@ -97,19 +86,15 @@ pub struct IssuedCertificate {
     /// The certificate, PEM.
     pub certificate: String,
     /// The issuing CA's certificate, PEM.
-    #[serde(default)]
     pub issuing_ca_certificate: Option<String>,
     /// The chain, PEM.
-    #[serde(default)]
     pub certificate_chain: Option<String>,
     /// The private key, PEM (absent when a CSR was signed).
-    #[serde(default)]
     pub private_key: Option<SecretString>,
     /// The serial number.
     #[serde(default, deserialize_with = "null_default")]
     pub serial_number: String,
     /// The certificate's id (current servers).
-    #[serde(default)]
     pub certificate_id: Option<String>,
 }
 
@@ -120,16 +105,13 @@ pub struct IssuedCertificate {
 #[non_exhaustive]
 pub struct IssueResult {
     /// The certificate, when issued at once.
-    #[serde(default)]
     pub certificate: Option<IssuedCertificate>,
     /// The certificate request's id.
     #[serde(default, deserialize_with = "null_default")]
     pub certificate_request_id: String,
     /// The request's status.
-    #[serde(default)]
     pub status: Option<String>,
     /// A message from the server.
-    #[serde(default)]
     pub message: Option<String>,
 }
 
@@ -145,7 +127,6 @@ pub struct Revoked {
     #[serde(default, deserialize_with = "null_default")]
     pub serial_number: String,
     /// When.
-    #[serde(default)]
     pub revoked_at: Option<String>,
 }
 

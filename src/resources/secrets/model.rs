@@ -58,10 +58,8 @@ pub struct Secret {
     #[serde(rename = "secretValueHidden", default, deserialize_with = "null_default")]
     pub value_hidden: bool,
     /// Creation time (ISO 8601), when the server says.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// Last update time (ISO 8601), when the server says.
-    #[serde(default)]
     pub updated_at: Option<String>,
 }
 
@@ -96,10 +94,8 @@ pub struct Tag {
     #[serde(default, deserialize_with = "null_default")]
     pub slug: String,
     /// Its name, when the server sends one.
-    #[serde(default)]
     pub name: Option<String>,
     /// Its colour.
-    #[serde(default)]
     pub color: Option<String>,
 }
 
@@ -138,7 +134,6 @@ pub struct ImportedSecrets {
     #[serde(default, deserialize_with = "null_default")]
     pub environment: String,
     /// The id of the folder imported from.
-    #[serde(default)]
     pub folder_id: Option<String>,
     /// The imported secrets.
     #[serde(default, deserialize_with = "bounded_list")]
