@@ -89,8 +89,7 @@ impl EnvSource {
     }
 
     /// The first of these variables that is set and not empty, with its name.
-    #[must_use]
-    pub fn first_of(&self, names: &[&'static str]) -> Option<(&'static str, String)> {
+    pub(crate) fn first_of(&self, names: &[&'static str]) -> Option<(&'static str, String)> {
         names.iter().find_map(|n| self.non_empty(n).map(|v| (*n, v)))
     }
 

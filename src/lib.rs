@@ -54,12 +54,12 @@ mod error;
 #[cfg(feature = "figment")]
 #[cfg_attr(docsrs, doc(cfg(feature = "figment")))]
 pub mod figment;
+mod folder_path;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod local_file;
 mod pipeline;
-mod precedence;
 pub mod project_file;
 pub mod resources;
 mod routes;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::EnvSource;
 use crate::error::{Error, Result};
-use crate::resources::normalize_path;
+use crate::folder_path::normalize_path;
 
 /// The file's name.
 pub const PROJECT_FILE: &str = ".infisical.json";

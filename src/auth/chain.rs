@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tracing::Instrument;
 
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+pub use crate::error::{Attempt, AttemptOutcome};
 
 /// Providers asked in order until one finds credentials.
 ///
@@ -147,40 +148,6 @@ impl CredentialsChain {
 impl ProvideCredentials for CredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move { self.resolve().await.map(|(_, c)| c) })
-    }
-}
-
-/// One provider asked by a chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Attempt {
-    /// The provider's name.
-    pub provider: String,
-    /// What it answered.
-    pub outcome: AttemptOutcome,
-}
-
-/// What a provider answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AttemptOutcome {
-    /// It found credentials of this kind.
-    Found(String),
-    /// It had nothing, for this reason.
-    Passed(String),
-    /// It failed, and the chain stopped.
-    Failed(String),
-    /// An earlier provider answered, so it was not asked.
-    NotAsked,
-}
-
-impl fmt::Display for AttemptOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AttemptOutcome::Found(kind) => write!(f, "found {kind}"),
-            AttemptOutcome::Passed(reason) => write!(f, "passed: {reason}"),
-            AttemptOutcome::Failed(err) => write!(f, "failed: {err}"),
-            AttemptOutcome::NotAsked => f.write_str("not asked"),
-        }
     }
 }
 

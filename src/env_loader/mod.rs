@@ -52,8 +52,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Query, loader_setters};
-use crate::precedence::layered;
 use crate::resources::ProjectRef;
+use crate::resources::secrets::precedence::layered;
 use crate::{EnvSource, blocking};
 
 mod dotenv;
@@ -227,7 +227,7 @@ impl EnvLoader {
 /// Refuses what no environment can hold, which `std::env::set_var` and `Command::env` would panic on.
 fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> String) -> Result<()> {
     // The key separator of the precedence merge too: a name holding it would read as nested.
-    if name.is_empty() || name.contains(['=', '\0', crate::precedence::KEY_SEP]) {
+    if name.is_empty() || name.contains(['=', '\0', crate::resources::secrets::precedence::KEY_SEP]) {
         return Err(Error::KeyMapping { secret: describe(), reason: "not a valid environment variable name".into() });
     }
     if value.expose_secret().contains('\0') {

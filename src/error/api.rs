@@ -10,12 +10,18 @@ use serde::Deserialize;
 /// Display reads like `Client Error 404: Secret with name 'X' not found` for 4xx answers and
 /// `Server Error 500: Something went wrong` for 5xx ones.
 ///
-/// ```
-/// # use infisical_config::ApiError;
-/// let body = br#"{"statusCode":404,"message":"Secret with name 'X' not found","error":"NotFound"}"#;
-/// let err = ApiError::from_response(404, body, None);
-/// assert_eq!(err.to_string(), "Client Error 404: Secret with name 'X' not found");
-/// assert_eq!(err.error_name(), Some("NotFound"));
+/// ```no_run
+/// # async fn run(client: infisical_config::Client) {
+/// use infisical_config::Error;
+/// use infisical_config::resources::secrets::GetSecret;
+///
+/// match client.secrets().get(&GetSecret::new("my-project", "dev", "X")).await {
+///     // "Client Error 404: Secret with name 'X' not found", name "NotFound"
+///     Err(Error::Api(api)) if api.status() == 404 => eprintln!("{api} ({:?})", api.error_name()),
+///     Err(other) => eprintln!("{other}"),
+///     Ok(_) => {}
+/// }
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -96,7 +102,7 @@ impl ApiError {
     /// Builds the error from a response status and body. Bodies of any shape are accepted: a body
     /// that is not Infisical's error JSON keeps the status and no message.
     #[must_use]
-    pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
+    pub(crate) fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
         let raw: Option<RawApiError> = serde_json::from_slice(body).ok();
         let (error, message, req_id, details) = match raw {
             Some(r) => {

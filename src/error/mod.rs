@@ -10,11 +10,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::auth::CredentialsError;
-
 mod api;
+mod credentials;
 
 pub use api::{ApiError, ApiMessage, ValidationIssue};
+pub use credentials::{Attempt, AttemptOutcome, CredentialsError};
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

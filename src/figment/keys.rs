@@ -15,7 +15,7 @@ pub(super) struct Origin {
     pub(super) folder: Arc<str>,
 }
 
-pub(super) use crate::precedence::KEY_SEP as SEP;
+pub(super) use crate::resources::secrets::precedence::KEY_SEP as SEP;
 
 /// One environment's keys (parts joined by [`SEP`]) and where each came from.
 #[derive(Debug, Default)]

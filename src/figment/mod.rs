@@ -74,7 +74,7 @@ mod snapshot;
 pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
 
-use crate::precedence::{KEY_SEP as SEP, layered};
+use crate::resources::secrets::precedence::{KEY_SEP as SEP, layered};
 use keys::{Index, Keys, Mapping, Origin, insert};
 use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::precedence::{Merge, merge};
+use crate::resources::secrets::precedence::{Merge, merge};
 use crate::resources::secrets::{SecretPath, SecretType};
 use crate::resources::{bounded_list, normalize_path, null_default};
 

@@ -233,11 +233,7 @@ pub(crate) fn check_folder_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Normalises a folder path as the server does: leading `/`, no trailing `/`, `/` for the root.
-pub(crate) fn normalize_path(path: &str) -> String {
-    let trimmed = path.trim().trim_matches('/');
-    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}") }
-}
+pub(crate) use crate::folder_path::normalize_path;
 
 /// Refuses an empty required input, naming it.
 pub(crate) fn require(field: &'static str, value: &str) -> Result<()> {

@@ -6,6 +6,7 @@
 
 mod batch;
 mod model;
+pub(crate) mod precedence;
 mod requests;
 mod writes;
 

@@ -203,7 +203,11 @@ impl SecretList {
     #[must_use]
     pub fn into_map(self) -> BTreeMap<SecretPath, Secret> {
         let listed = self.path;
-        crate::precedence::merge(&listed, self.secrets, self.imports.into_iter().map(|i| (None, i.secrets)))
+        crate::resources::secrets::precedence::merge(
+            &listed,
+            self.secrets,
+            self.imports.into_iter().map(|i| (None, i.secrets)),
+        )
     }
 }
 

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::resources::normalize_path;
-use crate::resources::secrets::{Secret, SecretPath, SecretType};
+use super::{Secret, SecretPath, SecretType};
+use crate::folder_path::normalize_path;
 
 /// What the precedence merge needs to know of a secret.
 pub(crate) trait Merge {
