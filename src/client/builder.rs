@@ -15,7 +15,7 @@ use crate::auth::{
 };
 use crate::error::{Error, Result};
 use crate::project_file::ProjectFile;
-use crate::resources::ApiVersion;
+use crate::routes::ApiVersion;
 use crate::routes::RouteChoice;
 use crate::site::{self, SiteSource};
 use crate::transport::{RetryPolicy, Transport};

@@ -52,7 +52,7 @@ pub(crate) struct Inner {
     /// Which route table the client uses (found once, when automatic).
     pub(crate) routes: RouteChoice,
     /// Project slugs turned into ids: one lookup per slug, however many callers ask at once.
-    pub(crate) project_ids: crate::resources::SlugCache,
+    pub(crate) project_ids: SlugCache,
 }
 
 impl Client {
@@ -141,5 +141,18 @@ impl Client {
             Ok(result) => result,
             Err(_) => Err(budget.timed_out(method, self.inner.transport.site(), path)),
         }
+    }
+}
+
+/// Project slugs turned into ids, one lookup per slug.
+#[derive(Debug, Default)]
+pub(crate) struct SlugCache {
+    ids: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::OnceCell<String>>>>,
+}
+
+impl SlugCache {
+    /// The cell of `slug`: filled once; a failed lookup leaves it empty for the next caller.
+    pub(crate) fn cell(&self, slug: &str) -> std::sync::Arc<tokio::sync::OnceCell<String>> {
+        self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(slug.to_owned()).or_default().clone()
     }
 }

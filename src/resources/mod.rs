@@ -379,19 +379,6 @@ impl Client {
     }
 }
 
-/// Project slugs turned into ids, one lookup per slug.
-#[derive(Debug, Default)]
-pub(crate) struct SlugCache {
-    ids: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::OnceCell<String>>>>,
-}
-
-impl SlugCache {
-    /// The cell of `slug`: filled once; a failed lookup leaves it empty for the next caller.
-    fn cell(&self, slug: &str) -> std::sync::Arc<tokio::sync::OnceCell<String>> {
-        self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(slug.to_owned()).or_default().clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
