@@ -62,11 +62,6 @@ impl CredentialsChain {
         self
     }
 
-    pub(crate) fn insert_at(&mut self, index: usize, name: Cow<'static, str>, provider: Arc<dyn ProvideCredentials>) {
-        let index = index.min(self.providers.len());
-        self.providers.insert(index, (name, provider));
-    }
-
     pub(crate) fn push_arc(&mut self, name: Cow<'static, str>, provider: Arc<dyn ProvideCredentials>) {
         self.providers.push((name, provider));
     }

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub(crate) mod chain;
 pub(crate) mod cli;
+mod default_chain;
 mod env;
 pub(crate) mod jwe;
 pub(crate) mod jwt;
@@ -24,6 +25,7 @@ pub(crate) mod token_cache;
 pub use crate::error::CredentialsError;
 pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
 pub use cli::{CliLogin, CliSession};
+pub use default_chain::{DefaultChain, DefaultChainBuilder};
 pub use env::EnvCredentials;
 pub use keyring::{KeyringReader, OsKeyring};
 

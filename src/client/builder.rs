@@ -10,8 +10,8 @@ use secrecy::SecretString;
 use crate::EnvSource;
 use crate::auth::token_cache::{RefreshPolicy, Session};
 use crate::auth::{
-    AccessToken, ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, EnvCredentials,
-    KeyringReader, ProvideCredentials, UniversalAuth, chain::Explicit,
+    AccessToken, ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, DefaultChain, KeyringReader,
+    ProvideCredentials, UniversalAuth,
 };
 use crate::error::{Error, Result};
 use crate::project_file::ProjectFile;
@@ -332,37 +332,17 @@ impl ClientBuilder {
                     .universal_auth
                     .map(Credentials::UniversalAuth)
                     .or(self.access_token.map(Credentials::AccessToken));
-                let mut chain = CredentialsChain::first_try("explicit", Explicit(explicit));
+                let mut links = DefaultChain::builder().explicit(explicit);
                 if self.env_credentials {
-                    chain = chain.or_else("environment", EnvCredentials::new(self.env.clone()));
+                    links = links.environment(self.env.clone());
                 }
                 if self.cli_login {
-                    chain = chain.or_else("infisical-cli", cli.for_site(site_root.clone()));
+                    links = links.cli_login(cli.for_site(site_root.clone()));
                 }
-                // Each custom provider goes right after the built-in one its position names; several at one
-                // position keep the order they were added in.
-                let mut after_env = 1 + usize::from(self.env_credentials);
-                let mut after_explicit = 1;
                 for (position, name, provider) in self.custom {
-                    match position {
-                        ChainPosition::First => {
-                            chain.insert_at(0, name, provider);
-                            after_explicit += 1;
-                            after_env += 1;
-                        }
-                        ChainPosition::AfterExplicit => {
-                            chain.insert_at(after_explicit, name, provider);
-                            after_explicit += 1;
-                            after_env += 1;
-                        }
-                        ChainPosition::AfterEnvironment => {
-                            chain.insert_at(after_env, name, provider);
-                            after_env += 1;
-                        }
-                        ChainPosition::Last => chain.push_arc(name, provider),
-                    }
+                    links = links.shared_provider(position, name, provider);
                 }
-                chain
+                links.build()
             }
         };
         let session = Session::new(chain, site_root, self.refresh);
