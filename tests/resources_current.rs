@@ -9,7 +9,7 @@ use infisical_config::resources::certificates::{IssueCertificate, RevocationReas
 use infisical_config::resources::folders::{CreateFolder, DeleteFolder, ListFolders};
 use infisical_config::resources::imports::{ImportChange, ImportTarget};
 use infisical_config::resources::secrets::{
-    Batch, BatchMode, BatchSecret, CreateSecret, DeleteSecret, GetSecret, ListSecrets, Metadata, SecretList,
+    Batch, BatchMode, BatchSecret, CreateSecret, DeleteSecret, GetSecret, ListSecrets, SecretMetadata, SecretList,
     SecretPath, SecretType, UpdateSecret,
 };
 use infisical_config::resources::{ApiVersion, Conditional, Outcome, ProjectRef};
@@ -67,7 +67,7 @@ async fn v4_list_sends_every_flag_in_camel_case() {
         .metadata_filter("team", "core")
         .metadata_filter("tier", "1");
     let list = client(&server, ApiVersion::Current).secrets().list(&req).await.unwrap();
-    assert_eq!(list.secrets[0].metadata[0], Metadata::new("team", "core"));
+    assert_eq!(list.secrets[0].metadata[0], SecretMetadata::new("team", "core"));
     assert!(list.imports.is_empty(), "a missing imports field decodes as empty");
 }
 
@@ -126,7 +126,7 @@ async fn v4_writes_use_project_id_and_a_json_body() {
         .path("app")
         .comment("c")
         .tag_ids(["t1"])
-        .metadata([Metadata::new("k", "v")])
+        .metadata([SecretMetadata::new("k", "v")])
         .skip_multiline_encoding(true)
         .reminder("rotate", 30);
     assert!(matches!(c.secrets().create(&req).await.unwrap(), Outcome::Applied(_)));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::model::ManySecrets;
 use super::writes::{SecretFields, check_reminder, expose_opt};
-use super::{Metadata, Secret, Secrets};
+use super::{SecretMetadata, Secret, Secrets};
 use crate::error::{Error, Result};
 use crate::resources::{Outcome, ProjectRef, check_environment, check_secret_name, decode_outcome, normalize_path};
 
@@ -79,7 +79,7 @@ impl BatchSecret {
     }
 
     /// Its metadata.
-    pub fn metadata(mut self, entries: impl IntoIterator<Item = Metadata>) -> Self {
+    pub fn metadata(mut self, entries: impl IntoIterator<Item = SecretMetadata>) -> Self {
         self.fields.secret_metadata = Some(entries.into_iter().collect());
         self
     }

@@ -44,7 +44,7 @@ pub struct Secret {
     pub tags: Vec<Tag>,
     /// Metadata entries.
     #[serde(rename = "secretMetadata", default, deserialize_with = "null_default")]
-    pub metadata: Vec<Metadata>,
+    pub metadata: Vec<SecretMetadata>,
     /// The reminder note.
     #[serde(rename = "secretReminderNote", default)]
     pub reminder_note: Option<String>,
@@ -103,7 +103,7 @@ pub struct Tag {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct Metadata {
+pub struct SecretMetadata {
     /// The key.
     pub key: String,
     /// The value.
@@ -114,11 +114,11 @@ pub struct Metadata {
     pub is_encrypted: bool,
 }
 
-impl Metadata {
+impl SecretMetadata {
     /// A plain metadata entry.
     #[must_use]
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Metadata { key: key.into(), value: value.into(), is_encrypted: false }
+        SecretMetadata { key: key.into(), value: value.into(), is_encrypted: false }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::resources::{
 use crate::transport::ApiRequest;
 
 use super::model::OneSecret;
-use super::{GetSecret, Metadata, Secret, SecretType};
+use super::{GetSecret, SecretMetadata, Secret, SecretType};
 
 fn expose<S: Serializer>(v: &SecretString, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(v.expose_secret())
@@ -34,7 +34,7 @@ pub(super) struct SecretFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) tag_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) secret_metadata: Option<Vec<Metadata>>,
+    pub(super) secret_metadata: Option<Vec<SecretMetadata>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) skip_multiline_encoding: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,7 @@ macro_rules! secret_field_setters {
         }
 
         /// The metadata entries; replaces the secret's metadata.
-        pub fn metadata(mut self, entries: impl IntoIterator<Item = Metadata>) -> Self {
+        pub fn metadata(mut self, entries: impl IntoIterator<Item = SecretMetadata>) -> Self {
             self.fields.secret_metadata = Some(entries.into_iter().collect());
             self
         }
@@ -104,12 +104,12 @@ pub(super) fn check_reminder(fields: &SecretFields) -> Result<()> {
 /// Creates a secret.
 ///
 /// ```
-/// use infisical_config::resources::secrets::{CreateSecret, Metadata};
+/// use infisical_config::resources::secrets::{CreateSecret, SecretMetadata};
 ///
 /// let req = CreateSecret::new("project-id", "dev", "API_KEY", "s3cr3t")
 ///     .path("/app")
 ///     .comment("rotated monthly")
-///     .metadata([Metadata::new("owner", "payments")]);
+///     .metadata([SecretMetadata::new("owner", "payments")]);
 /// # let _ = req;
 /// ```
 #[derive(Clone, Debug)]
