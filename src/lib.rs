@@ -63,6 +63,7 @@ mod pipeline;
 pub mod project_file;
 pub mod resources;
 mod routes;
+mod setters;
 mod site;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

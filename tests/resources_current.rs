@@ -9,7 +9,7 @@ use infisical_config::resources::certificates::{IssueCertificate, RevocationReas
 use infisical_config::resources::folders::{CreateFolder, DeleteFolder, ListFolders};
 use infisical_config::resources::imports::{ImportChange, ImportTarget};
 use infisical_config::resources::secrets::{
-    Batch, BatchMode, BatchSecret, CreateSecret, DeleteSecret, GetSecret, ListSecrets, SecretMetadata, SecretList,
+    Batch, BatchMode, BatchSecret, CreateSecret, DeleteSecret, GetSecret, ListSecrets, SecretList, SecretMetadata,
     SecretPath, SecretType, UpdateSecret,
 };
 use infisical_config::resources::{ApiVersion, Conditional, Outcome, ProjectRef};

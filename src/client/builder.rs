@@ -109,40 +109,27 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The Infisical site, with or without a trailing `/` or `/api`.
-    ///
-    /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
-    /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
-    /// `https://us.infisical.com`.
-    pub fn site(mut self, url: impl Into<String>) -> Self {
-        self.site = Some(url.into());
-        self
-    }
+    crate::setters::setters! {
+        /// The Infisical site, with or without a trailing `/` or `/api`.
+        ///
+        /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
+        /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
+        /// `https://us.infisical.com`.
+        site(url: impl Into<String>) => site = Some(url.into());
 
-    /// Reads environment variables, the home directory and the current directory from here instead of
-    /// the process. Tests use this to stay away from the real environment.
-    pub fn env(mut self, env: EnvSource) -> Self {
-        self.env = env;
-        self
-    }
+        /// Reads environment variables, the home directory and the current directory from here instead of
+        /// the process. Tests use this to stay away from the real environment.
+        env(env: EnvSource) => env = env;
 
-    /// Logs in with this Universal Auth pair (first in the credential chain).
-    pub fn universal_auth(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        self.universal_auth = Some(UniversalAuth::new(client_id, client_secret));
-        self
-    }
+        /// Logs in with this Universal Auth pair (first in the credential chain).
+        universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) => universal_auth = Some(UniversalAuth::new(client_id, client_secret));
 
-    /// Logs in with this Universal Auth pair, scoped to a sub-organization.
-    pub fn universal_auth_with(mut self, credentials: UniversalAuth) -> Self {
-        self.universal_auth = Some(credentials);
-        self
-    }
+        /// Logs in with this Universal Auth pair, scoped to a sub-organization.
+        universal_auth_with(credentials: UniversalAuth) => universal_auth = Some(credentials);
 
-    /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
-    /// fails before any request.
-    pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
-        self.access_token = Some(AccessToken::new(token));
-        self
+        /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
+        /// fails before any request.
+        access_token(token: impl Into<SecretString>) => access_token = Some(AccessToken::new(token));
     }
 
     /// Uses these credentials (first in the credential chain), whatever their kind.
@@ -154,22 +141,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether the chain reads credentials from environment variables (default true).
-    pub fn env_credentials(mut self, enabled: bool) -> Self {
-        self.env_credentials = enabled;
-        self
-    }
+    crate::setters::setters! {
+        /// Whether the chain reads credentials from environment variables (default true).
+        env_credentials(enabled: bool) => env_credentials = enabled;
 
-    /// Whether the chain reuses the Infisical CLI's login (default true).
-    pub fn cli_login(mut self, enabled: bool) -> Self {
-        self.cli_login = enabled;
-        self
-    }
+        /// Whether the chain reuses the Infisical CLI's login (default true).
+        cli_login(enabled: bool) => cli_login = enabled;
 
-    /// Reads the Infisical CLI's `auto` vault from this keyring instead of the OS's (tests inject a mock).
-    pub fn cli_keyring(mut self, reader: impl KeyringReader + 'static) -> Self {
-        self.cli_keyring = Some(Arc::new(reader));
-        self
+        /// Reads the Infisical CLI's `auto` vault from this keyring instead of the OS's (tests inject a mock).
+        cli_keyring(reader: impl KeyringReader + 'static) => cli_keyring = Some(Arc::new(reader));
     }
 
     /// Adds a custom provider to the default chain, at `position`.
@@ -183,37 +163,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the whole default chain with this one.
-    pub fn credentials_chain(mut self, chain: CredentialsChain) -> Self {
-        self.chain = Some(chain);
-        self
-    }
+    crate::setters::setters! {
+        /// Replaces the whole default chain with this one.
+        credentials_chain(chain: CredentialsChain) => chain = Some(chain);
 
-    /// How long connecting may take (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
+        /// How long connecting may take (default 10 s).
+        connect_timeout(timeout: Duration) => connect_timeout = timeout;
 
-    /// How long one call may take in all (default 60 s): the login it may need, every attempt and every
-    /// wait between attempts. A dead server cannot hold a call longer than this; the error then says
-    /// how long it waited and how many attempts it made. (The AWS SDK calls this the operation timeout.)
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
+        /// How long one call may take in all (default 60 s): the login it may need, every attempt and every
+        /// wait between attempts. A dead server cannot hold a call longer than this; the error then says
+        /// how long it waited and how many attempts it made. (The AWS SDK calls this the operation timeout.)
+        timeout(timeout: Duration) => timeout = timeout;
 
-    /// How long one attempt may take, connect to end of body (default 30 s, and never past the call's
-    /// [`timeout`](Self::timeout)). A timed-out read is retried as the [`RetryPolicy`] allows.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = timeout;
-        self
-    }
+        /// How long one attempt may take, connect to end of body (default 30 s, and never past the call's
+        /// [`timeout`](Self::timeout)). A timed-out read is retried as the [`RetryPolicy`] allows.
+        attempt_timeout(timeout: Duration) => attempt_timeout = timeout;
 
-    /// How failed requests are retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
+        /// How failed requests are retried.
+        retry(policy: RetryPolicy) => retry = policy;
     }
 
     /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more (a value with
@@ -237,50 +204,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Turns off TLS certificate verification. Dangerous: anyone on the path can read your secrets.
-    /// `INFISICAL_VERIFY_SSL=false` does the same; either way the client logs a warning.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.accept_invalid_certs = Some(accept);
-        self
-    }
+    crate::setters::setters! {
+        /// Turns off TLS certificate verification. Dangerous: anyone on the path can read your secrets.
+        /// `INFISICAL_VERIFY_SSL=false` does the same; either way the client logs a warning.
+        danger_accept_invalid_certs(accept: bool) => accept_invalid_certs = Some(accept);
 
-    /// Follows redirects within the same origin (scheme, host and port), up to five. Off by default; a
-    /// redirect to another origin is never followed, since it would carry the login body and the custom
-    /// headers there.
-    pub fn follow_redirects(mut self, follow: bool) -> Self {
-        self.follow_redirects = follow;
-        self
-    }
+        /// Follows redirects within the same origin (scheme, host and port), up to five. Off by default; a
+        /// redirect to another origin is never followed, since it would carry the login body and the custom
+        /// headers there.
+        follow_redirects(follow: bool) => follow_redirects = follow;
 
-    /// The largest response accepted, in bytes (default 64 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
-        self
-    }
+        /// The largest response accepted, in bytes (default 64 MiB).
+        max_response_bytes(bytes: usize) => max_response_bytes = bytes;
 
-    /// Appends to the user agent (`infisical-config/<version> <yours>`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent = Some(suffix.into());
-        self
-    }
+        /// Appends to the user agent (`infisical-config/<version> <yours>`).
+        user_agent_suffix(suffix: impl Into<String>) => user_agent = Some(suffix.into());
 
-    /// How long before a token's expiry it is refreshed (default: a tenth of its TTL, 5 s to 5 min,
-    /// with jitter). Scheduled from the login's `expiresIn`.
-    pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
-        self.refresh.ahead = Some(ahead);
-        self
-    }
+        /// How long before a token's expiry it is refreshed (default: a tenth of its TTL, 5 s to 5 min,
+        /// with jitter). Scheduled from the login's `expiresIn`.
+        refresh_ahead(ahead: Duration) => refresh.ahead = Some(ahead);
 
-    /// Whether to renew tokens (`/auth/token/renew`) before logging in again (default true).
-    pub fn renew_tokens(mut self, renew: bool) -> Self {
-        self.refresh.renew = renew;
-        self
-    }
+        /// Whether to renew tokens (`/auth/token/renew`) before logging in again (default true).
+        renew_tokens(renew: bool) => refresh.renew = renew;
 
-    /// Which API generation to use for secrets, folders and imports (default: detect).
-    pub fn api_version(mut self, version: ApiVersion) -> Self {
-        self.api_version = version;
-        self
+        /// Which API generation to use for secrets, folders and imports (default: detect).
+        api_version(version: ApiVersion) => api_version = version;
     }
 
     /// Builds the client. No network access happens here.

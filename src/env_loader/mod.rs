@@ -129,17 +129,13 @@ impl EnvLoader {
 
     loader_setters!();
 
-    /// Uses this client. Its runtime lives as long as it (and its clones) do: for
-    /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
-    pub fn client(mut self, client: blocking::Client) -> Self {
-        self.client = Some(client);
-        self
-    }
+    crate::setters::setters! {
+        /// Uses this client. Its runtime lives as long as it (and its clones) do: for
+        /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
+        client(client: blocking::Client) => client = Some(client);
 
-    /// Lets secrets replace variables that already exist (default false: existing ones win).
-    pub fn override_existing(mut self, yes: bool) -> Self {
-        self.policy.overwrite = yes;
-        self
+        /// Lets secrets replace variables that already exist (default false: existing ones win).
+        override_existing(yes: bool) => policy.overwrite = yes;
     }
 
     /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.

@@ -247,16 +247,12 @@ impl Infisical {
         self
     }
 
-    /// Only secrets whose name starts with `prefix` (any case), with the prefix removed.
-    pub fn prefixed(mut self, prefix: impl Into<String>) -> Self {
-        self.mapping.prefix = Some(prefix.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Only secrets whose name starts with `prefix` (any case), with the prefix removed.
+        prefixed(prefix: impl Into<String>) => mapping.prefix = Some(prefix.into());
 
-    /// Nests by folder: `/db/HOST` → `db.host` (default: on when recursive, off otherwise).
-    pub fn nest_folders(mut self, yes: bool) -> Self {
-        self.mapping.nest_folders = Some(yes);
-        self
+        /// Nests by folder: `/db/HOST` → `db.host` (default: on when recursive, off otherwise).
+        nest_folders(yes: bool) => mapping.nest_folders = Some(yes);
     }
 
     /// Provides nothing (with a warning) instead of failing when Infisical cannot be loaded. The
@@ -267,42 +263,35 @@ impl Infisical {
         self
     }
 
-    /// Calls `report` with the error whenever an [`optional`](Self::optional) provider provides nothing
-    /// because loading failed. The error names no value.
-    ///
-    /// ```
-    /// use std::sync::{Arc, Mutex};
-    /// use infisical_config::Infisical;
-    ///
-    /// let skipped = Arc::new(Mutex::new(Vec::new()));
-    /// let seen = skipped.clone();
-    /// let provider = Infisical::new("my-project", "prod")
-    ///     .optional()
-    ///     .on_unavailable(move |err| seen.lock().unwrap().push(err.to_string()));
-    /// # let _ = provider;
-    /// ```
-    pub fn on_unavailable(mut self, report: impl Fn(&Error) + Send + Sync + 'static) -> Self {
-        self.on_unavailable = Some(Arc::new(report));
-        self
-    }
+    crate::setters::setters! {
+        /// Calls `report` with the error whenever an [`optional`](Self::optional) provider provides nothing
+        /// because loading failed. The error names no value.
+        ///
+        /// ```
+        /// use std::sync::{Arc, Mutex};
+        /// use infisical_config::Infisical;
+        ///
+        /// let skipped = Arc::new(Mutex::new(Vec::new()));
+        /// let seen = skipped.clone();
+        /// let provider = Infisical::new("my-project", "prod")
+        ///     .optional()
+        ///     .on_unavailable(move |err| seen.lock().unwrap().push(err.to_string()));
+        /// # let _ = provider;
+        /// ```
+        on_unavailable(report: impl Fn(&Error) + Send + Sync + 'static) => on_unavailable = Some(Arc::new(report));
 
-    /// Parses values the way figment's `Env` provider does (default false: strings as stored).
-    ///
-    /// With it, `"8080"` extracts into a `u16` and `"true"` into a `bool` with a strict `extract()`.
-    /// The caveat is `Env`'s: a value that looks like a number or a boolean becomes one, so `"0123"`
-    /// becomes the number 123 and no longer extracts into a `String` as written. Keep it off for
-    /// secrets that must stay byte for byte (tokens, passwords, PINs); [`SecretString`](crate::SecretString)
-    /// fields still receive strings either way only when it is off.
-    pub fn parse_values(mut self, yes: bool) -> Self {
-        self.mapping.parse_values = yes;
-        self
-    }
+        /// Parses values the way figment's `Env` provider does (default false: strings as stored).
+        ///
+        /// With it, `"8080"` extracts into a `u16` and `"true"` into a `bool` with a strict `extract()`.
+        /// The caveat is `Env`'s: a value that looks like a number or a boolean becomes one, so `"0123"`
+        /// becomes the number 123 and no longer extracts into a `String` as written. Keep it off for
+        /// secrets that must stay byte for byte (tokens, passwords, PINs); [`SecretString`](crate::SecretString)
+        /// fields still receive strings either way only when it is off.
+        parse_values(yes: bool) => mapping.parse_values = yes;
 
-    /// Uses this client, blocking or async (shared: its token and connections are reused). See
-    /// [`ProviderClient`] for which to give where.
-    pub fn client(mut self, client: impl Into<ProviderClient>) -> Self {
-        self.client = Some(client.into());
-        self
+        /// Uses this client, blocking or async (shared: its token and connections are reused). See
+        /// [`ProviderClient`] for which to give where.
+        client(client: impl Into<ProviderClient>) => client = Some(client.into());
     }
 
     /// Fetches now, with typed errors: the [`Snapshot`] is a provider that does no I/O.

@@ -83,16 +83,12 @@ impl ListFolders {
         ListFolders { project: project.into(), environment: environment.into(), path: "/".into(), recursive: false }
     }
 
-    /// The parent folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The parent folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// Includes every descendant (default false).
-    pub fn recursive(mut self, yes: bool) -> Self {
-        self.recursive = yes;
-        self
+        /// Includes every descendant (default false).
+        recursive(yes: bool) => recursive = yes;
     }
 }
 
@@ -126,16 +122,12 @@ impl CreateFolder {
         }
     }
 
-    /// The parent folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The parent folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// A description (current servers).
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(text.into());
-        self
+        /// A description (current servers).
+        description(text: impl Into<String>) => description = Some(text.into());
     }
 }
 
@@ -207,16 +199,12 @@ impl DeleteFolder {
         }
     }
 
-    /// The parent folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The parent folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// Deletes even when the folder is referenced (current servers; legacy servers always force).
-    pub fn force(mut self, yes: bool) -> Self {
-        self.force = yes;
-        self
+        /// Deletes even when the folder is referenced (current servers; legacy servers always force).
+        force(yes: bool) => force = yes;
     }
 }
 

@@ -103,22 +103,15 @@ pub struct ImportChange {
 }
 
 impl ImportChange {
-    /// Imports from this environment instead.
-    pub fn environment(mut self, env: impl Into<String>) -> Self {
-        self.environment = Some(env.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Imports from this environment instead.
+        environment(env: impl Into<String>) => environment = Some(env.into());
 
-    /// Imports from this folder instead.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(normalize_path(&path.into()));
-        self
-    }
+        /// Imports from this folder instead.
+        path(path: impl Into<String>) => path = Some(normalize_path(&path.into()));
 
-    /// Moves the import to this position.
-    pub fn position(mut self, position: u64) -> Self {
-        self.position = Some(position);
-        self
+        /// Moves the import to this position.
+        position(position: u64) => position = Some(position);
     }
 }
 

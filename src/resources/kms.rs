@@ -78,22 +78,15 @@ pub struct KeyChange {
 }
 
 impl KeyChange {
-    /// A new name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
+    crate::setters::setters! {
+        /// A new name.
+        name(name: impl Into<String>) => name = Some(name.into());
 
-    /// A new description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(text.into());
-        self
-    }
+        /// A new description.
+        description(text: impl Into<String>) => description = Some(text.into());
 
-    /// Disables or enables the key.
-    pub fn disabled(mut self, yes: bool) -> Self {
-        self.is_disabled = Some(yes);
-        self
+        /// Disables or enables the key.
+        disabled(yes: bool) => is_disabled = Some(yes);
     }
 }
 

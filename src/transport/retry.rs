@@ -52,28 +52,18 @@ impl RetryPolicy {
         RetryPolicy { max_retries: 0, ..Self::default() }
     }
 
-    /// How many times a request is retried after the first attempt (default 3).
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
+    crate::setters::setters! {
+        /// How many times a request is retried after the first attempt (default 3).
+        max_retries(n: u32) => max_retries = n;
 
-    /// The first backoff (default 250 ms); each retry doubles it, with jitter.
-    pub fn initial_backoff(mut self, d: Duration) -> Self {
-        self.initial_backoff = d;
-        self
-    }
+        /// The first backoff (default 250 ms); each retry doubles it, with jitter.
+        initial_backoff(d: Duration) => initial_backoff = d;
 
-    /// The longest backoff (default 8 s).
-    pub fn max_backoff(mut self, d: Duration) -> Self {
-        self.max_backoff = d;
-        self
-    }
+        /// The longest backoff (default 8 s).
+        max_backoff(d: Duration) => max_backoff = d;
 
-    /// The longest `Retry-After` honoured (default 60 s).
-    pub fn max_retry_after(mut self, d: Duration) -> Self {
-        self.max_retry_after = d;
-        self
+        /// The longest `Retry-After` honoured (default 60 s).
+        max_retry_after(d: Duration) => max_retry_after = d;
     }
 
     pub(super) fn backoff(&self, attempt: u32) -> Duration {

@@ -65,16 +65,12 @@ impl IssueCertificate {
         }
     }
 
-    /// Signs this CSR (PEM) instead of generating a key.
-    pub fn csr(mut self, pem: impl Into<String>) -> Self {
-        self.csr = Some(pem.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Signs this CSR (PEM) instead of generating a key.
+        csr(pem: impl Into<String>) => csr = Some(pem.into());
 
-    /// The common name.
-    pub fn common_name(mut self, cn: impl Into<String>) -> Self {
-        self.attributes.common_name = Some(cn.into());
-        self
+        /// The common name.
+        common_name(cn: impl Into<String>) => attributes.common_name = Some(cn.into());
     }
 
     /// Adds a subject alternative name (`dns_name`, `ip_address`, `email`, `uri`).
@@ -83,22 +79,15 @@ impl IssueCertificate {
         self
     }
 
-    /// Validity, like `"90d"`.
-    pub fn ttl(mut self, ttl: impl Into<String>) -> Self {
-        self.attributes.ttl = Some(ttl.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Validity, like `"90d"`.
+        ttl(ttl: impl Into<String>) => attributes.ttl = Some(ttl.into());
 
-    /// The key algorithm (`RSA_2048`, `EC_prime256v1`, ...).
-    pub fn key_algorithm(mut self, alg: impl Into<String>) -> Self {
-        self.attributes.key_algorithm = Some(alg.into());
-        self
-    }
+        /// The key algorithm (`RSA_2048`, `EC_prime256v1`, ...).
+        key_algorithm(alg: impl Into<String>) => attributes.key_algorithm = Some(alg.into());
 
-    /// The signature algorithm.
-    pub fn signature_algorithm(mut self, alg: impl Into<String>) -> Self {
-        self.attributes.signature_algorithm = Some(alg.into());
-        self
+        /// The signature algorithm.
+        signature_algorithm(alg: impl Into<String>) => attributes.signature_algorithm = Some(alg.into());
     }
 
     /// Key usages.
@@ -171,28 +160,18 @@ impl LegacyIssue {
         }
     }
 
-    /// Issues from this CA.
-    pub fn ca(mut self, ca_id: impl Into<String>) -> Self {
-        self.ca_id = Some(ca_id.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Issues from this CA.
+        ca(ca_id: impl Into<String>) => ca_id = Some(ca_id.into());
 
-    /// Issues from this certificate template.
-    pub fn template(mut self, template_id: impl Into<String>) -> Self {
-        self.certificate_template_id = Some(template_id.into());
-        self
-    }
+        /// Issues from this certificate template.
+        template(template_id: impl Into<String>) => certificate_template_id = Some(template_id.into());
 
-    /// Adds the certificate to this PKI collection.
-    pub fn collection(mut self, collection_id: impl Into<String>) -> Self {
-        self.pki_collection_id = Some(collection_id.into());
-        self
-    }
+        /// Adds the certificate to this PKI collection.
+        collection(collection_id: impl Into<String>) => pki_collection_id = Some(collection_id.into());
 
-    /// A friendly name.
-    pub fn friendly_name(mut self, name: impl Into<String>) -> Self {
-        self.friendly_name = Some(name.into());
-        self
+        /// A friendly name.
+        friendly_name(name: impl Into<String>) => friendly_name = Some(name.into());
     }
 
     /// Subject alternative names.
@@ -201,16 +180,12 @@ impl LegacyIssue {
         self
     }
 
-    /// Validity, like `"30d"`.
-    pub fn ttl(mut self, ttl: impl Into<String>) -> Self {
-        self.ttl = Some(ttl.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Validity, like `"30d"`.
+        ttl(ttl: impl Into<String>) => ttl = Some(ttl.into());
 
-    /// The CSR to sign (for [`Certificates::sign_legacy`](super::Certificates::sign_legacy)).
-    pub fn csr(mut self, pem: impl Into<String>) -> Self {
-        self.csr = Some(pem.into());
-        self
+        /// The CSR to sign (for [`Certificates::sign_legacy`](super::Certificates::sign_legacy)).
+        csr(pem: impl Into<String>) => csr = Some(pem.into());
     }
 
     /// Key usages (`digitalSignature`, `keyEncipherment`, ...).
@@ -248,15 +223,11 @@ impl ListCertificates {
         ListCertificates { project: project.into(), offset: 0, limit: 25 }
     }
 
-    /// How many to skip.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self
-    }
+    crate::setters::setters! {
+        /// How many to skip.
+        offset(offset: u64) => offset = offset;
 
-    /// How many to return, 1 to 100.
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = limit;
-        self
+        /// How many to return, 1 to 100.
+        limit(limit: u64) => limit = limit;
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::model::ManySecrets;
 use super::writes::{SecretFields, check_reminder, expose_opt};
-use super::{SecretMetadata, Secret, Secrets};
+use super::{Secret, SecretMetadata, Secrets};
 use crate::error::{Error, Result};
 use crate::resources::{Outcome, ProjectRef, check_environment, check_secret_name, decode_outcome, normalize_path};
 
@@ -54,22 +54,15 @@ impl BatchSecret {
         }
     }
 
-    /// Its value (required to create).
-    pub fn value(mut self, value: impl Into<SecretString>) -> Self {
-        self.secret_value = Some(value.into());
-        self
-    }
+    crate::setters::setters! {
+        /// Its value (required to create).
+        value(value: impl Into<SecretString>) => secret_value = Some(value.into());
 
-    /// Renames it (update only).
-    pub fn new_name(mut self, name: impl Into<String>) -> Self {
-        self.new_secret_name = Some(name.into());
-        self
-    }
+        /// Renames it (update only).
+        new_name(name: impl Into<String>) => new_secret_name = Some(name.into());
 
-    /// Its comment.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.fields.secret_comment = Some(comment.into());
-        self
+        /// Its comment.
+        comment(comment: impl Into<String>) => fields.secret_comment = Some(comment.into());
     }
 
     /// Its tags (ids).
@@ -119,16 +112,12 @@ impl Batch {
         }
     }
 
-    /// The folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// What an update does with missing secrets (unset: the server's default, fail).
-    pub fn mode(mut self, mode: BatchMode) -> Self {
-        self.mode = Some(mode);
-        self
+        /// What an update does with missing secrets (unset: the server's default, fail).
+        mode(mode: BatchMode) => mode = Some(mode);
     }
 
     /// Adds a secret.

@@ -11,7 +11,7 @@ mod requests;
 mod writes;
 
 pub use batch::{Batch, BatchMode, BatchSecret};
-pub use model::{ImportedSecrets, SecretMetadata, Secret, SecretList, SecretPath, SecretType, Tag};
+pub use model::{ImportedSecrets, Secret, SecretList, SecretMetadata, SecretPath, SecretType, Tag};
 pub use requests::{GetSecret, ListSecrets};
 pub use writes::{CreateSecret, DeleteSecret, UpdateSecret};
 

@@ -57,40 +57,24 @@ impl ListSecrets {
         }
     }
 
-    /// The folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// Includes sub-folders (default false).
-    pub fn recursive(mut self, yes: bool) -> Self {
-        self.recursive = yes;
-        self
-    }
+        /// Includes sub-folders (default false).
+        recursive(yes: bool) => recursive = yes;
 
-    /// Includes imported secrets (default true).
-    pub fn include_imports(mut self, yes: bool) -> Self {
-        self.include_imports = yes;
-        self
-    }
+        /// Includes imported secrets (default true).
+        include_imports(yes: bool) => include_imports = yes;
 
-    /// Expands `${KEY}` references server-side (default true).
-    pub fn expand_references(mut self, yes: bool) -> Self {
-        self.expand_references = yes;
-        self
-    }
+        /// Expands `${KEY}` references server-side (default true).
+        expand_references(yes: bool) => expand_references = yes;
 
-    /// Returns values (default true); false returns names only.
-    pub fn view_values(mut self, yes: bool) -> Self {
-        self.view_values = yes;
-        self
-    }
+        /// Returns values (default true); false returns names only.
+        view_values(yes: bool) => view_values = yes;
 
-    /// Applies the caller's personal overrides (default false).
-    pub fn include_personal_overrides(mut self, yes: bool) -> Self {
-        self.personal_overrides = yes;
-        self
+        /// Applies the caller's personal overrides (default false).
+        include_personal_overrides(yes: bool) => personal_overrides = yes;
     }
 
     /// Only secrets carrying all these tags (slugs).
@@ -198,40 +182,24 @@ impl GetSecret {
         }
     }
 
-    /// The folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// A past version (servers of 2024 ignore this and return the latest).
-    pub fn version(mut self, version: u64) -> Self {
-        self.version = Some(version);
-        self
-    }
+        /// A past version (servers of 2024 ignore this and return the latest).
+        version(version: u64) => version = Some(version);
 
-    /// Shared (default) or personal.
-    pub fn kind(mut self, kind: SecretType) -> Self {
-        self.kind = kind;
-        self
-    }
+        /// Shared (default) or personal.
+        kind(kind: SecretType) => kind = kind;
 
-    /// Looks in imports when the folder has no such secret (default true).
-    pub fn include_imports(mut self, yes: bool) -> Self {
-        self.include_imports = yes;
-        self
-    }
+        /// Looks in imports when the folder has no such secret (default true).
+        include_imports(yes: bool) => include_imports = yes;
 
-    /// Expands references (default true).
-    pub fn expand_references(mut self, yes: bool) -> Self {
-        self.expand_references = yes;
-        self
-    }
+        /// Expands references (default true).
+        expand_references(yes: bool) => expand_references = yes;
 
-    /// Returns the value (default true).
-    pub fn view_value(mut self, yes: bool) -> Self {
-        self.view_value = yes;
-        self
+        /// Returns the value (default true).
+        view_value(yes: bool) => view_value = yes;
     }
 
     fn request(&self, routes: &Routes, project_id: &str) -> ApiRequest {

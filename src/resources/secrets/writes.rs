@@ -12,7 +12,7 @@ use crate::resources::{
 use crate::transport::ApiRequest;
 
 use super::model::OneSecret;
-use super::{GetSecret, SecretMetadata, Secret, SecretType};
+use super::{GetSecret, Secret, SecretMetadata, SecretType};
 
 fn expose<S: Serializer>(v: &SecretString, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(v.expose_secret())
@@ -203,16 +203,12 @@ impl UpdateSecret {
         }
     }
 
-    /// The new value.
-    pub fn value(mut self, value: impl Into<SecretString>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
+    crate::setters::setters! {
+        /// The new value.
+        value(value: impl Into<SecretString>) => value = Some(value.into());
 
-    /// Renames the secret.
-    pub fn new_name(mut self, name: impl Into<String>) -> Self {
-        self.new_name = Some(name.into());
-        self
+        /// Renames the secret.
+        new_name(name: impl Into<String>) => new_name = Some(name.into());
     }
 
     secret_field_setters!();
@@ -259,16 +255,12 @@ impl DeleteSecret {
         }
     }
 
-    /// The folder (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
-        self
-    }
+    crate::setters::setters! {
+        /// The folder (default `/`).
+        path(path: impl Into<String>) => path = path.into();
 
-    /// Shared (default) or personal.
-    pub fn kind(mut self, kind: SecretType) -> Self {
-        self.kind = kind;
-        self
+        /// Shared (default) or personal.
+        kind(kind: SecretType) => kind = kind;
     }
 }
 
