@@ -210,12 +210,13 @@ impl CliLogin {
         })?;
         let shown = path.display().to_string();
         crate::local_file::warn_if_readable_by_others(&path, "Infisical CLI file vault");
-        let compact = crate::local_file::read(&path)
-            .map_err(|e| crate::error::with_causes(&e))
-            .and_then(|b| String::from_utf8(b).map_err(|_| "is not UTF-8".to_owned()))
-            .map_err(|reason| CredentialsError::invalid(PROVIDER, format!("{shown}: {reason}")))?;
+        let bytes = crate::local_file::read(&path)
+            .map_err(|e| CredentialsError::invalid_because(PROVIDER, format!("{shown}: {e}"), e))?;
+        let compact = String::from_utf8(bytes).map_err(|e| {
+            CredentialsError::invalid_because(PROVIDER, format!("{shown}: is not UTF-8"), e.utf8_error())
+        })?;
         let plaintext = jwe::decrypt(&compact, &passphrase)
-            .map_err(|e| CredentialsError::invalid(PROVIDER, format!("{shown}: {e}")))?;
+            .map_err(|e| CredentialsError::invalid_because(PROVIDER, format!("{shown}: {e}"), e))?;
         // The plaintext is a JSON string whose content is the credentials JSON.
         let inner: String = serde_json::from_slice(&plaintext).map_err(|_| {
             CredentialsError::invalid(PROVIDER, format!("{shown}: the decrypted login is not a JSON string"))

@@ -24,6 +24,9 @@ pub enum CredentialsError {
         provider: Cow<'static, str>,
         /// What is wrong.
         reason: String,
+        /// The error behind it (an unreadable file, a failed decryption), when there is one.
+        #[source]
+        source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     },
     /// The token has expired and cannot be renewed.
     #[error("{provider}: the access token expired {ago}; supply a new one")]
@@ -82,7 +85,17 @@ impl CredentialsError {
     /// "Something here, and it is broken": the chain stops.
     #[must_use]
     pub fn invalid(provider: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
-        CredentialsError::Invalid { provider: provider.into(), reason: reason.into() }
+        CredentialsError::Invalid { provider: provider.into(), reason: reason.into(), source: None }
+    }
+
+    /// "Something here, and it is broken", with the error behind it.
+    #[must_use]
+    pub fn invalid_because(
+        provider: impl Into<Cow<'static, str>>,
+        reason: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        CredentialsError::Invalid { provider: provider.into(), reason: reason.into(), source: Some(Arc::new(source)) }
     }
 
     /// True when a chain should move on to the next provider.
