@@ -148,7 +148,7 @@ struct Config {
 fn client(port: u16) -> blocking::Client {
     blocking::Client::builder()
         .site(format!("http://127.0.0.1:{port}"))
-        .env(EnvSource::from_pairs::<_, String, String>([]))
+        .env_source(EnvSource::from_pairs::<_, String, String>([]))
         .cli_login(false)
         .universal_auth("bench-id", "bench-secret")
         .api_version(infisical_config::resources::ApiVersion::Current)

@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     if let Some(demo) = &target.demo {
         // The demo keeps the real environment and your CLI login out of the way.
-        builder = builder.site(demo.uri()).env(EnvSource::from_pairs::<_, String, String>([])).cli_login(false);
+        builder = builder.site(demo.uri()).env_source(EnvSource::from_pairs::<_, String, String>([])).cli_login(false);
     }
     let client = builder.build()?;
     println!("{}", client.explain_credentials());

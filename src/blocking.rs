@@ -62,7 +62,7 @@ macro_rules! pass_through {
 
 pass_through! {
     site(url: impl Into<String>);
-    env(env: crate::EnvSource);
+    env_source(env: crate::EnvSource);
     universal_auth(client_id: impl Into<String>, client_secret: impl Into<secrecy::SecretString>);
     universal_auth_with(credentials: crate::auth::UniversalAuth);
     access_token(token: impl Into<secrecy::SecretString>);

@@ -74,7 +74,7 @@ async fn read_once(len: usize, chunked: bool) -> (Error, usize) {
     let uri = serve(len, chunked).await;
     let client = Client::builder()
         .site(uri)
-        .env(EnvSource::from_pairs::<_, String, String>([]))
+        .env_source(EnvSource::from_pairs::<_, String, String>([]))
         .cli_login(false)
         .access_token("t")
         .max_response_bytes(CAP)

@@ -50,8 +50,8 @@ fn login(env: EnvSource) -> Result<infisical_config::auth::CliSession, Credentia
 struct NoKeyring;
 
 impl KeyringReader for NoKeyring {
-    fn read(&self, _: &str, _: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
-        Err("no OS keyring service is available here (no D-Bus session)".into())
+    fn read(&self, _: &str, _: &str) -> Result<Option<Zeroizing<Vec<u8>>>, infisical_config::auth::KeyringError> {
+        Err(infisical_config::auth::KeyringError::new("no OS keyring service is available here (no D-Bus session)"))
     }
 }
 
@@ -233,7 +233,7 @@ mod keyring_vault {
 async fn the_chain_uses_the_login_only_for_its_own_site() {
     let home = example_home();
     // No site configured anywhere: the client adopts the login's site, and the login answers.
-    let client = Client::builder().env(env_with_home(home.path())).cli_keyring(NoKeyring).build().unwrap();
+    let client = Client::builder().env_source(env_with_home(home.path())).cli_keyring(NoKeyring).build().unwrap();
     assert_eq!(client.site().as_str(), "https://app.infisical.com/");
     let report = client.explain_credentials().await;
     assert_eq!(report.chosen(), Some("infisical-cli"), "{report}");
@@ -241,7 +241,7 @@ async fn the_chain_uses_the_login_only_for_its_own_site() {
     // Another site: the login passes, saying why, and is never sent.
     let client = Client::builder()
         .site("https://infisical.internal.example")
-        .env(env_with_home(home.path()))
+        .env_source(env_with_home(home.path()))
         .cli_keyring(NoKeyring)
         .build()
         .unwrap();
@@ -260,7 +260,7 @@ async fn the_chain_uses_the_login_only_for_its_own_site() {
 async fn environment_credentials_come_before_the_login() {
     let home = example_home();
     let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "from-env")]).with_home(home.path());
-    let client = Client::builder().env(env).cli_keyring(NoKeyring).build().unwrap();
+    let client = Client::builder().env_source(env).cli_keyring(NoKeyring).build().unwrap();
     let report = client.explain_credentials().await;
     assert_eq!(report.chosen(), Some("environment"));
     assert_eq!(report.attempts[2].outcome, AttemptOutcome::NotAsked);
@@ -290,7 +290,7 @@ fn the_project_file_is_found_in_a_parent_directory() {
     assert_eq!(d.path, "/api");
     assert_eq!(d.site.as_deref(), Some("https://infisical.internal.example"));
     // The project file names the site when nothing else does.
-    let client = Client::builder().env(env).cli_login(false).build().unwrap();
+    let client = Client::builder().env_source(env).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://infisical.internal.example/");
 }
 

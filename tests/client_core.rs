@@ -674,7 +674,7 @@ async fn headers_user_agent_and_site_forms() {
             .await;
         let env = infisical_config::EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", "X-From-Env=one X-Other=two")]);
         let client = builder(&format!("{}{site_suffix}", server.uri()))
-            .env(env)
+            .env_source(env)
             .header("x-builder", "three")
             .access_token("t")
             .api_version(ApiVersion::Legacy)
@@ -714,18 +714,18 @@ async fn redirects_are_not_followed_unless_asked() {
 #[test]
 fn configuration_errors_name_their_source() {
     let bad_headers = infisical_config::EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", "novalue")]);
-    let err = builder("http://x").env(bad_headers).build().unwrap_err();
+    let err = builder("http://x").env_source(bad_headers).build().unwrap_err();
     assert!(err.to_string().contains("INFISICAL_CUSTOM_HEADERS"), "{err}");
 
     let bad_pem = infisical_config::EnvSource::from_pairs([(
         "INFISICAL_SSL_CERTIFICATE",
         "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n",
     )]);
-    let err = builder("http://x").env(bad_pem).build().unwrap_err();
+    let err = builder("http://x").env_source(bad_pem).build().unwrap_err();
     assert!(err.to_string().contains("INFISICAL_SSL_CERTIFICATE"), "{err}");
 
     let missing = infisical_config::EnvSource::from_pairs([("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
-    let err = builder("http://x").env(missing).build().unwrap_err();
+    let err = builder("http://x").env_source(missing).build().unwrap_err();
     assert!(err.to_string().contains("SSL_CERT_FILE"), "{err}");
 
     let err = builder("ftp://x").build().unwrap_err();
@@ -743,7 +743,7 @@ fn a_real_ca_certificate_and_verify_off_are_accepted() {
         ("INFISICAL_SSL_CERTIFICATE", pem.as_str()),
         ("INFISICAL_VERIFY_SSL", "false"),
     ]);
-    builder("https://x.example").env(env).build().unwrap();
+    builder("https://x.example").env_source(env).build().unwrap();
 }
 
 #[test]
@@ -752,9 +752,9 @@ fn site_comes_from_the_environment_in_order() {
         ("INFISICAL_DOMAIN", "https://b.example/api"),
         ("INFISICAL_API_URL", "https://c.example"),
     ]);
-    let client = infisical_config::Client::builder().env(env).cli_login(false).build().unwrap();
+    let client = infisical_config::Client::builder().env_source(env).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://b.example/");
-    let client = infisical_config::Client::builder().env(empty_env()).cli_login(false).build().unwrap();
+    let client = infisical_config::Client::builder().env_source(empty_env()).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://us.infisical.com/");
 }
 

@@ -94,7 +94,7 @@ async fn custom_providers_go_where_they_are_put() {
     let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "from-env")]);
     // Last: the environment answers first.
     let client = builder("http://127.0.0.1:9")
-        .env(env.clone())
+        .env_source(env.clone())
         .credentials_provider(ChainPosition::Last, "custom", Fixed("custom"))
         .build()
         .unwrap();
@@ -106,7 +106,7 @@ async fn custom_providers_go_where_they_are_put() {
 
     // After explicit, before the environment: the custom one answers.
     let client = builder("http://127.0.0.1:9")
-        .env(env.clone())
+        .env_source(env.clone())
         .credentials_provider(ChainPosition::AfterExplicit, "custom", Fixed("custom"))
         .build()
         .unwrap();
@@ -147,7 +147,7 @@ async fn explicit_credentials_win_and_are_used() {
         .mount(&server)
         .await;
     let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "from-env")]);
-    let client = builder(&server.uri()).env(env).universal_auth("explicit-id", "explicit-secret").build().unwrap();
+    let client = builder(&server.uri()).env_source(env).universal_auth("explicit-id", "explicit-secret").build().unwrap();
     client.authenticate().await.unwrap();
 }
 
@@ -155,7 +155,7 @@ async fn explicit_credentials_win_and_are_used() {
 async fn a_broken_provider_stops_the_chain() {
     let env = EnvSource::from_pairs([("INFISICAL_CLIENT_ID", "id")]);
     let client = builder("http://127.0.0.1:9")
-        .env(env)
+        .env_source(env)
         .credentials_provider(ChainPosition::Last, "custom", Fixed("never"))
         .build()
         .unwrap();

@@ -262,7 +262,7 @@ fn failures_are_fatal_unless_optional() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = blocking::Client::builder()
         .site(format!("http://127.0.0.1:{port}"))
-        .env(empty_env())
+        .env_source(empty_env())
         .cli_login(false)
         .access_token("t")
         .retry(infisical_config::RetryPolicy::disabled())
@@ -277,7 +277,7 @@ fn failures_are_fatal_unless_optional() {
     assert_eq!(cfg.app_name, "default");
 
     // Missing credentials: the typed error from fetch, the crate's message inside figment's.
-    let no_creds = Infisical::new("p", "dev").env(empty_env().with_home("/nonexistent-home"));
+    let no_creds = Infisical::new("p", "dev").env_source(empty_env().with_home("/nonexistent-home"));
     let err = no_creds.fetch().unwrap_err();
     assert!(matches!(err, Error::Credentials(_)), "{err:?}");
     let err = Figment::new().merge(no_creds).extract::<serde_json::Value>().unwrap_err();
@@ -359,13 +359,13 @@ fn credentials_can_be_given_without_a_client() {
     let fake = fake();
     let env = infisical_config::EnvSource::from_pairs([("INFISICAL_URL", fake.uri())]);
     let snap = Infisical::new(fake.project_id(), "dev")
-        .env(env.clone())
+        .env_source(env.clone())
         .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET))
         .fetch()
         .unwrap();
     assert_eq!(snap.get(&Profile::Default, "app_name"), Some("demo"));
     let vars = infisical_config::EnvLoader::new(fake.project_id(), "dev")
-        .env(env)
+        .env_source(env)
         .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET))
         .load()
         .unwrap();

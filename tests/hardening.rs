@@ -326,7 +326,7 @@ async fn a_recorded_legacy_list_still_replays_after_the_version_probe() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/api/v4/secrets")).respond_with(recorded("094")).mount(&server).await;
     Mock::given(method("GET")).and(path("/api/v3/secrets/raw")).respond_with(recorded("028")).mount(&server).await;
-    let client = builder(&server.uri()).access_token("t").env(empty_env()).build().unwrap();
+    let client = builder(&server.uri()).access_token("t").env_source(empty_env()).build().unwrap();
     let list = client.secrets().list(&ListSecrets::new(common::PROJECT, "dev")).await.unwrap();
     assert!(!list.secrets.is_empty());
 }

@@ -99,7 +99,7 @@ async fn the_canary_never_leaks() {
 
     let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", format!("X-Canary={CANARY}-header").as_str())]);
     let builder = builder(&server.uri())
-        .env(env)
+        .env_source(env)
         .universal_auth("client-id", format!("{CANARY}-client-secret"))
         .header("x-other", format!("{CANARY}-builder-header"))
         .refresh_ahead(Duration::from_secs(3600))
@@ -165,7 +165,7 @@ async fn the_canary_never_leaks() {
     let cli_env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
     let session = infisical_config::auth::CliLogin::new(cli_env.clone()).load().unwrap();
     shown.push(format!("{session:?}"));
-    let cli_client = infisical_config::Client::builder().env(cli_env).build().unwrap();
+    let cli_client = infisical_config::Client::builder().env_source(cli_env).build().unwrap();
     shown.push(format!("{}", cli_client.explain_credentials().await));
     let wrong = EnvSource::from_pairs([("INFISICAL_VAULT_FILE_PASSPHRASE", CANARY)]).with_home(home.path());
     let err = infisical_config::auth::CliLogin::new(wrong).load().unwrap_err();
@@ -244,13 +244,13 @@ async fn the_canary_never_leaks() {
     // Issue 9's paths: a header that cannot be parsed, a site with a password, a value that cannot be
     // decoded, refused by the dotenv export, or unfit for an environment; a bad header value.
     let headers = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", format!("X=1 Authorization=Bearer {CANARY}"))]);
-    let err = infisical_config::Client::builder().site("https://x.example").env(headers).build().unwrap_err();
+    let err = infisical_config::Client::builder().site("https://x.example").env_source(headers).build().unwrap_err();
     shown.push(format!("{err} {err:?}"));
     let bad_value = infisical_config::Client::builder().site("https://x.example").header("x-a", format!("{CANARY}\n"));
     let err = bad_value.build().unwrap_err();
     shown.push(format!("{err} {err:?}"));
     let userinfo = EnvSource::from_pairs([("INFISICAL_URL", format!("https://u:{CANARY}@x.example"))]);
-    let err = infisical_config::Client::builder().env(userinfo).cli_login(false).build().unwrap_err();
+    let err = infisical_config::Client::builder().env_source(userinfo).cli_login(false).build().unwrap_err();
     shown.push(format!("{err} {err:?}"));
     let undecodable = MockServer::start().await;
     Mock::given(method("GET"))

@@ -44,19 +44,19 @@ fn env_in(dir: &Path, vars: &[(&str, &str)]) -> EnvSource {
 fn a_project_file_never_sends_credentials_over_plain_http() {
     let dir = project_dir("http://attacker.example");
     let env = env_in(dir.path(), &[("INFISICAL_CLIENT_ID", "id"), ("INFISICAL_CLIENT_SECRET", "s")]);
-    let err = Client::builder().env(env).cli_login(false).build().unwrap_err();
+    let err = Client::builder().env_source(env).cli_login(false).build().unwrap_err();
     let text = err.to_string();
     assert!(text.contains(".infisical.json") && text.contains("plain http"), "{text}");
     // The user may still choose such a site themselves.
     let env = env_in(dir.path(), &[("INFISICAL_URL", "http://127.0.0.1:9")]);
-    assert!(Client::builder().env(env).cli_login(false).build().is_ok());
+    assert!(Client::builder().env_source(env).cli_login(false).build().is_ok());
 }
 
 #[test]
 fn a_project_file_choosing_the_site_is_logged_naming_the_file() {
     let logs = warn_logs();
     let dir = project_dir("https://infisical.example");
-    let client = Client::builder().env(env_in(dir.path(), &[])).cli_login(false).build().unwrap();
+    let client = Client::builder().env_source(env_in(dir.path(), &[])).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://infisical.example/");
     let text = logs.text();
     assert!(text.contains("chosen by a project file") && text.contains(".infisical.json"), "{text}");
@@ -68,7 +68,7 @@ fn a_project_file_others_can_write_is_refused_naming_it() {
     let dir = project_dir("https://infisical.example");
     let file = dir.path().join(".infisical.json");
     set_mode(&file, 0o666);
-    let err = Client::builder().env(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
+    let err = Client::builder().env_source(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
     let text = err.to_string();
     assert!(text.contains(&file.display().to_string()) && text.contains("others can write"), "{text}");
 }
@@ -81,14 +81,14 @@ fn a_project_file_that_is_a_fifo_or_huge_is_refused_not_read() {
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if made.is_ok_and(|s| s.success()) {
         set_mode(&fifo, 0o600);
-        let err = Client::builder().env(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
+        let err = Client::builder().env_source(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
         assert!(err.to_string().contains("not a regular file"), "{err}");
         std::fs::remove_file(&fifo).unwrap();
     }
     let huge = std::fs::File::create(&fifo).unwrap();
     huge.set_len(64 * 1024 * 1024).unwrap();
     set_mode(&fifo, 0o600);
-    let err = Client::builder().env(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
+    let err = Client::builder().env_source(env_in(dir.path(), &[])).cli_login(false).build().unwrap_err();
     assert!(err.to_string().contains("larger than"), "{err}");
 }
 
@@ -139,11 +139,11 @@ async fn a_redirect_within_the_same_origin_is_followed() {
 #[test]
 fn a_custom_header_error_never_echoes_the_value_and_quoted_values_work() {
     let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", "X-A=1 Authorization=Bearer TOKEN-canary")]);
-    let err = Client::builder().site("https://x.example").env(env).build().unwrap_err();
+    let err = Client::builder().site("https://x.example").env_source(env).build().unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(!text.contains("TOKEN-canary") && text.contains("item 3"), "{text}");
     let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", r#"Authorization="Bearer TOKEN-canary" X-B=2"#)]);
-    assert!(Client::builder().site("https://x.example").env(env).build().is_ok());
+    assert!(Client::builder().site("https://x.example").env_source(env).build().is_ok());
 }
 
 #[tokio::test]
@@ -156,14 +156,14 @@ async fn a_quoted_custom_header_is_sent_with_its_spaces() {
         .mount(&server)
         .await;
     let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", r#"X-Note="two words""#)]);
-    let client = builder(&server.uri()).env(env).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
+    let client = builder(&server.uri()).env_source(env).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
     client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
 }
 
 #[test]
 fn a_site_with_userinfo_is_refused_naming_where_it_came_from() {
     let env = EnvSource::from_pairs([("INFISICAL_URL", "https://user:PW-canary@infisical.example")]);
-    let err = Client::builder().env(env).cli_login(false).build().unwrap_err();
+    let err = Client::builder().env_source(env).cli_login(false).build().unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(text.contains("INFISICAL_URL") && !text.contains("PW-canary"), "{text}");
     let err = Client::builder().site("https://user:PW-canary@infisical.example").build().unwrap_err();

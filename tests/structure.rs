@@ -15,13 +15,13 @@ fn metadata_does_no_io_even_with_an_unreadable_project_file_and_no_credentials()
     // A directory where the project file should be: reading it would fail.
     std::fs::create_dir(dir.path().join(".infisical.json")).unwrap();
     let env = EnvSource::from_pairs::<_, String, String>([]).with_current_dir(dir.path()).with_home(dir.path());
-    let provider = Infisical::new("my-project", "prod").env(env.clone());
+    let provider = Infisical::new("my-project", "prod").env_source(env.clone());
     let metadata = provider.metadata();
     assert_eq!(metadata.name, "Infisical");
     let source = metadata.source.unwrap().to_string();
     assert!(source.contains("my-project") && source.contains("prod"), "{source}");
     // Loading does read it, and says so.
-    let err = Infisical::new("my-project", "prod").env(env).fetch().unwrap_err();
+    let err = Infisical::new("my-project", "prod").env_source(env).fetch().unwrap_err();
     assert!(err.to_string().contains(".infisical.json"), "{err}");
 }
 

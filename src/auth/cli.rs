@@ -241,7 +241,7 @@ impl CliLogin {
         let bytes = self
             .keyring
             .read(KEYRING_SERVICE, email)
-            .map_err(|reason| CredentialsError::not_found(PROVIDER, reason))?
+            .map_err(|e| CredentialsError::not_found(PROVIDER, e.to_string()))?
             .ok_or_else(|| CredentialsError::not_found(PROVIDER, format!("no stored login in {source}")))?;
         let text = decode_keyring_value(&bytes)
             .map_err(|reason| CredentialsError::invalid(PROVIDER, format!("{source}: {reason}")))?;

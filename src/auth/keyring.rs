@@ -8,14 +8,14 @@ use zeroize::Zeroizing;
 /// own, so nothing ever touches the real keyring unless asked to.
 ///
 /// ```
-/// use infisical_config::auth::KeyringReader;
+/// use infisical_config::auth::{KeyringError, KeyringReader};
 /// use zeroize::Zeroizing;
 ///
 /// #[derive(Debug)]
 /// struct Empty;
 ///
 /// impl KeyringReader for Empty {
-///     fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+///     fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
 ///         Ok(None)
 ///     }
 /// }
@@ -25,8 +25,36 @@ pub trait KeyringReader: Send + Sync + fmt::Debug {
     /// reason when no keyring can be used here (no Secret Service on a headless Linux, say).
     ///
     /// # Errors
-    /// A reason, in words, why the keyring cannot be read.
-    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String>;
+    /// [`KeyringError`]: why the keyring cannot be read, with the platform's error behind it.
+    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError>;
+}
+
+/// Why a keyring cannot be read. Never holds stored bytes.
+///
+/// ```
+/// use infisical_config::auth::KeyringError;
+///
+/// let err = KeyringError::new("no OS keyring service is available here");
+/// assert_eq!(err.to_string(), "no OS keyring service is available here");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}")]
+pub struct KeyringError {
+    reason: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl KeyringError {
+    /// A failure described in words.
+    pub fn new(reason: impl Into<String>) -> Self {
+        KeyringError { reason: reason.into(), source: None }
+    }
+
+    /// A failure with the platform's error behind it.
+    pub fn because(reason: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        KeyringError { reason: reason.into(), source: Some(source.into()) }
+    }
 }
 
 /// The platform's keyring: macOS Keychain, Windows Credential Manager, or the Secret Service on Linux
@@ -46,12 +74,12 @@ pub struct OsKeyring;
 
 #[cfg(feature = "keyring")]
 impl KeyringReader for OsKeyring {
-    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+    fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
         use keyring_core::Error as K;
         if keyring_core::get_default_store().is_none()
             && let Err(e) = keyring::Entry::store_status()
         {
-            return Err(format!("no OS keyring service is available here ({e})"));
+            return Err(KeyringError::because(format!("no OS keyring service is available here ({e})"), e));
         }
         let entry = if cfg!(windows) {
             // go-keyring stores under the target `service:account` (keyring-rs defaults to `account.service`).
@@ -75,20 +103,22 @@ impl KeyringReader for OsKeyring {
                 Some(Ok(bytes)) => Ok(Some(Zeroizing::new(bytes))),
                 _ => Ok(None),
             },
-            Err(K::NoDefaultStore) => Err("no OS keyring service is available here".into()),
-            // Some variants carry the stored bytes: never format them.
+            Err(K::NoDefaultStore) => Err(KeyringError::new("no OS keyring service is available here")),
+            // Some variants carry the stored bytes: never format or keep them.
             Err(K::BadEncoding(_) | K::BadDataFormat(..)) => {
-                Err("the keyring entry is not in a readable format".into())
+                Err(KeyringError::new("the keyring entry is not in a readable format"))
             }
-            Err(K::PlatformFailure(e) | K::NoStorageAccess(e)) => Err(format!("the keyring could not be read ({e})")),
-            Err(_) => Err("the keyring could not be read".into()),
+            Err(K::PlatformFailure(e) | K::NoStorageAccess(e)) => {
+                Err(KeyringError::because(format!("the keyring could not be read ({e})"), e))
+            }
+            Err(_) => Err(KeyringError::new("the keyring could not be read")),
         }
     }
 }
 
 #[cfg(not(feature = "keyring"))]
 impl KeyringReader for OsKeyring {
-    fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
-        Err("this build has no OS keyring support (the `keyring` feature is off)".into())
+    fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
+        Err(KeyringError::new("this build has no OS keyring support (the `keyring` feature is off)"))
     }
 }

@@ -119,7 +119,7 @@ impl ClientBuilder {
 
         /// Reads environment variables, the home directory and the current directory from here instead of
         /// the process. Tests use this to stay away from the real environment.
-        env(env: EnvSource) => env = env;
+        env_source(env: EnvSource) => env = env;
 
         /// Logs in with this Universal Auth pair (first in the credential chain).
         universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) => universal_auth = Some(UniversalAuth::new(client_id, client_secret));

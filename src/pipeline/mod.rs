@@ -156,7 +156,7 @@ pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRe
 /// The client builder the loaders use when not given a client: their environment, and their explicit
 /// credentials first in the chain.
 pub(crate) fn own_client(env: &EnvSource, credentials: Option<&Credentials>) -> ClientBuilder {
-    let builder = ClientBuilder::default().env(env.clone());
+    let builder = ClientBuilder::default().env_source(env.clone());
     match credentials {
         Some(c) => builder.credentials(c.clone()),
         None => builder,
@@ -176,7 +176,7 @@ macro_rules! loader_setters {
 
         /// Reads credentials and the site from this environment when building its own client (tests
         /// use it to stay away from the process's).
-        pub fn env(mut self, env: crate::EnvSource) -> Self {
+        pub fn env_source(mut self, env: crate::EnvSource) -> Self {
             self.env = env;
             self
         }

@@ -364,19 +364,6 @@ impl Client {
         })
         .await
     }
-
-    /// The id of a project named by id or slug; slugs are looked up once per client, and concurrent
-    /// callers asking for the same slug share one lookup.
-    pub(crate) async fn project_id(&self, project: &ProjectRef) -> Result<String> {
-        project.validate()?;
-        match project {
-            ProjectRef::Id(id) => Ok(id.clone()),
-            ProjectRef::Slug(slug) => {
-                let cell = self.inner.project_ids.cell(slug);
-                cell.get_or_try_init(|| async { Ok(self.projects().get_by_slug(slug).await?.id) }).await.cloned()
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -137,3 +137,18 @@ impl Projects<'_> {
         Ok(resp.json::<Listed>()?.projects)
     }
 }
+
+impl Client {
+    /// The id of a project named by id or slug; slugs are looked up once per client, and concurrent
+    /// callers asking for the same slug share one lookup.
+    pub(crate) async fn project_id(&self, project: &ProjectRef) -> Result<String> {
+        project.validate()?;
+        match project {
+            ProjectRef::Id(id) => Ok(id.clone()),
+            ProjectRef::Slug(slug) => {
+                let cell = self.inner.project_ids.cell(slug);
+                cell.get_or_try_init(|| async { Ok(self.projects().get_by_slug(slug).await?.id) }).await.cloned()
+            }
+        }
+    }
+}

@@ -188,7 +188,7 @@ impl FakeInfisical {
     fn configure(&self, builder: ClientBuilder) -> ClientBuilder {
         builder
             .site(self.uri())
-            .env(EnvSource::from_pairs::<_, String, String>([]))
+            .env_source(EnvSource::from_pairs::<_, String, String>([]))
             .cli_login(false)
             .universal_auth(CLIENT_ID, CLIENT_SECRET)
     }

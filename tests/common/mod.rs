@@ -61,7 +61,7 @@ pub fn blocking_builder(uri: &str) -> blocking::ClientBuilder {
 
 fn configure(b: ClientBuilder, uri: &str) -> ClientBuilder {
     b.site(uri)
-        .env(empty_env())
+        .env_source(empty_env())
         .cli_login(false)
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(50)))
 }
