@@ -203,6 +203,33 @@ struct Row {
     connections: usize,
 }
 
+/// Runs `f` `iterations` times: its median time, its peak memory, and the requests and new
+/// connections per run as the server counted them.
+fn run_row<T>(
+    secrets: usize,
+    what: &'static str,
+    iterations: usize,
+    counts: &dyn Fn() -> (usize, usize),
+    mut f: impl FnMut() -> T,
+) -> Row {
+    let (mut times, mut peak) = (Vec::new(), 0);
+    let before = counts();
+    for _ in 0..iterations {
+        let (_, t, p) = measure(&mut f);
+        times.push(t);
+        peak = peak.max(p);
+    }
+    let after = counts();
+    Row {
+        secrets,
+        what,
+        time: median(times),
+        peak,
+        requests: (after.0 - before.0) / iterations,
+        connections: after.1 - before.1,
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -242,63 +269,22 @@ fn main() {
         // Warm figment: one client, already logged in.
         let c = client(server.port);
         figment_load(&c);
-        let (mut times, mut peak) = (Vec::new(), 0);
-        let before = counts();
-        for _ in 0..iterations {
-            let (_, t, p) = measure(|| figment_load(&c));
-            times.push(t);
-            peak = peak.max(p);
-        }
-        let after = counts();
-        rows.push(Row {
-            secrets: n,
-            what: "figment, warm client",
-            time: median(times),
-            peak,
-            requests: (after.0 - before.0) / iterations,
-            connections: after.1 - before.1,
-        });
+        rows.push(run_row(n, "figment, warm client", iterations, &counts, || figment_load(&c)));
 
         // figment alone: the same typed extraction from secrets already fetched and mapped (a provider
         // must hand figment an owned map, so this includes one copy of it).
         let snapshot = Infisical::new(PROJECT, "prod").recursive(true).client(c.clone()).fetch().unwrap();
-        let (mut times, mut peak) = (Vec::new(), 0);
-        for _ in 0..iterations {
-            let (_, t, p) = measure(|| {
-                let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap();
-                config.services.len()
-            });
-            times.push(t);
-            peak = peak.max(p);
-        }
-        rows.push(Row {
-            secrets: n,
-            what: "figment alone (merge + extract, no I/O)",
-            time: median(times),
-            peak,
-            requests: 0,
-            connections: 0,
-        });
+        rows.push(run_row(n, "figment alone (merge + extract, no I/O)", iterations, &counts, || {
+            let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap();
+            config.services.len()
+        }));
 
         // The env loader into a map, warm.
         let loader = EnvLoader::new(PROJECT, "prod").recursive(true).client(c.clone());
-        let (mut times, mut peak) = (Vec::new(), 0);
-        let before = counts();
-        for _ in 0..iterations {
-            let (map, t, p) = measure(|| loader.load().unwrap());
+        rows.push(run_row(n, "env loader `load`, warm", iterations, &counts, || {
+            let map = loader.load().unwrap();
             assert_eq!(map.len(), n);
-            times.push(t);
-            peak = peak.max(p);
-        }
-        let after = counts();
-        rows.push(Row {
-            secrets: n,
-            what: "env loader `load`, warm",
-            time: median(times),
-            peak,
-            requests: (after.0 - before.0) / iterations,
-            connections: after.1 - before.1,
-        });
+        }));
 
         // The floor, cold and warm.
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -319,20 +305,9 @@ fn main() {
         });
         let http = reqwest::Client::new();
         floor(&rt, &http, server.port, false);
-        let (mut times, mut peak) = (Vec::new(), 0);
-        for _ in 0..iterations {
-            let (_, t, p) = measure(|| floor(&rt, &http, server.port, false));
-            times.push(t);
-            peak = peak.max(p);
-        }
-        rows.push(Row {
-            secrets: n,
-            what: "floor: reqwest + serde_json, warm",
-            time: median(times),
-            peak,
-            requests: 1,
-            connections: 0,
-        });
+        rows.push(run_row(n, "floor: reqwest + serde_json, warm", iterations, &counts, || {
+            floor(&rt, &http, server.port, false)
+        }));
     }
 
     println!("| secrets | response | load | median time | peak memory | × response | requests | new connections |");

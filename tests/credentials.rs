@@ -147,7 +147,8 @@ async fn explicit_credentials_win_and_are_used() {
         .mount(&server)
         .await;
     let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "from-env")]);
-    let client = builder(&server.uri()).env_source(env).universal_auth("explicit-id", "explicit-secret").build().unwrap();
+    let client =
+        builder(&server.uri()).env_source(env).universal_auth("explicit-id", "explicit-secret").build().unwrap();
     client.authenticate().await.unwrap();
 }
 

@@ -16,7 +16,8 @@ fn load_and_set_keeps_existing_variables_unless_told_and_never_touches_reserved_
     // SAFETY: the only test of this binary; the fake server's thread does not read the environment.
     unsafe { std::env::set_var("ENV_PROCESS_EXISTING", "mine") };
     let loader = || {
-        EnvLoader::new(fake.project_id(), "dev").env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([]))
+        EnvLoader::new(fake.project_id(), "dev")
+            .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([]))
     };
     let client = || fake.blocking_client_builder().build().unwrap();
 

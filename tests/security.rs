@@ -156,7 +156,8 @@ async fn a_quoted_custom_header_is_sent_with_its_spaces() {
         .mount(&server)
         .await;
     let env = EnvSource::from_pairs([("INFISICAL_CUSTOM_HEADERS", r#"X-Note="two words""#)]);
-    let client = builder(&server.uri()).env_source(env).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
+    let client =
+        builder(&server.uri()).env_source(env).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
     client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
 }
 

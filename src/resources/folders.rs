@@ -103,28 +103,34 @@ impl ListFolders {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateFolder {
+    at: FolderAt,
+    description: Option<String>,
+}
+
+/// Where a folder is: project, environment, parent folder, and its name (or id, for a delete).
+#[derive(Clone, Debug)]
+struct FolderAt {
     project: ProjectRef,
     environment: String,
-    name: String,
     path: String,
-    description: Option<String>,
+    name: String,
+}
+
+impl FolderAt {
+    fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, name: impl Into<String>) -> Self {
+        FolderAt { project: project.into(), environment: environment.into(), path: "/".into(), name: name.into() }
+    }
 }
 
 impl CreateFolder {
     /// Creates folder `name` in `project`'s `environment`.
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, name: impl Into<String>) -> Self {
-        CreateFolder {
-            project: project.into(),
-            environment: environment.into(),
-            name: name.into(),
-            path: "/".into(),
-            description: None,
-        }
+        CreateFolder { at: FolderAt::new(project, environment, name), description: None }
     }
 
     crate::setters::setters! {
         /// The parent folder (default `/`).
-        path(path: impl Into<String>) => path = path.into();
+        path(path: impl Into<String>) => at.path = path.into();
 
         /// A description (current servers).
         description(text: impl Into<String>) => description = Some(text.into());
@@ -180,28 +186,20 @@ impl UpdateFolder {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteFolder {
-    project: ProjectRef,
-    environment: String,
-    id_or_name: String,
-    path: String,
+    /// The folder, named by id or by name.
+    at: FolderAt,
     force: bool,
 }
 
 impl DeleteFolder {
     /// Deletes folder `id_or_name`.
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, id_or_name: impl Into<String>) -> Self {
-        DeleteFolder {
-            project: project.into(),
-            environment: environment.into(),
-            id_or_name: id_or_name.into(),
-            path: "/".into(),
-            force: false,
-        }
+        DeleteFolder { at: FolderAt::new(project, environment, id_or_name), force: false }
     }
 
     crate::setters::setters! {
         /// The parent folder (default `/`).
-        path(path: impl Into<String>) => path = path.into();
+        path(path: impl Into<String>) => at.path = path.into();
 
         /// Deletes even when the folder is referenced (current servers; legacy servers always force).
         force(yes: bool) => force = yes;
@@ -333,13 +331,13 @@ impl Folders<'_> {
 
     /// Creates (no `id`) or changes (`id`) a folder.
     async fn write(&self, method: reqwest::Method, id: Option<&str>, req: &CreateFolder) -> Result<Folder> {
-        check_folder_name(&req.name)?;
-        check_environment(&req.environment)?;
-        let project_id = self.client.project_id(&req.project).await?;
+        check_folder_name(&req.at.name)?;
+        check_environment(&req.at.environment)?;
+        let project_id = self.client.project_id(&req.at.project).await?;
         let body = FolderBody {
-            environment: &req.environment,
-            name: Some(&req.name),
-            path: normalize_path(&req.path),
+            environment: &req.at.environment,
+            name: Some(&req.at.name),
+            path: normalize_path(&req.at.path),
             description: req.description.as_deref(),
             force_delete: None,
         };
@@ -352,21 +350,21 @@ impl Folders<'_> {
     /// # Errors
     /// [`Error::Api`](crate::Error::Api) (404) for an unknown folder.
     pub async fn delete(&self, req: &DeleteFolder) -> Result<Outcome<Folder>> {
-        check_environment(&req.environment)?;
-        require("id_or_name", &req.id_or_name)?;
-        let project_id = self.client.project_id(&req.project).await?;
+        check_environment(&req.at.environment)?;
+        require("id_or_name", &req.at.name)?;
+        let project_id = self.client.project_id(&req.at.project).await?;
         let resp = self
             .client
             .routed(|routes| {
                 let body = FolderBody {
-                    environment: &req.environment,
+                    environment: &req.at.environment,
                     name: None,
-                    path: normalize_path(&req.path),
+                    path: normalize_path(&req.at.path),
                     description: None,
                     force_delete: routes.folders_force_delete.then_some(req.force),
                 };
                 ApiRequest::delete(routes.folders)
-                    .segment(req.id_or_name.as_str())
+                    .segment(req.at.name.as_str())
                     .json(&Scoped { project: ProjectKey::new(routes, &project_id), body })
             })
             .await?;
