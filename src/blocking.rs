@@ -64,7 +64,6 @@ pass_through! {
     site(url: impl Into<String>);
     env_source(env: crate::EnvSource);
     universal_auth(client_id: impl Into<String>, client_secret: impl Into<secrecy::SecretString>);
-    universal_auth_with(credentials: crate::auth::UniversalAuth);
     access_token(token: impl Into<secrecy::SecretString>);
     credentials(credentials: crate::auth::Credentials);
     env_credentials(enabled: bool);

@@ -124,15 +124,13 @@ impl ClientBuilder {
         /// Logs in with this Universal Auth pair (first in the credential chain).
         universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) => universal_auth = Some(UniversalAuth::new(client_id, client_secret));
 
-        /// Logs in with this Universal Auth pair, scoped to a sub-organization.
-        universal_auth_with(credentials: UniversalAuth) => universal_auth = Some(credentials);
-
         /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
         /// fails before any request.
         access_token(token: impl Into<SecretString>) => access_token = Some(AccessToken::new(token));
     }
 
-    /// Uses these credentials (first in the credential chain), whatever their kind.
+    /// Uses these credentials (first in the credential chain), whatever their kind: a Universal Auth
+    /// pair scoped to a sub-organization, say (`Credentials::UniversalAuth(UniversalAuth::new(..).organization_slug(..))`).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         match credentials {
             Credentials::UniversalAuth(ua) => self.universal_auth = Some(ua),
