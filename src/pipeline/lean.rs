@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::resources::secrets::precedence::{Merge, merge};
+use crate::resources::secrets::precedence::{impl_merge, merge};
 use crate::resources::secrets::{SecretPath, SecretType};
 use crate::resources::{bounded_list, normalize_path, null_default};
 
@@ -23,17 +23,7 @@ pub(crate) struct ValueSecret {
     kind: SecretType,
 }
 
-impl Merge for ValueSecret {
-    fn name(&self) -> &str {
-        &self.key
-    }
-    fn folder(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
-    fn personal(&self) -> bool {
-        self.kind == SecretType::Personal
-    }
-}
+impl_merge!(ValueSecret);
 
 #[derive(Deserialize)]
 struct ValueImport {

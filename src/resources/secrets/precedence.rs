@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Secret, SecretPath, SecretType};
+use super::{Secret, SecretPath};
 use crate::folder_path::normalize_path;
 
 /// What the precedence merge needs to know of a secret.
@@ -18,17 +18,26 @@ pub(crate) trait Merge {
     fn personal(&self) -> bool;
 }
 
-impl Merge for Secret {
-    fn name(&self) -> &str {
-        &self.key
-    }
-    fn folder(&self) -> Option<&str> {
-        self.path.as_deref()
-    }
-    fn personal(&self) -> bool {
-        self.kind == SecretType::Personal
-    }
+/// Implements [`Merge`] for a secret model with `key`, `path` and `kind` fields (the public model and
+/// the loaders' lean one name them alike).
+macro_rules! impl_merge {
+    ($model:ty) => {
+        impl $crate::resources::secrets::precedence::Merge for $model {
+            fn name(&self) -> &str {
+                &self.key
+            }
+            fn folder(&self) -> Option<&str> {
+                self.path.as_deref()
+            }
+            fn personal(&self) -> bool {
+                self.kind == $crate::resources::secrets::SecretType::Personal
+            }
+        }
+    };
 }
+pub(crate) use impl_merge;
+
+impl_merge!(Secret);
 
 /// The precedence of [`SecretList::into_map`], for any secret model.
 ///
