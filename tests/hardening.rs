@@ -330,3 +330,24 @@ async fn a_recorded_legacy_list_still_replays_after_the_version_probe() {
     let list = client.secrets().list(&ListSecrets::new(common::PROJECT, "dev")).await.unwrap();
     assert!(!list.secrets.is_empty());
 }
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Small {
+    pin: u8,
+}
+
+#[tokio::test]
+async fn a_parsed_numeric_value_cannot_be_printed_either() {
+    let fake = FakeInfisical::builder().secret("dev", "/", "PIN", "987654").start().await;
+    let snapshot = Infisical::new(fake.project_id(), "dev")
+        .client(fake.client_builder().build().unwrap())
+        .parse_values(true)
+        .fetch_async()
+        .await
+        .unwrap();
+    let err = Figment::from(snapshot).extract_redacted::<Small>().unwrap_err();
+    let shown = format!("{err:?} {err}");
+    assert!(!shown.contains("987654"), "{shown}");
+    assert!(shown.contains("PIN"), "still names the secret: {shown}");
+}

@@ -33,8 +33,15 @@ fn redact_where(error: Error, pick: impl Fn(&Error) -> bool) -> Error {
     for e in errors.iter_mut().filter(|e| pick(e)) {
         match &mut e.kind {
             Kind::InvalidType(actual, _) | Kind::InvalidValue(actual, _) => {
-                if matches!(actual, Actual::Str(_) | Actual::Char(_) | Actual::Bytes(_)) {
-                    *actual = Actual::Other("a string (value redacted)".into());
+                // Numbers and booleans too: with `parse_values` a PIN arrives as a number.
+                let hidden = match actual {
+                    Actual::Str(_) | Actual::Char(_) | Actual::Bytes(_) => Some("a string (value redacted)"),
+                    Actual::Signed(_) | Actual::Unsigned(_) | Actual::Float(_) => Some("a number (value redacted)"),
+                    Actual::Bool(_) => Some("a boolean (value redacted)"),
+                    _ => None,
+                };
+                if let Some(hidden) = hidden {
+                    *actual = Actual::Other(hidden.into());
                 }
             }
             Kind::UnknownVariant(found, _) => *found = "(value redacted)".into(),

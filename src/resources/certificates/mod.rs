@@ -150,10 +150,15 @@ impl Certificates<'_> {
     /// # Errors
     /// [`Error::Api`] (404) when there is no such certificate.
     pub async fn delete(&self, id: &str) -> Result<CertificateInfo> {
+        self.delete_at(CERTIFICATES, id).await
+    }
+
+    /// Deletes the certificate `id` below `base` (by id on current routes, by serial on PKI ones).
+    pub(super) async fn delete_at(&self, base: &[&str], id: &str) -> Result<CertificateInfo> {
         require("id", id)?;
         Ok(self
             .client
-            .execute(&ApiRequest::delete(CERTIFICATES).segment(id))
+            .execute(&ApiRequest::delete(base).segment(id))
             .await?
             .json::<Wrapped<CertificateInfo>>()?
             .certificate)

@@ -75,13 +75,7 @@ impl Certificates<'_> {
     #[deprecated(note = "legacy /api/v1/pki route; use `delete` with the certificate id")]
     pub async fn delete_by_serial(&self, serial: &str) -> Result<CertificateInfo> {
         warn_deprecated("DELETE /api/v1/pki/certificates/{serialNumber}");
-        require("serial", serial)?;
-        Ok(self
-            .client
-            .execute(&ApiRequest::delete(PKI_CERTIFICATES).segment(serial))
-            .await?
-            .json::<Wrapped<CertificateInfo>>()?
-            .certificate)
+        self.delete_at(PKI_CERTIFICATES, serial).await
     }
 
     /// Issues a certificate on the legacy route (`/api/v1/pki/certificates/issue-certificate`), from the
