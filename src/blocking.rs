@@ -132,7 +132,7 @@ impl Client {
     /// Wraps an async client: both share the token and connection pool.
     ///
     /// # Errors
-    /// [`Error::Config`] when the runtime cannot start.
+    /// [`Error::Local`] when the runtime cannot start.
     pub fn wrap(inner: crate::Client) -> Result<Client> {
         Ok(Client { inner, bridge: Arc::new(Bridge::new()?) })
     }

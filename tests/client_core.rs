@@ -727,6 +727,10 @@ fn configuration_errors_name_their_source() {
     let missing = infisical_config::EnvSource::from_pairs([("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
     let err = builder("http://x").env_source(missing).build().unwrap_err();
     assert!(err.to_string().contains("SSL_CERT_FILE"), "{err}");
+    // The I/O error stays behind it.
+    assert!(matches!(err, Error::File { .. }), "{err:?}");
+    let io = std::error::Error::source(&err).and_then(|e| e.source()).expect("the I/O error");
+    assert!(io.downcast_ref::<std::io::Error>().is_some(), "{io:?}");
 
     let err = builder("ftp://x").build().unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");

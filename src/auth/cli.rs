@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::keyring::{KeyringReader, OsKeyring};
+use super::keyring::KeyringReader;
 use super::{AccessToken, BoxFuture, Credentials, CredentialsError, ProvideCredentials, jwe, jwt};
 use crate::EnvSource;
 
@@ -106,7 +106,7 @@ impl CliLogin {
     /// Reads the login from this environment's home directory, and the OS keyring.
     #[must_use]
     pub fn new(env: EnvSource) -> Self {
-        CliLogin { env, keyring: Arc::new(OsKeyring), target_site: None }
+        CliLogin { env, keyring: super::keyring::platform(), target_site: None }
     }
 
     /// Reads the `auto` vault from this keyring instead of the OS's.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-/// Reads entries of a keyring. [`OsKeyring`] reads the platform's; tests (and unusual setups) give their
+/// Reads entries of a keyring. `OsKeyring` (feature `keyring`) reads the platform's; tests (and unusual setups) give their
 /// own, so nothing ever touches the real keyring unless asked to.
 ///
 /// ```
@@ -69,6 +69,7 @@ impl KeyringError {
 /// let stored = OsKeyring.read("infisical-cli", "someone@example.org");
 /// # let _ = stored;
 /// ```
+#[cfg(feature = "keyring")]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsKeyring;
 
@@ -116,9 +117,23 @@ impl KeyringReader for OsKeyring {
     }
 }
 
+/// Stands in for the OS keyring in a build without the `keyring` feature: the CLI's `auto` vault
+/// then passes with this reason.
 #[cfg(not(feature = "keyring"))]
-impl KeyringReader for OsKeyring {
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NoKeyring;
+
+#[cfg(not(feature = "keyring"))]
+impl KeyringReader for NoKeyring {
     fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
         Err(KeyringError::new("this build has no OS keyring support (the `keyring` feature is off)"))
     }
+}
+
+/// The keyring a CLI login reads unless given another.
+pub(crate) fn platform() -> std::sync::Arc<dyn KeyringReader> {
+    #[cfg(feature = "keyring")]
+    return std::sync::Arc::new(OsKeyring);
+    #[cfg(not(feature = "keyring"))]
+    return std::sync::Arc::new(NoKeyring);
 }

@@ -27,7 +27,10 @@ pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, Credentials
 pub use cli::{CliLogin, CliSession};
 pub use default_chain::{DefaultChain, DefaultChainBuilder};
 pub use env::EnvCredentials;
-pub use keyring::{KeyringError, KeyringReader, OsKeyring};
+#[cfg(feature = "keyring")]
+#[cfg_attr(docsrs, doc(cfg(feature = "keyring")))]
+pub use keyring::OsKeyring;
+pub use keyring::{KeyringError, KeyringReader};
 
 #[cfg(feature = "testing")]
 pub(crate) use cli::vault_file_name;

@@ -103,8 +103,11 @@ pub(super) enum CaSource {
 
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
 fn read_ca_file(path: &std::path::Path, var: &str) -> Result<Vec<u8>> {
-    crate::local_file::read(path).map_err(|e| {
-        Error::Config(format!("{var}CA certificate file {}: {}", path.display(), crate::error::with_causes(&e)))
+    crate::local_file::read(path).map_err(|e| Error::File {
+        what: if var.is_empty() { "CA certificate file" } else { "CA certificate file (SSL_CERT_FILE)" },
+        path: path.display().to_string(),
+        reason: e.to_string(),
+        source: Some(Box::new(e)),
     })
 }
 
