@@ -194,6 +194,61 @@ fn floor(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login:
     })
 }
 
+/// What a figment provider hands over at the least: the decoded pairs as a `Dict`, once.
+struct DictProvider(std::sync::Mutex<Option<figment::value::Dict>>);
+
+impl figment::Provider for DictProvider {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("floor")
+    }
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let dict = self.0.lock().unwrap().take().unwrap_or_default();
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}
+
+#[derive(Deserialize)]
+struct FloorPathSecret {
+    #[serde(rename = "secretKey")]
+    key: String,
+    #[serde(rename = "secretValue")]
+    value: String,
+    #[serde(rename = "secretPath")]
+    path: String,
+}
+
+#[derive(Deserialize)]
+struct FloorPathList {
+    secrets: Vec<FloorPathSecret>,
+}
+
+/// The floor with figment: the same request(s), the pairs decoded with their folder, a `Dict` of one
+/// table per folder built from them, one merge and one extract into the same typed configuration.
+fn floor_figment(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login: bool) -> usize {
+    let bytes = rt.block_on(async {
+        let base = format!("http://127.0.0.1:{port}/api");
+        if login {
+            let body = r#"{"clientId":"bench-id","clientSecret":"bench-secret"}"#;
+            let r = http.post(format!("{base}/v1/auth/universal-auth/login")).header("content-type", "application/json").body(body).send().await.unwrap();
+            let _ = r.bytes().await.unwrap();
+        }
+        let url = format!(
+            "{base}/v4/secrets?projectId={PROJECT}&environment=prod&secretPath=%2F&recursive=true&includeImports=true&expandSecretReferences=true&viewSecretValue=true&includePersonalOverrides=false"
+        );
+        http.get(url).bearer_auth("bench-token").send().await.unwrap().bytes().await.unwrap()
+    });
+    let list: FloorPathList = serde_json::from_slice(&bytes).unwrap();
+    let mut dict = figment::value::Dict::new();
+    for s in list.secrets {
+        let table = dict.entry(s.path.trim_start_matches('/').to_owned()).or_insert_with(|| figment::value::Dict::new().into());
+        if let figment::value::Value::Dict(_, table) = table {
+            table.insert(s.key.to_ascii_lowercase(), s.value.into());
+        }
+    }
+    let config: Config = Figment::new().merge(DictProvider(std::sync::Mutex::new(Some(dict)))).extract().unwrap();
+    config.services.values().map(BTreeMap::len).sum()
+}
+
 struct Row {
     secrets: usize,
     what: &'static str,
@@ -236,6 +291,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // `cargo bench --bench load -- profile figment|env|floor [secrets]`: one load in a loop, for `perf record`.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "profile") {
+        let what = args.get(at + 1).map_or("figment", String::as_str);
+        let n = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        return profile(what, n);
+    }
     let mut rows = Vec::new();
     let mut sizes = Vec::new();
     for n in [10usize, 1_000, 10_000] {
@@ -334,6 +396,24 @@ fn main() {
             t("figment, warm client") / t("floor: reqwest + serde_json, warm")
         );
     }
+}
+
+fn profile(what: &str, n: usize) {
+    let server = serve(Arc::new(list_body(n)));
+    let c = client(server.port);
+    let loader = EnvLoader::new(PROJECT, "prod").recursive(true).client(c.clone());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let http = reqwest::Client::new();
+    let start = Instant::now();
+    for _ in 0..100 {
+        match what {
+            "env" => drop(loader.load().unwrap()),
+            "floor" => drop(floor(&rt, &http, server.port, false)),
+            "floor-figment" => drop(floor_figment(&rt, &http, server.port, false)),
+            _ => drop(figment_load(&c)),
+        }
+    }
+    println!("{what}: {:.2} ms a load", start.elapsed().as_secs_f64() * 10.0);
 }
 
 fn kib(bytes: usize) -> String {

@@ -198,7 +198,7 @@ impl EnvLoader {
                 key: c.key,
             })?
             .into_iter()
-            .map(|(name, (value, _))| (name, value))
+            .map(|(name, value, _)| (name, value))
             .collect();
         tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
         Ok(EnvMap { vars, policy: self.policy.clone() })

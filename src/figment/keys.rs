@@ -70,7 +70,11 @@ impl Mapping {
             if !key.is_empty() {
                 key.push(SEP);
             }
-            if self.lowercase {
+            if self.lowercase && part.is_ascii() {
+                let from = key.len();
+                key.push_str(part);
+                key[from..].make_ascii_lowercase();
+            } else if self.lowercase {
                 key.extend(part.chars().flat_map(char::to_lowercase));
             } else {
                 key.push_str(part);
@@ -91,19 +95,24 @@ impl Mapping {
     }
 }
 
-pub(super) fn insert(dict: &mut Dict, key: &str, value: Value) {
-    match key.split_once(SEP) {
-        None => {
-            dict.insert(key.to_owned(), value);
-        }
-        Some((first, rest)) => {
-            // Allocate the part only when the table is new.
-            if !dict.contains_key(first) {
-                dict.insert(first.to_owned(), Value::from(Dict::new()));
-            }
-            if let Some(Value::Dict(_, inner)) = dict.get_mut(first) {
-                insert(inner, rest, value);
+/// The configuration tree of `(key, value)` entries sorted by key with no key inside another (as
+/// `layered` returns them), built in one pass: the entries of one table are neighbours, and each
+/// table's map is built from its sorted entries at once rather than by one insert per key.
+pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict {
+    let mut entries = entries.peekable();
+    let mut table: Vec<(String, Value)> = Vec::new();
+    while let Some((key, value)) = entries.next() {
+        match key.split_once(SEP) {
+            None => table.push((key.to_owned(), value)),
+            Some((head, rest)) => {
+                let mut inner = vec![(rest, value)];
+                while let Some(rest) = entries.peek().and_then(|(k, _)| k.strip_prefix(head)?.strip_prefix(SEP)) {
+                    let value = entries.next().expect("peeked").1;
+                    inner.push((rest, value));
+                }
+                table.push((head.to_owned(), Value::from(tree(inner.into_iter()))));
             }
         }
     }
+    table.into_iter().collect()
 }

@@ -75,7 +75,7 @@ pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
 
 use crate::resources::secrets::precedence::{KEY_SEP as SEP, layered};
-use keys::{Index, Keys, Mapping, Origin, insert};
+use keys::{Index, Keys, Mapping, Origin, tree};
 use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
 ///
@@ -394,8 +394,9 @@ impl Infisical {
                     if *folder != *at.folder {
                         folder = Arc::from(at.folder.as_str());
                     }
-                    let origin = Origin { key: at.key.clone(), folder: folder.clone() };
-                    match self.mapping.key_of(&layer.path, &at, self.query.recursive) {
+                    let key = self.mapping.key_of(&layer.path, &at, self.query.recursive);
+                    let origin = Origin { key: at.key, folder: folder.clone() };
+                    match key {
                         Ok(Some(key)) => entries.push((key, secret.value, origin)),
                         Ok(None) => {}
                         Err(reason) => {
@@ -410,17 +411,21 @@ impl Infisical {
                 first: keys.describe(&c.first),
                 second: keys.describe(&c.second),
             })?;
-            let mut dict = Dict::new();
-            for (key, (secret, origin)) in values {
+            let mut leaves = Vec::with_capacity(values.len());
+            let mut origins = Vec::with_capacity(values.len());
+            for (key, secret, origin) in values {
                 let value = secret.expose_secret();
                 let value = if self.mapping.parse_values {
                     value.parse::<Value>().unwrap_or_else(|_| Value::from(value.to_owned()))
                 } else {
                     Value::from(value.to_owned())
                 };
-                insert(&mut dict, &key, value);
-                keys.origins.insert(key, origin);
+                leaves.push(value);
+                origins.push((key, origin));
             }
+            let dict = tree(origins.iter().map(|(key, _)| key.as_str()).zip(leaves));
+            // Sorted already: the map is built in one pass.
+            keys.origins = origins.into_iter().collect();
             tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);

@@ -1,12 +1,11 @@
 //! The lean model the loaders decode a list answer into: name, value, folder and type of each secret,
 //! and the imports with their source, and nothing else to allocate.
 
-use std::collections::BTreeMap;
-
+use indexmap::IndexMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::resources::secrets::precedence::{impl_merge, merge};
+use crate::resources::secrets::precedence::{Merge, merge};
 use crate::resources::secrets::{SecretPath, SecretType};
 use crate::resources::{bounded_list, normalize_path, null_default};
 
@@ -23,7 +22,18 @@ pub(crate) struct ValueSecret {
     kind: SecretType,
 }
 
-impl_merge!(ValueSecret);
+impl Merge for ValueSecret {
+    // The merge keeps name and folder in the secret's place; nothing reads them here afterwards.
+    fn take_name(&mut self) -> String {
+        std::mem::take(&mut self.key)
+    }
+    fn take_folder(&mut self) -> Option<String> {
+        self.path.take()
+    }
+    fn personal(&self) -> bool {
+        self.kind == SecretType::Personal
+    }
+}
 
 #[derive(Deserialize)]
 struct ValueImport {
@@ -61,7 +71,7 @@ impl ValueList {
     /// Merges with the precedence of [`merge`]; each import lands in the folder that imports it, as
     /// `importers` says (a source imported by several folders is matched to them in order), else in the
     /// listed folder.
-    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> BTreeMap<SecretPath, ValueSecret> {
+    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> IndexMap<SecretPath, ValueSecret> {
         let mut used = vec![false; importers.len()];
         let imports: Vec<(Option<String>, Vec<ValueSecret>)> = self
             .imports

@@ -2,8 +2,6 @@
 //! env loader both do. One list request per folder (recursive ones included); each answer is merged
 //! with the precedence `infisical run` uses ([`SecretList::into_map`]).
 
-use std::collections::BTreeMap;
-
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::resources::folders::ListFolders;
@@ -44,7 +42,8 @@ pub(crate) struct Layer {
     /// The folder listed (the figment provider nests keys relative to it).
     #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) path: String,
-    pub(crate) secrets: BTreeMap<SecretPath, ValueSecret>,
+    /// In the server's order, each name once.
+    pub(crate) secrets: indexmap::IndexMap<SecretPath, ValueSecret>,
 }
 
 impl Query {

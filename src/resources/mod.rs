@@ -384,6 +384,9 @@ mod tests {
 
     #[test]
     fn paths_normalise() {
+        for path in ["", "/", "//", "/db", "/db/", "db", " /db", "/db ", "//db", "/ db", "/db//x", "/\t"] {
+            assert_eq!(crate::folder_path::into_normal_path(path.to_owned()), normalize_path(path), "{path:?}");
+        }
         assert_eq!(normalize_path(""), "/");
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("db/"), "/db");

@@ -208,6 +208,8 @@ impl SecretList {
             self.secrets,
             self.imports.into_iter().map(|i| (None, i.secrets)),
         )
+        .into_iter()
+        .collect()
     }
 }
 

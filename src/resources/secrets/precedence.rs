@@ -8,61 +8,64 @@
 
 use std::collections::BTreeMap;
 
-use super::{Secret, SecretPath};
-use crate::folder_path::normalize_path;
+use indexmap::IndexMap;
+use indexmap::map::Entry;
 
-/// What the precedence merge needs to know of a secret.
+use super::{Secret, SecretPath};
+use crate::folder_path::{into_normal_path, normalize_path};
+
+/// What the precedence merge needs of a secret: its name and folder (a model the merge consumes
+/// hands them over; the public one keeps its copy), and whether it is a personal override.
 pub(crate) trait Merge {
-    fn name(&self) -> &str;
-    fn folder(&self) -> Option<&str>;
+    fn take_name(&mut self) -> String;
+    fn take_folder(&mut self) -> Option<String>;
     fn personal(&self) -> bool;
 }
 
-/// Implements [`Merge`] for a secret model with `key`, `path` and `kind` fields (the public model and
-/// the loaders' lean one name them alike).
-macro_rules! impl_merge {
-    ($model:ty) => {
-        impl $crate::resources::secrets::precedence::Merge for $model {
-            fn name(&self) -> &str {
-                &self.key
-            }
-            fn folder(&self) -> Option<&str> {
-                self.path.as_deref()
-            }
-            fn personal(&self) -> bool {
-                self.kind == $crate::resources::secrets::SecretType::Personal
-            }
-        }
-    };
+impl Merge for Secret {
+    fn take_name(&mut self) -> String {
+        self.key.clone()
+    }
+    fn take_folder(&mut self) -> Option<String> {
+        self.path.clone()
+    }
+    fn personal(&self) -> bool {
+        self.kind == super::SecretType::Personal
+    }
 }
-pub(crate) use impl_merge;
 
-impl_merge!(Secret);
-
-/// The precedence of [`SecretList::into_map`], for any secret model.
+/// The precedence of [`SecretList::into_map`], for any secret model, in the order the server sent
+/// them (own secrets, then imports), each name once.
 ///
 /// Each import comes with the folder that imports it when known (`None`: the listed folder). Own
 /// secrets go in first, so in any folder they win over that folder's imports; imports go in from the
-/// last to the first, so a later import wins over an earlier one.
+/// last to the first, so a later import wins over an earlier one. A hash index, not an ordered map:
+/// every secret is looked up once, and nothing is compared but equal-hash names.
 pub(crate) fn merge<S: Merge>(
     listed: &str,
     own: Vec<S>,
     imports: impl DoubleEndedIterator<Item = (Option<String>, Vec<S>)>,
-) -> BTreeMap<SecretPath, S> {
+) -> IndexMap<SecretPath, S> {
     let listed = normalize_path(listed);
-    let mut map: BTreeMap<SecretPath, S> = BTreeMap::new();
-    for secret in own {
-        let folder = secret.folder().map_or_else(|| listed.clone(), normalize_path);
-        let at = SecretPath { folder, key: secret.name().to_owned() };
-        let personal_exists = map.get(&at).is_some_and(Merge::personal);
-        if !personal_exists {
-            map.insert(at, secret);
+    let mut map: IndexMap<SecretPath, S> = IndexMap::with_capacity(own.len());
+    for mut secret in own {
+        let folder = secret.take_folder().map_or_else(|| listed.clone(), into_normal_path);
+        let at = SecretPath { folder, key: secret.take_name() };
+        match map.entry(at) {
+            Entry::Occupied(mut kept) => {
+                if !kept.get().personal() {
+                    kept.insert(secret);
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(secret);
+            }
         }
     }
     for (importer, import) in imports.rev() {
         let folder = importer.unwrap_or_else(|| listed.clone());
-        for secret in import {
-            let at = SecretPath { folder: folder.clone(), key: secret.name().to_owned() };
+        for mut secret in import {
+            let at = SecretPath { folder: folder.clone(), key: secret.take_name() };
             map.entry(at).or_insert(secret);
         }
     }
@@ -82,34 +85,66 @@ pub(crate) struct Conflict<O> {
     pub(crate) second: O,
 }
 
-/// Merges layers of `(key, value, origin)`, one layer per listed folder, in order. Within a layer,
-/// overlapping keys are a [`Conflict`]; a later layer replaces whatever of the earlier ones it
-/// overlaps (a later `db` replaces an earlier `db.host`, and the other way round).
+/// Merges layers of `(key, value, origin)`, one layer per listed folder, in order, into entries
+/// sorted by key. Within a layer, overlapping keys are a [`Conflict`] (of the earliest pair, in the
+/// layer's order); a later layer replaces whatever of the earlier ones it overlaps (a later `db`
+/// replaces an earlier `db.host`, and the other way round).
+///
+/// Sorted output lets a caller build its tree (figment's `Dict`, the env loader's map) in one pass.
 pub(crate) fn layered<V, O>(
     layers: impl IntoIterator<Item = Vec<(String, V, O)>>,
-) -> Result<BTreeMap<String, (V, O)>, Conflict<O>> {
-    let mut values: BTreeMap<String, (V, O)> = BTreeMap::new();
+) -> Result<Vec<(String, V, O)>, Conflict<O>> {
+    let mut layers = layers.into_iter();
+    let Some(first) = layers.next() else { return Ok(Vec::new()) };
+    let mut merged = sorted_without_overlap(first)?;
     for layer in layers {
-        let mut this: BTreeMap<String, (V, O)> = BTreeMap::new();
+        let layer = sorted_without_overlap(layer)?;
+        let mut values: BTreeMap<String, (V, O)> = merged.into_iter().map(|(k, v, o)| (k, (v, o))).collect();
         for (key, value, origin) in layer {
-            if let Some(other) = overlapping(&this, &key) {
-                let first = this.remove(&other).map(|(_, o)| o).expect("an overlapping key is in the map");
-                return Err(Conflict { key, first, second: origin });
-            }
-            this.insert(key, (value, origin));
-        }
-        if values.is_empty() {
-            values = this;
-            continue;
-        }
-        for (key, entry) in this {
             while let Some(other) = overlapping(&values, &key) {
                 values.remove(&other);
             }
-            values.insert(key, entry);
+            values.insert(key, (value, origin));
         }
+        merged = values.into_iter().map(|(k, (v, o))| (k, v, o)).collect();
     }
-    Ok(values)
+    Ok(merged)
+}
+
+/// One layer sorted by key, or the conflict of its earliest overlapping pair.
+///
+/// In sorted order, every key that is a prefix of another comes before it, and so does every key in
+/// between: a stack of the keys that are prefixes of the current one finds each overlapping pair.
+fn sorted_without_overlap<V, O>(layer: Vec<(String, V, O)>) -> Result<Vec<(String, V, O)>, Conflict<O>> {
+    let mut order: Vec<usize> = (0..layer.len()).collect();
+    // Stable: equal keys keep the layer's order.
+    order.sort_by(|&a, &b| layer[a].0.cmp(&layer[b].0));
+    let mut conflict: Option<(usize, usize)> = None;
+    let mut prefixes: Vec<usize> = Vec::new();
+    for &at in &order {
+        let key = layer[at].0.as_str();
+        while prefixes.last().is_some_and(|&p| !key.starts_with(layer[p].0.as_str())) {
+            prefixes.pop();
+        }
+        for &p in &prefixes {
+            let rest = &key[layer[p].0.len()..];
+            if rest.is_empty() || rest.starts_with(KEY_SEP) {
+                // The pair the layer's order meets first: the smallest later index, then earlier one.
+                let pair = (p.min(at), p.max(at));
+                if conflict.is_none_or(|(a, b)| (pair.1, pair.0) < (b, a)) {
+                    conflict = Some(pair);
+                }
+            }
+        }
+        prefixes.push(at);
+    }
+    let mut slots: Vec<Option<(String, V, O)>> = layer.into_iter().map(Some).collect();
+    if let Some((first, second)) = conflict {
+        let first = slots[first].take().map(|(_, _, o)| o);
+        let (key, _, second) = slots[second].take().expect("an index of the layer");
+        return Err(Conflict { key, first: first.expect("an index of the layer"), second });
+    }
+    Ok(order.into_iter().filter_map(|at| slots[at].take()).collect())
 }
 
 /// A key of `map` equal to `key`, inside it, or containing it.
@@ -143,7 +178,7 @@ mod tests {
             vec![(k("db"), 4, "b"), (k("name"), 5, "b")],
         ])
         .unwrap();
-        let keys: Vec<_> = merged.iter().map(|(k, (v, o))| (k.replace(KEY_SEP, "."), *v, *o)).collect();
+        let keys: Vec<_> = merged.iter().map(|(k, v, o)| (k.replace(KEY_SEP, "."), *v, *o)).collect();
         assert_eq!(keys, [("db".to_owned(), 4, "b"), ("name".to_owned(), 5, "b")]);
     }
 
@@ -160,6 +195,40 @@ mod tests {
     }
 
     proptest! {
+        /// One layer conflicts exactly when two of its keys overlap (checked pair by pair), and what it
+        /// returns is sorted and whole.
+        #[test]
+        fn a_layer_conflicts_exactly_when_two_keys_overlap(
+            keys in proptest::collection::vec("[ab]{1,2}(\\.[ab]{1,2}){0,2}", 0..8)
+        ) {
+            let layer: Vec<(String, usize, usize)> = keys.iter().enumerate().map(|(n, key)| (k(key), n, n)).collect();
+            let overlap = |a: &str, b: &str| {
+                let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+                long.strip_prefix(short).is_some_and(|rest| rest.is_empty() || rest.starts_with(KEY_SEP))
+            };
+            let mut pairs = Vec::new();
+            for i in 0..layer.len() {
+                for j in i + 1..layer.len() {
+                    if overlap(&layer[i].0, &layer[j].0) {
+                        pairs.push((i, j));
+                    }
+                }
+            }
+            match layered([layer.clone()]) {
+                Ok(merged) => {
+                    prop_assert!(pairs.is_empty());
+                    prop_assert_eq!(merged.len(), layer.len());
+                    prop_assert!(merged.windows(2).all(|w| w[0].0 < w[1].0));
+                }
+                Err(c) => {
+                    // The pair met first in the layer's order.
+                    let first = pairs.iter().min_by_key(|(i, j)| (*j, *i)).copied();
+                    prop_assert_eq!(Some((c.first, c.second)), first);
+                    prop_assert_eq!(&c.key, &layer[c.second].0);
+                }
+            }
+        }
+
         /// Whatever the layers, the result holds no two overlapping keys, and each key's value comes
         /// from the last layer that holds it.
         #[test]
@@ -173,7 +242,7 @@ mod tests {
                 .map(|(n, keys)| keys.iter().map(|key| (k(key), n, n)).collect())
                 .collect();
             let Ok(merged) = layered(layers.clone()) else { return Ok(()) };
-            let keys: Vec<&String> = merged.keys().collect();
+            let keys: Vec<&String> = merged.iter().map(|(k, _, _)| k).collect();
             for (i, a) in keys.iter().enumerate() {
                 let inside = format!("{a}{KEY_SEP}");
                 for b in &keys[i + 1..] {
@@ -181,7 +250,7 @@ mod tests {
                     prop_assert!(!overlaps);
                 }
             }
-            for (key, (value, _)) in &merged {
+            for (key, value, _) in &merged {
                 let last = layers.iter().rposition(|l| l.iter().any(|(lk, _, _)| lk == key)).unwrap();
                 prop_assert_eq!(*value, last);
             }
