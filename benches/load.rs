@@ -5,6 +5,8 @@
 //! ```sh
 //! cargo bench --bench load
 //! ```
+//!
+//! Whole processes (start-up included) are timed by `benches/process/run.sh`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use figment::Figment;
+use infisical_config::resources::secrets::ListSecrets;
 use infisical_config::{EnvLoader, EnvSource, Infisical, SecretString, blocking};
 use serde::Deserialize;
 
@@ -240,7 +243,8 @@ fn floor_figment(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16
     let list: FloorPathList = serde_json::from_slice(&bytes).unwrap();
     let mut dict = figment::value::Dict::new();
     for s in list.secrets {
-        let table = dict.entry(s.path.trim_start_matches('/').to_owned()).or_insert_with(|| figment::value::Dict::new().into());
+        let table =
+            dict.entry(s.path.trim_start_matches('/').to_owned()).or_insert_with(|| figment::value::Dict::new().into());
         if let figment::value::Value::Dict(_, table) = table {
             table.insert(s.key.to_ascii_lowercase(), s.value.into());
         }
@@ -252,37 +256,60 @@ fn floor_figment(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16
 struct Row {
     secrets: usize,
     what: &'static str,
+    /// The row this one is compared with.
+    floor: Option<&'static str>,
     time: Duration,
     peak: usize,
     requests: usize,
     connections: usize,
 }
 
-/// Runs `f` `iterations` times: its median time, its peak memory, and the requests and new
-/// connections per run as the server counted them.
-fn run_row<T>(
-    secrets: usize,
-    what: &'static str,
-    iterations: usize,
-    counts: &dyn Fn() -> (usize, usize),
-    mut f: impl FnMut() -> T,
-) -> Row {
-    let (mut times, mut peak) = (Vec::new(), 0);
-    let before = counts();
+/// One load to time: `setup` (untimed) makes its input (a new client for a cold run), `f` loads.
+struct Case<'a> {
+    row: (usize, &'static str, Option<&'static str>),
+    run: Box<dyn FnMut() -> (Duration, usize, (usize, usize)) + 'a>,
+}
+
+fn case<'a, S, T>(
+    row: (usize, &'static str, Option<&'static str>),
+    counts: &'a dyn Fn() -> (usize, usize),
+    mut setup: impl FnMut() -> S + 'a,
+    mut f: impl FnMut(S) -> T + 'a,
+) -> Case<'a> {
+    Case {
+        row,
+        run: Box::new(move || {
+            let input = setup();
+            let before = counts();
+            let (_, t, p) = measure(|| f(input));
+            let after = counts();
+            (t, p, (after.0 - before.0, after.1 - before.1))
+        }),
+    }
+}
+
+/// Runs every case `iterations` times, taking turns (so a slow spell of the machine falls on all of
+/// them alike): each one's median time, peak memory, and requests and new connections per run as
+/// the server counted them.
+fn run_cases(cases: &mut [Case<'_>], iterations: usize) -> Vec<Row> {
+    let mut samples: Vec<(Vec<Duration>, usize, (usize, usize))> =
+        cases.iter().map(|_| (Vec::new(), 0, (0, 0))).collect();
     for _ in 0..iterations {
-        let (_, t, p) = measure(&mut f);
-        times.push(t);
-        peak = peak.max(p);
+        for (case, sample) in cases.iter_mut().zip(&mut samples) {
+            let (t, p, counted) = (case.run)();
+            sample.0.push(t);
+            sample.1 = sample.1.max(p);
+            sample.2 = counted;
+        }
     }
-    let after = counts();
-    Row {
-        secrets,
-        what,
-        time: median(times),
-        peak,
-        requests: (after.0 - before.0) / iterations,
-        connections: after.1 - before.1,
-    }
+    cases
+        .iter()
+        .zip(samples)
+        .map(|(case, (times, peak, (requests, connections)))| {
+            let (secrets, what, floor) = case.row;
+            Row { secrets, what, floor, time: median(times), peak, requests, connections }
+        })
+        .collect()
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -290,13 +317,25 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+const FLOOR: &str = "floor: reqwest + serde_json";
+const FLOOR_FIGMENT: &str = "floor + figment";
+
 fn main() {
-    // `cargo bench --bench load -- profile figment|env|floor [secrets]`: one load in a loop, for `perf record`.
+    // `cargo bench --bench load -- profile figment|env|list|floor|floor-figment [secrets]`: one load in a
+    // loop, for `perf record`. `-- serve N`: serve N secrets until killed (for benches/process).
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "profile") {
         let what = args.get(at + 1).map_or("figment", String::as_str);
         let n = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
         return profile(what, n);
+    }
+    if let Some(at) = args.iter().position(|a| a == "serve") {
+        let n = args.get(at + 1).and_then(|n| n.parse().ok()).unwrap_or(1_000);
+        let server = serve(Arc::new(list_body(n)));
+        println!("{}", server.port);
+        loop {
+            std::thread::park();
+        }
     }
     let mut rows = Vec::new();
     let mut sizes = Vec::new();
@@ -304,96 +343,90 @@ fn main() {
         let body = Arc::new(list_body(n));
         sizes.push((n, body.len()));
         let server = serve(body.clone());
-        let iterations = if n >= 10_000 { 15 } else { 40 };
+        let port = server.port;
+        let iterations = if n >= 10_000 { 21 } else { 51 };
         let counts = || (server.requests.load(Ordering::Relaxed), server.connections.load(Ordering::Relaxed));
-
-        // Cold figment: a new client (login + list), each time.
-        let (mut times, mut peak, mut reqs, mut conns) = (Vec::new(), 0, 0, 0);
-        for _ in 0..iterations {
-            let c = client(server.port);
-            let before = counts();
-            let (loaded, t, p) = measure(|| figment_load(&c));
-            assert_eq!(loaded, n);
-            let after = counts();
-            times.push(t);
-            peak = peak.max(p);
-            (reqs, conns) = (after.0 - before.0, after.1 - before.1);
-        }
-        rows.push(Row {
-            secrets: n,
-            what: "figment, cold client",
-            time: median(times),
-            peak,
-            requests: reqs,
-            connections: conns,
-        });
-
-        // Warm figment: one client, already logged in.
-        let c = client(server.port);
-        figment_load(&c);
-        rows.push(run_row(n, "figment, warm client", iterations, &counts, || figment_load(&c)));
-
-        // figment alone: the same typed extraction from secrets already fetched and mapped (a provider
-        // must hand figment an owned map, so this includes one copy of it).
-        let snapshot = Infisical::new(PROJECT, "prod").recursive(true).client(c.clone()).fetch().unwrap();
-        rows.push(run_row(n, "figment alone (merge + extract, no I/O)", iterations, &counts, || {
-            let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap();
-            config.services.len()
-        }));
-
-        // The env loader into a map, warm.
-        let loader = EnvLoader::new(PROJECT, "prod").recursive(true).client(c.clone());
-        rows.push(run_row(n, "env loader `load`, warm", iterations, &counts, || {
-            let map = loader.load().unwrap();
-            assert_eq!(map.len(), n);
-        }));
-
-        // The floor, cold and warm.
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let (mut times, mut peak) = (Vec::new(), 0);
-        for _ in 0..iterations {
-            let http = reqwest::Client::new();
-            let (_, t, p) = measure(|| floor(&rt, &http, server.port, true));
-            times.push(t);
-            peak = peak.max(p);
-        }
-        rows.push(Row {
-            secrets: n,
-            what: "floor: reqwest + serde_json, cold",
-            time: median(times),
-            peak,
-            requests: 2,
-            connections: 1,
-        });
+        let row = |what, floor| (n, what, floor);
+
+        // Cold: a new client (login + list) each time; warm: one client, logged in, its connection open.
+        let warm = client(port);
+        figment_load(&warm);
         let http = reqwest::Client::new();
-        floor(&rt, &http, server.port, false);
-        rows.push(run_row(n, "floor: reqwest + serde_json, warm", iterations, &counts, || {
-            floor(&rt, &http, server.port, false)
-        }));
+        floor(&rt, &http, port, true);
+
+        let req = ListSecrets::new(PROJECT, "prod").recursive(true);
+        let loader = EnvLoader::new(PROJECT, "prod").recursive(true).client(warm.clone());
+        // figment alone: the typed extraction of secrets already fetched and mapped (a provider hands
+        // figment an owned map, so this includes one copy of it).
+        let snapshot = Infisical::new(PROJECT, "prod").recursive(true).client(warm.clone()).fetch().unwrap();
+        let mut cases = vec![
+            case(row("floor, cold", None), &counts, reqwest::Client::new, |h| floor(&rt, &h, port, true)),
+            case(row(FLOOR, None), &counts, || (), |()| floor(&rt, &http, port, false)),
+            case(row("floor + figment, cold", None), &counts, reqwest::Client::new, |h| {
+                floor_figment(&rt, &h, port, true)
+            }),
+            case(row(FLOOR_FIGMENT, None), &counts, || (), |()| floor_figment(&rt, &http, port, false)),
+            case(
+                row("figment job, cold", Some("floor + figment, cold")),
+                &counts,
+                || client(port),
+                |c| assert_eq!(figment_load(&c), n),
+            ),
+            case(row("figment job", Some(FLOOR_FIGMENT)), &counts, || (), |()| assert_eq!(figment_load(&warm), n)),
+            case(
+                row("client `list_values` into a map", Some(FLOOR)),
+                &counts,
+                || (),
+                |()| assert_eq!(warm.secrets().list_values(&req).unwrap().len(), n),
+            ),
+            case(
+                row("client `list` + `into_map` (full model)", Some(FLOOR)),
+                &counts,
+                || (),
+                |()| assert_eq!(warm.secrets().list(&req).unwrap().into_map().len(), n),
+            ),
+            case(
+                row("env loader `load`", Some(FLOOR)),
+                &counts,
+                || (),
+                |()| assert_eq!(loader.load().unwrap().len(), n),
+            ),
+            case(
+                row("figment alone (merge + extract, no I/O)", None),
+                &counts,
+                || (),
+                |()| {
+                    let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap();
+                    config.services.len()
+                },
+            ),
+        ];
+        rows.extend(run_cases(&mut cases, iterations));
     }
 
-    println!("| secrets | response | load | median time | peak memory | × response | requests | new connections |");
-    println!("|---:|---:|---|---:|---:|---:|---:|---:|");
+    println!("Warm rows reuse one logged-in client and its connection; cold rows make a new client each run (its");
+    println!("construction untimed) and log in. Ratio: median time over the median of the row named.");
+    println!();
+    println!("| secrets | response | load | median | ratio | peak memory | × response | requests | new connections |");
+    println!("|---:|---:|---|---:|---|---:|---:|---:|---:|");
     for r in &rows {
         let size = sizes.iter().find(|(n, _)| *n == r.secrets).unwrap().1;
+        let ratio = r.floor.map_or_else(String::new, |f| {
+            let floor = rows.iter().find(|o| o.secrets == r.secrets && o.what == f).unwrap();
+            format!("{:.2}x {f}", r.time.as_secs_f64() / floor.time.as_secs_f64())
+        });
         println!(
-            "| {} | {} | {} | {:.2} ms | {} | {:.2} | {} | {} |",
+            "| {} | {} | {} | {:.2} ms | {} | {} | {:.2} | {} | {} |",
             r.secrets,
             kib(size),
             r.what,
             r.time.as_secs_f64() * 1e3,
+            ratio,
             kib(r.peak),
             r.peak as f64 / size as f64,
             r.requests,
             r.connections
-        );
-    }
-    println!();
-    for n in [1_000, 10_000] {
-        let t = |w: &str| rows.iter().find(|r| r.secrets == n && r.what == w).unwrap().time.as_secs_f64();
-        println!(
-            "{n} secrets: warm figment / warm floor = {:.2}x",
-            t("figment, warm client") / t("floor: reqwest + serde_json, warm")
         );
     }
 }
@@ -410,6 +443,7 @@ fn profile(what: &str, n: usize) {
             "env" => drop(loader.load().unwrap()),
             "floor" => drop(floor(&rt, &http, server.port, false)),
             "floor-figment" => drop(floor_figment(&rt, &http, server.port, false)),
+            "list" => drop(c.secrets().list_values(&ListSecrets::new(PROJECT, "prod").recursive(true)).unwrap()),
             _ => drop(figment_load(&c)),
         }
     }

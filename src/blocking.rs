@@ -270,15 +270,17 @@ use crate::resources::imports::{ImportChange, ImportTarget, SecretImport};
 use crate::resources::kms::{KeyChange, KmsKey};
 use crate::resources::projects::Project;
 use crate::resources::secrets::{
-    Batch, CreateSecret, DeleteSecret, GetSecret, ListSecrets, Secret, SecretList, UpdateSecret,
+    Batch, CreateSecret, DeleteSecret, GetSecret, ListSecrets, Secret, SecretList, SecretPath, UpdateSecret,
 };
 use crate::resources::{Conditional, Outcome, ProjectRef};
+use secrecy::SecretString;
 
 blocking_handler! {
     /// The blocking secrets handler: `client.secrets()`.
     Secrets, secrets, crate::resources::Secrets {
         fn list(&self, req: &ListSecrets) -> SecretList;
         fn list_if_modified(&self, req: &ListSecrets, etag: &str) -> Conditional<SecretList>;
+        fn list_values(&self, req: &ListSecrets) -> std::collections::BTreeMap<SecretPath, SecretString>;
         fn get(&self, req: &GetSecret) -> Secret;
         fn create(&self, req: &CreateSecret) -> Outcome<Secret>;
         fn update(&self, req: &UpdateSecret) -> Outcome<Secret>;

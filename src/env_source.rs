@@ -104,6 +104,16 @@ impl EnvSource {
         }
     }
 
+    /// The per-user cache folder: the platform's (`dirs`) for the process; for a fixed environment,
+    /// `XDG_CACHE_HOME`, else `.cache` in its home, never the real one.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn cache_dir(&self) -> Option<PathBuf> {
+        match &self.vars {
+            None => dirs::cache_dir(),
+            Some(_) => self.non_empty("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| Some(self.home_dir()?.join(".cache"))),
+        }
+    }
+
     /// The current directory.
     #[must_use]
     pub fn current_dir(&self) -> Option<PathBuf> {

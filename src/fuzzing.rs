@@ -38,7 +38,7 @@ pub fn api_error(status: u16, body: &[u8]) {
 
 /// A list answer decoded as the loaders decode it, then merged with the import precedence.
 pub fn list_and_precedence(body: &[u8]) {
-    if let Ok(list) = serde_json::from_slice::<crate::pipeline::ValueList>(body) {
+    if let Ok(list) = serde_json::from_slice::<crate::resources::secrets::values::ValueList>(body) {
         let importers = vec![("/app".to_owned(), "staging".to_owned(), "/shared".to_owned())];
         let _ = list.into_map("/", &importers);
     }

@@ -47,6 +47,9 @@
 
 pub mod auth;
 pub mod blocking;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 mod client;
 pub mod env_loader;
 mod env_source;
@@ -82,6 +85,6 @@ pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
-pub use secrecy::{ExposeSecret, SecretString};
+pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::RetryPolicy;

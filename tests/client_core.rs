@@ -725,8 +725,10 @@ fn configuration_errors_name_their_source() {
     assert!(err.to_string().contains("INFISICAL_SSL_CERTIFICATE"), "{err}");
 
     let missing = infisical_config::EnvSource::from_pairs([("SSL_CERT_FILE", "/nonexistent/ca.pem")]);
-    let err = builder("http://x").env_source(missing).build().unwrap_err();
+    let err = builder("https://x").env_source(missing.clone()).build().unwrap_err();
     assert!(err.to_string().contains("SSL_CERT_FILE"), "{err}");
+    // A plain-http site uses no TLS, so the ambient SSL_CERT_FILE is not even read.
+    builder("http://x").env_source(missing).build().unwrap();
     // The I/O error stays behind it.
     assert!(matches!(err, Error::File { .. }), "{err:?}");
     let io = std::error::Error::source(&err).and_then(|e| e.source()).expect("the I/O error");

@@ -584,3 +584,35 @@ fn import_precedence_on_made_up_conflicts() {
     assert_eq!(value_at(&map, "/", "P").as_deref(), Some("personal"), "personal overrides shared");
     assert_eq!(value_at(&map, "/", "Q").as_deref(), Some("personal-first"), "whatever the order");
 }
+
+#[tokio::test]
+async fn list_values_merges_as_into_map_does_and_keeps_only_values() {
+    // 038 (recursive from /, with an import) and a made-up answer with personal overrides.
+    let made_up = json!({
+        "secrets": [
+            {"secretKey": "P", "secretValue": "shared", "type": "shared", "secretPath": "/"},
+            {"secretKey": "P", "secretValue": "personal", "type": "personal", "secretPath": "/"},
+            {"secretKey": "HOST", "secretValue": "db-host", "secretPath": "/db/"}
+        ],
+        "imports": [{"secretPath": "/a", "environment": "prod", "secrets": [{"secretKey": "P", "secretValue": "import"}, {"secretKey": "X", "secretValue": "x"}]}]
+    });
+    for body in [sample("038")["response"].clone(), made_up] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v4/secrets"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = client(&server, ApiVersion::Current);
+        let req = ListSecrets::new(PROJECT, "dev").recursive(true);
+        let full = client.secrets().list(&req).await.unwrap().into_map();
+        let values = client.secrets().list_values(&req).await.unwrap();
+        let full: Vec<(String, String)> =
+            full.iter().map(|(at, s)| (at.to_string(), s.value.expose_secret().to_owned())).collect();
+        let lean: Vec<(String, String)> =
+            values.iter().map(|(at, v)| (at.to_string(), v.expose_secret().to_owned())).collect();
+        assert!(!lean.is_empty());
+        assert_eq!(lean, full);
+    }
+}

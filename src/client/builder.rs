@@ -268,7 +268,7 @@ impl ClientBuilder {
         let site_root = site::site_root(site.as_str());
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
-        let http = self.http_client()?;
+        let http = self.http_client(site.scheme() == "https")?;
         let transport = Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
 
         let chain = match self.chain {

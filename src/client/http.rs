@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use super::{ClientBuilder, USER_AGENT};
 
 impl ClientBuilder {
-    pub(super) fn http_client(&self) -> Result<reqwest::Client> {
+    /// The HTTP client; `https` says whether the site needs TLS at all.
+    pub(super) fn http_client(&self, https: bool) -> Result<reqwest::Client> {
         let ua = match &self.user_agent {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
             None => USER_AGENT.to_owned(),
@@ -20,7 +21,9 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .default_headers(self.default_headers()?)
             .redirect(if self.follow_redirects { same_origin_redirects() } else { reqwest::redirect::Policy::none() });
-        self.tls(rb)?.build().map_err(|e| Error::Local { what: "could not build the HTTP client", source: Box::new(e) })
+        self.tls(rb, https)?
+            .build()
+            .map_err(|e| Error::Local { what: "could not build the HTTP client", source: Box::new(e) })
     }
 
     fn default_headers(&self) -> Result<HeaderMap> {
@@ -42,9 +45,12 @@ impl ClientBuilder {
         Ok(map)
     }
 
-    /// Adds CA certificates and the verification switch.
+    /// Adds CA certificates and the verification switch. Every CA source is read and checked (a wrong
+    /// one fails the build, named), but the platform's root store is loaded only for an https site:
+    /// loading it is most of a client's start-up cost, and a plain-http site never shakes hands (a
+    /// redirect, when followed, stays on the same scheme).
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    fn tls(&self, mut rb: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
+    fn tls(&self, mut rb: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder> {
         let mut sources = Vec::new();
         for source in &self.ca_certificates {
             sources.push(match source {
@@ -55,7 +61,8 @@ impl ClientBuilder {
         if let Some(pem) = self.env.non_empty("INFISICAL_SSL_CERTIFICATE") {
             sources.push(("INFISICAL_SSL_CERTIFICATE".into(), pem.into_bytes()));
         }
-        if let Some(path) = self.env.non_empty("SSL_CERT_FILE") {
+        // SSL_CERT_FILE is every TLS program's, often the whole system bundle: read only when TLS is used.
+        if let Some(path) = self.env.non_empty("SSL_CERT_FILE").filter(|_| https) {
             let pem = read_ca_file(std::path::Path::new(&path), "SSL_CERT_FILE ")?;
             sources.push((format!("SSL_CERT_FILE {path}"), pem));
         }
@@ -65,11 +72,17 @@ impl ClientBuilder {
             if certs.is_empty() {
                 return Err(Error::Config(format!("CA certificate from {from} holds no PEM certificate")));
             }
-            // reqwest parses PEM lazily and fails at build with no name attached: try each source alone.
-            reqwest::Client::builder().tls_certs_merge(certs.clone()).build().map_err(|_| {
+            // reqwest parses PEM lazily and fails at build with no name attached: try each source alone,
+            // as the only roots (so the platform's are not loaded for it).
+            reqwest::Client::builder().tls_certs_only(certs.clone()).build().map_err(|_| {
                 Error::Config(format!("CA certificate from {from} could not be used: it is not a valid certificate"))
             })?;
-            rb = rb.tls_certs_merge(certs);
+            if https {
+                rb = rb.tls_certs_merge(certs);
+            }
+        }
+        if !https {
+            return Ok(rb.tls_certs_only(Vec::new()));
         }
         let env_off = self
             .env
@@ -86,7 +99,7 @@ impl ClientBuilder {
     }
 
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    fn tls(&self, rb: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
+    fn tls(&self, rb: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder> {
         if !self.ca_certificates.is_empty() {
             return Err(Error::Config("custom CA certificates need the `rustls` or `native-tls` feature".into()));
         }

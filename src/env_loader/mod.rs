@@ -179,7 +179,7 @@ impl EnvLoader {
                 &owned
             }
         };
-        let layers = client.run(self.query.fetch(client.as_async(), &project, &self.environment))?;
+        let layers = client.run(self.query.load(client.as_async(), &project, &self.environment, &self.env))?;
         let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
         let mut mapped = Vec::with_capacity(layers.len());
         for layer in layers {

@@ -384,7 +384,7 @@ impl Infisical {
         let mut data = Map::new();
         let mut index = Index::new();
         for (environment, profile) in &self.targets {
-            let layers = self.query.fetch(client, &project, environment).await?;
+            let layers = self.query.load(client, &project, environment, &self.env).await?;
             let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
             let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {

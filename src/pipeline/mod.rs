@@ -6,13 +6,18 @@ use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::resources::folders::ListFolders;
 use crate::resources::imports::ImportTarget;
+use crate::resources::secrets::values::{Importers, ValueList, ValueSecret};
 use crate::resources::secrets::{ListSecrets, SecretPath};
 
-mod lean;
+use crate::resources::{Conditional, ProjectRef, normalize_path};
 
-use crate::resources::{ProjectRef, normalize_path};
+#[cfg(feature = "cache")]
+mod cached;
+mod stored;
+#[cfg(any(feature = "cache", feature = "watch"))]
+pub(crate) use stored::StoredLayer;
+pub(crate) use stored::Stored;
 use crate::{Client, ClientBuilder, EnvSource};
-pub(crate) use lean::{Importers, ValueList, ValueSecret};
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]
@@ -22,6 +27,9 @@ pub(crate) struct Query {
     pub(crate) include_imports: bool,
     pub(crate) expand_references: bool,
     pub(crate) tags: Vec<String>,
+    /// The last-known-good cache, when the loader has one.
+    #[cfg(feature = "cache")]
+    pub(crate) cache: Option<crate::cache::Cache>,
 }
 
 impl Default for Query {
@@ -32,6 +40,8 @@ impl Default for Query {
             include_imports: true,
             expand_references: true,
             tags: Vec::new(),
+            #[cfg(feature = "cache")]
+            cache: None,
         }
     }
 }
@@ -42,24 +52,56 @@ pub(crate) struct Layer {
     /// The folder listed (the figment provider nests keys relative to it).
     #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) path: String,
-    /// In the server's order, each name once.
-    pub(crate) secrets: indexmap::IndexMap<SecretPath, ValueSecret>,
+    /// Sorted by place, each place once.
+    pub(crate) secrets: Vec<(SecretPath, ValueSecret)>,
+}
+
+/// What a fetch brought: one layer per folder and each list answer's `ETag`, and whether every folder
+/// was answered `304` (nothing changed since the previous load given).
+#[derive(Debug)]
+pub(crate) struct Fetched {
+    pub(crate) layers: Vec<Layer>,
+    pub(crate) etags: Vec<Option<String>>,
+    pub(crate) unchanged: bool,
 }
 
 impl Query {
     /// One layer per folder, in the order given: a later layer takes precedence, as a later `--path`
     /// does for `infisical run`.
-    pub(crate) async fn fetch(&self, client: &Client, project: &ProjectRef, environment: &str) -> Result<Vec<Layer>> {
-        let mut layers = Vec::with_capacity(self.paths.len());
-        for path in &self.paths {
+    ///
+    /// With `previous` (the last load of this target, from a cache or a watcher), each list sends the
+    /// folder's `ETag` as `If-None-Match`, and a `304` reuses that folder as it was: no body, and no
+    /// further request for it.
+    pub(crate) async fn fetch(
+        &self,
+        client: &Client,
+        project: &ProjectRef,
+        environment: &str,
+        previous: Option<&Stored>,
+    ) -> Result<Fetched> {
+        let mut fetched = Fetched { layers: Vec::new(), etags: Vec::new(), unchanged: true };
+        for (n, path) in self.paths.iter().enumerate() {
+            let path = normalize_path(path);
             let req = ListSecrets::new(project.clone(), environment)
-                .path(normalize_path(path))
+                .path(path.as_str())
                 .recursive(self.recursive)
                 .include_imports(self.include_imports)
                 .expand_references(self.expand_references)
                 .tags(self.tags.iter().cloned());
-            let list: ValueList = client.secrets().list_as(&req).await?;
-            let path = normalize_path(path);
+            let kept = previous.and_then(|p| p.layers.get(n)).filter(|l| l.path == path && l.etag.is_some());
+            let etag = kept.and_then(|l| l.etag.as_deref());
+            let answer = client.secrets().list_as_if_modified::<ValueList>(&req, etag).await?;
+            let (list, etag) = match (answer, kept) {
+                (Conditional::Modified(answer), _) => answer,
+                (Conditional::NotModified, Some(kept)) => {
+                    fetched.layers.push(kept.to_layer());
+                    fetched.etags.push(kept.etag.clone());
+                    continue;
+                }
+                // A 304 without a tag sent is an error before this.
+                (Conditional::NotModified, None) => return Err(Error::invalid("etag", "a 304 answered a list that sent no tag")),
+            };
+            fetched.unchanged = false;
             if list.is_empty() {
                 check_target(client, project, environment, &path).await?;
             }
@@ -69,9 +111,43 @@ impl Query {
             } else {
                 Importers::new()
             };
-            layers.push(Layer { secrets: list.into_map(&path, &importers), path });
+            fetched.layers.push(Layer { secrets: list.into_map(&path, &importers), path });
+            fetched.etags.push(etag);
         }
-        Ok(layers)
+        Ok(fetched)
+    }
+
+    /// The layers of `environment`: fetched, or through the cache when the loader has one (see
+    /// [`crate::cache`]). `env` is where the cache's key and folder are read from.
+    pub(crate) async fn load(
+        &self,
+        client: &Client,
+        project: &ProjectRef,
+        environment: &str,
+        env: &EnvSource,
+    ) -> Result<Vec<Layer>> {
+        #[cfg(feature = "cache")]
+        if let Some(cache) = &self.cache {
+            return cached::load(self, cache, client, project, environment, env).await;
+        }
+        let _ = env;
+        Ok(self.fetch(client, project, environment, None).await?.layers)
+    }
+
+    #[cfg_attr(not(any(feature = "cache", feature = "watch")), allow(dead_code))]
+    /// The text that names what this query loads of `project`/`environment` on `site`: what a cache
+    /// file is bound to.
+    pub(crate) fn target(&self, site: &str, project: &ProjectRef, environment: &str) -> String {
+        let paths: Vec<String> = self.paths.iter().map(|p| normalize_path(p)).collect();
+        format!(
+            "infisical-config cache v1\nsite={site}\nproject={project}\nenvironment={environment}\npaths={}\n\
+             recursive={}\nimports={}\nexpand={}\ntags={}",
+            paths.join(","),
+            self.recursive,
+            self.include_imports,
+            self.expand_references,
+            self.tags.join(",")
+        )
     }
 }
 
@@ -177,6 +253,15 @@ macro_rules! loader_setters {
         /// use it to stay away from the process's).
         pub fn env_source(mut self, env: crate::EnvSource) -> Self {
             self.env = env;
+            self
+        }
+
+        /// Keeps the last good load in this encrypted cache, revalidates with it, and serves it as its
+        /// [`OnFailure`](crate::cache::OnFailure) says when Infisical cannot be reached (feature `cache`).
+        #[cfg(feature = "cache")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+        pub fn cache(mut self, cache: crate::cache::Cache) -> Self {
+            self.query.cache = Some(cache);
             self
         }
 

@@ -123,10 +123,15 @@ impl FakeInfisicalBuilder {
             self.state.token_ttl = 3600;
             self.state.max_ttl = 86_400;
         }
-        let server = MockServer::start().await;
-        let responder = Responder { state: Arc::new(Mutex::new(self.state)), issued: Arc::new(AtomicUsize::new(0)) };
+        // Not from wiremock's pool: a pooled server outlives its handle, and this one must stop (and
+        // refuse connections) when dropped, for tests of outages.
+        let server = MockServer::builder().start().await;
+        let state = Arc::new(Mutex::new(self.state));
+        let not_modified = Arc::new(AtomicUsize::new(0));
+        let responder =
+            Responder { state: state.clone(), issued: Arc::new(AtomicUsize::new(0)), not_modified: not_modified.clone() };
         Mock::given(wiremock::matchers::any()).respond_with(responder).named("fake infisical").mount(&server).await;
-        FakeInfisical { server }
+        FakeInfisical { server, state, not_modified }
     }
 
     /// Starts the server from synchronous code (a plain `#[test]`, a sync `main`).
@@ -151,9 +156,15 @@ impl FakeInfisicalBuilder {
 }
 
 /// A running fake Infisical server. It stops when dropped.
+///
+/// Its list answers carry an `ETag` computed from the body and answer `304` with no body to a matching
+/// `If-None-Match`, as the real server does; [`set_secret`](Self::set_secret) and
+/// [`set_unavailable`](Self::set_unavailable) change it while it runs.
 #[derive(Debug)]
 pub struct FakeInfisical {
     server: MockServer,
+    state: Arc<Mutex<State>>,
+    not_modified: Arc<AtomicUsize>,
 }
 
 impl FakeInfisical {
@@ -191,6 +202,29 @@ impl FakeInfisical {
             .env_source(EnvSource::from_pairs::<_, String, String>([]))
             .cli_login(false)
             .universal_auth(CLIENT_ID, CLIENT_SECRET)
+    }
+
+    /// Sets secret `key` in `environment`, folder `path`, to `value` while the server runs (adding it
+    /// when it is not there): the next list answer, and its `ETag`, change.
+    pub fn set_secret(&self, environment: &str, path: &str, key: &str, value: &str) {
+        let folder = crate::resources::normalize_path(path);
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let secrets = state.folders.entry((environment.into(), folder)).or_default();
+        match secrets.iter_mut().find(|s| s.key == key) {
+            Some(found) => found.value = value.into(),
+            None => secrets.push(Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() }),
+        }
+    }
+
+    /// While `true`, answers every request `503 Service Unavailable`, as a server whose proxy lost it.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unavailable = unavailable;
+    }
+
+    /// How many list requests it answered `304 Not Modified` (with no body).
+    #[must_use]
+    pub fn not_modified(&self) -> usize {
+        self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// How many requests it has answered.

@@ -29,12 +29,16 @@ pub(super) struct State {
     pub(super) empty_for_unknown: Option<bool>,
     pub(super) token_ttl: u64,
     pub(super) max_ttl: u64,
+    /// Answer every request 503, as a server behind a proxy that lost it.
+    pub(super) unavailable: bool,
 }
 
-/// Answers every request from the seeded state; counts the tokens it issued.
+/// Answers every request from the seeded state; counts the tokens it issued and the lists it answered
+/// `304 Not Modified`.
 pub(super) struct Responder {
     pub(super) state: Arc<Mutex<State>>,
     pub(super) issued: Arc<AtomicUsize>,
+    pub(super) not_modified: Arc<AtomicUsize>,
 }
 
 fn error(status: u16, name: &str, message: &str) -> ResponseTemplate {
@@ -51,6 +55,9 @@ impl Respond for Responder {
         let path = req.url.path().trim_end_matches('/').to_owned();
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let method = req.method.as_str();
+        if state.unavailable {
+            return error(503, "ServiceUnavailable", "upstream connect error");
+        }
         match (method, segs.as_slice()) {
             ("POST", ["api", "v1", "auth", "universal-auth", "login"]) => {
                 let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
@@ -78,8 +85,12 @@ impl Respond for Responder {
             ("GET", ["api", "v1", "folders"]) => folders(&state, &query(req), "workspaceId"),
             ("GET", ["api", "v2", "secret-imports"]) => imports(&state, &query(req), "projectId"),
             ("GET", ["api", "v1", "secret-imports"]) => imports(&state, &query(req), "workspaceId"),
-            ("GET", ["api", "v4", "secrets"]) => list(&state, &query(req), "projectId", "includeImports"),
-            ("GET", ["api", "v3", "secrets", "raw"]) => list(&state, &query(req), "workspaceId", "include_imports"),
+            ("GET", ["api", "v4", "secrets"]) => {
+                self.revalidated(req, list(&state, &query(req), "projectId", "includeImports"))
+            }
+            ("GET", ["api", "v3", "secrets", "raw"]) => {
+                self.revalidated(req, list(&state, &query(req), "workspaceId", "include_imports"))
+            }
             ("GET", ["api", "v4", "secrets", name]) => get(&state, &query(req), name, "projectId", "includeImports"),
             ("GET", ["api", "v3", "secrets", "raw", name]) => get(&state, &query(req), name, "workspaceId", "include_imports"),
             _ => ResponseTemplate::new(404).set_body_json(json!({"message": format!("Route {method}:{} not found", req.url.path()), "error": "Not Found", "statusCode": 404})),
@@ -88,6 +99,34 @@ impl Respond for Responder {
 }
 
 impl Responder {
+    /// A list answer as the real server sends it (`@fastify/etag`): a strong `ETag` computed from the
+    /// body, and `304` with no body when the request's `If-None-Match` names it.
+    fn revalidated(&self, req: &Request, answer: Result<Value, ResponseTemplate>) -> ResponseTemplate {
+        let body = match answer {
+            Ok(body) => body,
+            Err(refused) => return refused,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let etag: String = {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(&bytes);
+            format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>())
+        };
+        let matches = req
+            .headers
+            .get("if-none-match")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        if matches {
+            self.not_modified.fetch_add(1, Ordering::SeqCst);
+            return ResponseTemplate::new(304).insert_header("etag", etag.as_str());
+        }
+        ResponseTemplate::new(200)
+            .insert_header("etag", etag.as_str())
+            .insert_header("content-type", "application/json")
+            .set_body_raw(bytes, "application/json")
+    }
+
     fn token(&self, state: &State) -> ResponseTemplate {
         let n = self.issued.fetch_add(1, Ordering::SeqCst);
         ResponseTemplate::new(200).set_body_json(json!({
@@ -246,14 +285,14 @@ fn secret_json(state: &State, env: &str, folder: &str, s: &Seeded, expand: bool,
     v
 }
 
-fn list(state: &State, q: &BTreeMap<String, String>, id_param: &str, imports_param: &str) -> ResponseTemplate {
+fn list(state: &State, q: &BTreeMap<String, String>, id_param: &str, imports_param: &str) -> Result<Value, ResponseTemplate> {
     if let Some(err) = project_ok(q, id_param) {
-        return err;
+        return Err(err);
     }
-    let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
+    let Some(env) = q.get("environment") else { return Err(error(400, "BadRequest", "Missing project id or environment")) };
     let root = crate::resources::normalize_path(q.get("secretPath").map_or("/", String::as_str));
     if let Some(err) = state.unknown_target(env, &root) {
-        return err;
+        return Err(err);
     }
     let recursive = flag(q, "recursive");
     let expand = flag(q, "expandSecretReferences");
@@ -283,9 +322,7 @@ fn list(state: &State, q: &BTreeMap<String, String>, id_param: &str, imports_par
             }
         }
     }
-    ResponseTemplate::new(200)
-        .insert_header("etag", "\"fake\"")
-        .set_body_json(json!({"secrets": secrets, "imports": imports}))
+    Ok(json!({"secrets": secrets, "imports": imports}))
 }
 
 fn get(

@@ -8,6 +8,7 @@ mod batch;
 mod model;
 pub(crate) mod precedence;
 mod requests;
+pub(crate) mod values;
 mod writes;
 
 pub use batch::{Batch, BatchMode, BatchSecret};

@@ -8,8 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
-use indexmap::map::Entry;
+use std::cmp::Reverse;
 
 use super::{Secret, SecretPath};
 use crate::folder_path::{into_normal_path, normalize_path};
@@ -34,42 +33,57 @@ impl Merge for Secret {
     }
 }
 
-/// The precedence of [`SecretList::into_map`], for any secret model, in the order the server sent
-/// them (own secrets, then imports), each name once.
+/// The precedence of [`SecretList::into_map`], for any secret model: each place once, sorted by
+/// place (folder, then name).
 ///
-/// Each import comes with the folder that imports it when known (`None`: the listed folder). Own
-/// secrets go in first, so in any folder they win over that folder's imports; imports go in from the
-/// last to the first, so a later import wins over an earlier one. A hash index, not an ordered map:
-/// every secret is looked up once, and nothing is compared but equal-hash names.
+/// Each import comes with the folder that imports it when known (`None`: the listed folder). At one
+/// place, the first personal override wins, else the last of the folder's own secrets, else the
+/// last import's (its first entry of that name). One sort of all the entries by place decides it, with
+/// no map: every later step (keys, conflicts, the configuration tree) then reads sorted entries.
 pub(crate) fn merge<S: Merge>(
     listed: &str,
     own: Vec<S>,
-    imports: impl DoubleEndedIterator<Item = (Option<String>, Vec<S>)>,
-) -> IndexMap<SecretPath, S> {
+    imports: impl Iterator<Item = (Option<String>, Vec<S>)>,
+) -> Vec<(SecretPath, S)> {
     let listed = normalize_path(listed);
-    let mut map: IndexMap<SecretPath, S> = IndexMap::with_capacity(own.len());
-    for mut secret in own {
+    let mut entries: Vec<(SecretPath, Rank, S)> = Vec::with_capacity(own.len());
+    for (n, mut secret) in own.into_iter().enumerate() {
         let folder = secret.take_folder().map_or_else(|| listed.clone(), into_normal_path);
-        let at = SecretPath { folder, key: secret.take_name() };
-        match map.entry(at) {
-            Entry::Occupied(mut kept) => {
-                if !kept.get().personal() {
-                    kept.insert(secret);
+        let rank = if secret.personal() { Rank::Personal(Reverse(n)) } else { Rank::Own(n) };
+        entries.push((SecretPath { folder, key: secret.take_name() }, rank, secret));
+    }
+    for (i, (importer, import)) in imports.enumerate() {
+        let folder = importer.unwrap_or_else(|| listed.clone());
+        for (n, mut secret) in import.into_iter().enumerate() {
+            let at = SecretPath { folder: folder.clone(), key: secret.take_name() };
+            entries.push((at, Rank::Imported(i, Reverse(n)), secret));
+        }
+    }
+    // Stable: entries of one place stay together in input order, and the best rank is kept.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut merged: Vec<(SecretPath, Rank, S)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match merged.last_mut() {
+            Some(last) if last.0 == entry.0 => {
+                if entry.1 > last.1 {
+                    *last = entry;
                 }
             }
-            Entry::Vacant(slot) => {
-                slot.insert(secret);
-            }
+            _ => merged.push(entry),
         }
     }
-    for (importer, import) in imports.rev() {
-        let folder = importer.unwrap_or_else(|| listed.clone());
-        for mut secret in import {
-            let at = SecretPath { folder: folder.clone(), key: secret.take_name() };
-            map.entry(at).or_insert(secret);
-        }
-    }
-    map
+    merged.into_iter().map(|(at, _, secret)| (at, secret)).collect()
+}
+
+/// How strongly an entry holds its place; the greatest wins.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// The `n`th entry of import `i`: a later import wins, then an earlier entry of it.
+    Imported(usize, Reverse<usize>),
+    /// The `n`th own secret: a later one wins.
+    Own(usize),
+    /// The `n`th own secret, a personal override: the first one wins.
+    Personal(Reverse<usize>),
 }
 
 /// Separates the parts of a key: a control character that names holding it are refused for, so a
@@ -194,7 +208,67 @@ mod tests {
         assert!(layered([vec![(k("db"), 1, "x"), (k("dbx"), 2, "y")]]).is_ok());
     }
 
+    #[derive(Clone, Debug, PartialEq)]
+    struct S {
+        name: String,
+        folder: Option<String>,
+        personal: bool,
+        tag: usize,
+    }
+
+    impl Merge for S {
+        fn take_name(&mut self) -> String {
+            self.name.clone()
+        }
+        fn take_folder(&mut self) -> Option<String> {
+            self.folder.clone()
+        }
+        fn personal(&self) -> bool {
+            self.personal
+        }
+    }
+
+    /// The rules, one insert at a time: own secrets in order (a personal override is never replaced),
+    /// then imports from the last to the first, each only where nothing is yet.
+    fn reference(own: &[S], imports: &[(Option<String>, Vec<S>)]) -> BTreeMap<SecretPath, usize> {
+        let mut map: BTreeMap<SecretPath, &S> = BTreeMap::new();
+        for s in own {
+            let at = SecretPath { folder: normalize_path(s.folder.as_deref().unwrap_or("/")), key: s.name.clone() };
+            if !map.get(&at).is_some_and(|kept| kept.personal) {
+                map.insert(at, s);
+            }
+        }
+        for (importer, import) in imports.iter().rev() {
+            for s in import {
+                let at = SecretPath { folder: importer.clone().unwrap_or_else(|| "/".into()), key: s.name.clone() };
+                map.entry(at).or_insert(s);
+            }
+        }
+        map.into_iter().map(|(at, s)| (at, s.tag)).collect()
+    }
+
     proptest! {
+        /// The sorted merge keeps, at every place, the secret the one-insert-at-a-time rules keep.
+        #[test]
+        fn merge_agrees_with_the_rules_one_insert_at_a_time(
+            own in proptest::collection::vec(("[ab]", proptest::option::of("/|/x|/x/"), any::<bool>()), 0..8),
+            imports in proptest::collection::vec(
+                (proptest::option::of("/|/x"), proptest::collection::vec("[ab]", 0..4)), 0..4),
+        ) {
+            let mut tag = 0;
+            let mut next = || { tag += 1; tag };
+            let own: Vec<S> = own.into_iter()
+                .map(|(name, folder, personal)| S { name, folder, personal, tag: next() })
+                .collect();
+            let imports: Vec<(Option<String>, Vec<S>)> = imports.into_iter()
+                .map(|(f, names)| (f, names.into_iter().map(|name| S { name, folder: None, personal: false, tag: next() }).collect()))
+                .collect();
+            let merged = merge("/", own.clone(), imports.clone().into_iter());
+            prop_assert!(merged.windows(2).all(|w| w[0].0 < w[1].0), "sorted, each place once");
+            let got: BTreeMap<SecretPath, usize> = merged.into_iter().map(|(at, s)| (at, s.tag)).collect();
+            prop_assert_eq!(got, reference(&own, &imports));
+        }
+
         /// One layer conflicts exactly when two of its keys overlap (checked pair by pair), and what it
         /// returns is sorted and whole.
         #[test]

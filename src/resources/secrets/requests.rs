@@ -8,7 +8,12 @@ use crate::routes::Routes;
 use crate::transport::ApiRequest;
 
 use super::model::OneSecret;
-use super::{Secret, SecretList, SecretType};
+use std::collections::BTreeMap;
+
+use secrecy::SecretString;
+
+use super::values::{Importers, ValueList};
+use super::{Secret, SecretList, SecretPath, SecretType};
 
 /// Lists the secrets of a folder.
 ///
@@ -253,14 +258,52 @@ impl Secrets<'_> {
         Ok(list)
     }
 
+    /// Lists each secret's place and value, and nothing else: own and imported secrets merged as
+    /// [`SecretList::into_map`] merges them. For loading a large folder into a map this decodes and
+    /// keeps far less than [`list`](Self::list) (no ids, dates, tags or comments).
+    ///
+    /// ```no_run
+    /// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+    /// use infisical_config::resources::secrets::ListSecrets;
+    /// use infisical_config::ExposeSecret;
+    ///
+    /// let values = client.secrets().list_values(&ListSecrets::new("my-project", "prod").recursive(true)).await?;
+    /// for (at, value) in &values {
+    ///     println!("{at} is {} bytes", value.expose_secret().len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`list`](Self::list).
+    pub async fn list_values(&self, req: &ListSecrets) -> Result<BTreeMap<SecretPath, SecretString>> {
+        let list: ValueList = self.list_as(req).await?;
+        let merged = list.into_map(&req.path, &Importers::new());
+        Ok(merged.into_iter().map(|(at, secret)| (at, secret.value)).collect())
+    }
+
     /// Lists into another model (the loaders' lean one); the same request and route choice as
     /// [`list`](Self::list).
     pub(crate) async fn list_as<T: serde::de::DeserializeOwned>(&self, req: &ListSecrets) -> Result<T> {
-        let resp = self.list_response(req, None).await?;
-        if resp.status == 304 {
-            return Err(unexpected_304(&resp));
+        match self.list_as_if_modified(req, None).await? {
+            Conditional::Modified((list, _)) => Ok(list),
+            // Without a tag a 304 is an error already; this arm is never taken.
+            Conditional::NotModified => Err(Error::invalid("etag", "a 304 answered a list that sent no tag")),
         }
-        resp.json()
+    }
+
+    /// [`list_as`](Self::list_as), unless unchanged since `etag`: the answer with its own `ETag`.
+    pub(crate) async fn list_as_if_modified<T: serde::de::DeserializeOwned>(
+        &self,
+        req: &ListSecrets,
+        etag: Option<&str>,
+    ) -> Result<Conditional<(T, Option<String>)>> {
+        let resp = self.list_response(req, etag).await?;
+        match resp.status {
+            304 if etag.is_some() => Ok(Conditional::NotModified),
+            304 => Err(unexpected_304(&resp)),
+            _ => Ok(Conditional::Modified((resp.json()?, resp.header("etag")))),
+        }
     }
 
     /// The answer to a list (a 304 when `etag` still holds).

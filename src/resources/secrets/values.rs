@@ -1,7 +1,6 @@
-//! The lean model the loaders decode a list answer into: name, value, folder and type of each secret,
+//! The lean model the loaders and [`Secrets::list_values`](super::Secrets::list_values) decode a list answer into: name, value, folder and type of each secret,
 //! and the imports with their source, and nothing else to allocate.
 
-use indexmap::IndexMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -20,6 +19,13 @@ pub(crate) struct ValueSecret {
     path: Option<String>,
     #[serde(rename = "type", default)]
     kind: SecretType,
+}
+
+impl ValueSecret {
+    /// A merged secret as a cache keeps it: its place is in the layer, only the value is here.
+    pub(crate) fn from_value(value: SecretString) -> Self {
+        ValueSecret { key: String::new(), value, path: None, kind: SecretType::Shared }
+    }
 }
 
 impl Merge for ValueSecret {
@@ -71,7 +77,7 @@ impl ValueList {
     /// Merges with the precedence of [`merge`]; each import lands in the folder that imports it, as
     /// `importers` says (a source imported by several folders is matched to them in order), else in the
     /// listed folder.
-    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> IndexMap<SecretPath, ValueSecret> {
+    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> Vec<(SecretPath, ValueSecret)> {
         let mut used = vec![false; importers.len()];
         let imports: Vec<(Option<String>, Vec<ValueSecret>)> = self
             .imports

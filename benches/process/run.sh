@@ -1,0 +1,69 @@
+#!/bin/sh
+# Times whole processes, start-up included, with hyperfine: this crate's figment job, its client list
+# and its env loader against the floors (bare reqwest + serde_json; the same plus figment) and the
+# official `infisical` crate, all built in release in this run, against the bench server of
+# benches/load.rs (`-- serve N`, v4 bodies of about 530 bytes a secret over ten folders).
+#
+#   benches/process/run.sh            # 10, 1,000 and 10,000 secrets
+#   SIZES="1000" RUNS=30 benches/process/run.sh
+#
+# Needs hyperfine (Debian: apt install hyperfine) and GNU time. Prints one markdown table a size.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SIZES=${SIZES:-"10 1000 10000"}
+RUNS=${RUNS:-40}
+
+cargo build --quiet --release --manifest-path "$here/Cargo.toml" --bins
+load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=json 2>/dev/null \
+    | python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "load"][0])')
+bin="$here/target/release"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for n in $SIZES; do
+    rm -f "$work/port"
+    "$load" serve "$n" > "$work/port" &
+    server=$!
+    while [ ! -s "$work/port" ]; do sleep 0.05; done
+    port=$(cat "$work/port")
+    # The environment a service would have: the site and a machine identity, an empty home (no CLI
+    # login), and nothing else of this shell's.
+    mkdir -p "$work/home"
+    set -- env -i HOME="$work/home" PATH=/usr/bin:/bin INFISICAL_URL="http://127.0.0.1:$port" \
+        INFISICAL_UNIVERSAL_AUTH_CLIENT_ID=bench-id INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=bench-secret
+    cd "$work"
+    hyperfine -N --style none --warmup 5 --runs "$RUNS" --export-json "$work/$n.json" \
+        -n floor "$* $bin/floor list" \
+        -n "floor + figment" "$* $bin/floor figment" \
+        -n "official infisical crate (list only)" "$* $bin/official" \
+        -n "figment job" "$* $bin/job figment" \
+        -n "client list_values" "$* $bin/job list" \
+        -n "env loader load" "$* $bin/job env" > /dev/null
+    for what in "floor list" "floor figment" official "job figment" "job list" "job env"; do
+        # Peak RSS (KiB), the median of five runs.
+        for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" $bin/$what 2>&1 >/dev/null | tail -1; done \
+            | sort -n | sed -n 3p > "$work/$n-rss-$(echo "$what" | tr ' ' -)"
+    done
+    kill "$server"
+    python3 - "$work" "$n" <<'PY'
+import json, sys
+work, n = sys.argv[1], sys.argv[2]
+res = {r["command"]: r for r in json.load(open(f"{work}/{n}.json"))["results"]}
+rss = lambda f: int(open(f"{work}/{n}-rss-{f}").read())
+rows = [("floor", "floor-list", None), ("floor + figment", "floor-figment", None),
+        ("official infisical crate (list only)", "official", "floor"),
+        ("figment job", "job-figment", "floor + figment"), ("client list_values", "job-list", "floor"),
+        ("env loader load", "job-env", "floor")]
+print(f"\n{int(n):,} secrets\n")
+print("| program | median | ratio | peak RSS | RSS ratio |")
+print("|---|--:|---|--:|---|")
+for name, f, floor in rows:
+    t = res[name]["median"] * 1e3
+    ratio = f"{res[name]['median'] / res[floor]['median']:.2f}x {floor}" if floor else ""
+    floor_rss = {"floor": "floor-list", "floor + figment": "floor-figment"}.get(floor)
+    rss_ratio = f"{rss(f) / rss(floor_rss):.2f}x" if floor_rss else ""
+    print(f"| {name} | {t:.1f} ms | {ratio} | {rss(f) / 1024:.1f} MiB | {rss_ratio} |")
+PY
+    cd "$here"
+done

@@ -1,0 +1,264 @@
+//! The last-known-good cache (feature `cache`): written after a load, encrypted, 0600; served through
+//! an outage within its maximum age and not past it; never hiding a refusal; unusable files read as
+//! absent with a warning saying why; atomic under concurrent writers; ETag revalidation.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::*;
+use figment::Profile;
+use infisical_config::cache::{Cache, CacheKey, OnFailure};
+use infisical_config::resources::ApiVersion;
+use infisical_config::testing::FakeInfisical;
+use infisical_config::{EnvLoader, EnvSource, Error, ExposeSecret, Infisical, SecretBox, blocking};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const VALUES: [&str; 3] = ["postgres://db.internal/app-7d1f", "hunter2-b81c", "api-key-55e0"];
+
+fn logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| capture_logs(tracing::Level::DEBUG))
+}
+
+fn fake() -> FakeInfisical {
+    FakeInfisical::builder()
+        .secret("prod", "/", "DATABASE_URL", VALUES[0])
+        .secret("prod", "/db", "PASSWORD", VALUES[1])
+        .secret("prod", "/api", "KEY", VALUES[2])
+        .start_blocking()
+}
+
+/// A client of `fake` that does not retry: an outage shows at once.
+fn no_retries(fake: &FakeInfisical) -> blocking::Client {
+    fake.blocking_client_builder().retry(infisical_config::RetryPolicy::default().max_retries(0)).build().unwrap()
+}
+
+fn key(byte: u8) -> CacheKey {
+    CacheKey::from_bytes(SecretBox::new(Box::new([byte; 32])))
+}
+
+fn cache(dir: &Path, byte: u8, policy: OnFailure) -> Cache {
+    Cache::new(key(byte)).dir(dir).on_failure(policy)
+}
+
+fn serve_stale() -> OnFailure {
+    OnFailure::UseCache { max_age: Duration::from_secs(3600) }
+}
+
+fn provider(client: &blocking::Client, cache: Cache) -> Infisical {
+    Infisical::new(infisical_config::testing::PROJECT_ID, "prod").recursive(true).client(client.clone()).cache(cache)
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_load_is_kept_encrypted_and_private_and_serves_an_outage_within_its_age() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    let snapshot = provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+    assert_eq!(snapshot.get(&Profile::Default, "db.password"), Some(VALUES[1]));
+
+    let written = files(dir.path());
+    assert_eq!(written.len(), 1, "one file for the target: {written:?}");
+    let bytes = std::fs::read(&written[0]).unwrap();
+    for value in VALUES {
+        assert!(!bytes.windows(value.len()).any(|w| w == value.as_bytes()), "{value} in clear");
+    }
+    for name in ["DATABASE_URL", "PASSWORD", infisical_config::testing::PROJECT_ID] {
+        assert!(!bytes.windows(name.len()).any(|w| w == name.as_bytes()), "{name} in clear");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&written[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // The server goes away: connection refused. The cache serves, and says so.
+    drop(fake);
+    let snapshot = provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+    assert_eq!(snapshot.get(&Profile::Default, "database_url"), Some(VALUES[0]));
+    assert_eq!(snapshot.get(&Profile::Default, "api.key"), Some(VALUES[2]));
+    assert!(logs().text().contains("serving the last good load from the cache"));
+
+    // Past its age it is not served; without the policy the outage fails as before.
+    std::thread::sleep(Duration::from_millis(20));
+    let too_old = OnFailure::UseCache { max_age: Duration::from_millis(10) };
+    let err = provider(&client, cache(dir.path(), 1, too_old)).fetch().unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let err = provider(&client, cache(dir.path(), 1, OnFailure::Fail)).fetch().unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    // Provide nothing: an empty snapshot.
+    let nothing = provider(&client, cache(dir.path(), 1, OnFailure::ProvideNothing)).fetch().unwrap();
+    assert!(nothing.is_empty());
+}
+
+#[test]
+fn the_env_loader_uses_the_same_cache() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    let loader = || {
+        EnvLoader::new(infisical_config::testing::PROJECT_ID, "prod")
+            .client(client.clone())
+            .cache(cache(dir.path(), 3, serve_stale()))
+    };
+    assert_eq!(loader().load().unwrap().get("DATABASE_URL").unwrap().expose_secret(), VALUES[0]);
+    fake.set_unavailable(true);
+    // A 503 from a proxy is an outage too.
+    assert_eq!(loader().load().unwrap().get("DATABASE_URL").unwrap().expose_secret(), VALUES[0]);
+}
+
+/// A server that answers the first list and refuses the next ones with `status`.
+async fn refusing_after_one(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    let list = json!({"secrets": [{"id": "1", "secretKey": "A", "secretValue": VALUES[0], "secretPath": "/", "type": "shared"}], "imports": []});
+    Mock::given(method("GET"))
+        .and(path("/api/v4/secrets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/secrets"))
+        .respond_with(
+            ResponseTemplate::new(status).set_body_json(json!({"statusCode": status, "message": "refused", "error": "Refused"})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_is_never_hidden_by_the_cache() {
+    logs();
+    for status in [403, 404] {
+        let dir = tempfile::tempdir().unwrap();
+        let server = refusing_after_one(status).await;
+        let client = builder(&server.uri()).access_token("t").api_version(ApiVersion::Current).build().unwrap();
+        let provider = Infisical::new(PROJECT, "prod").client(client).cache(cache(dir.path(), 1, serve_stale()));
+        assert_eq!(provider.fetch_async().await.unwrap().get(&Profile::Default, "a"), Some(VALUES[0]));
+        let err = provider.fetch_async().await.unwrap_err();
+        assert_eq!(err.status(), Some(status), "{err:?}");
+    }
+}
+
+#[test]
+fn an_unusable_file_reads_as_absent_with_the_reason() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    let root = || provider(&client, cache(dir.path(), 1, serve_stale()));
+    root().fetch().unwrap();
+    let root_file = files(dir.path()).remove(0);
+    root().path("/db").fetch().unwrap();
+    let db_file = files(dir.path()).into_iter().find(|f| *f != root_file).unwrap();
+    let good = std::fs::read(&root_file).unwrap();
+    drop(fake);
+
+    let fails_with = |reason: &str, prepare: &dyn Fn(), byte: u8| {
+        prepare();
+        let before = logs().text().len();
+        let err = provider(&client, cache(dir.path(), byte, serve_stale())).fetch().unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{reason}: the cache was absent, the outage shows: {err:?}");
+        let said = logs().text()[before..].to_owned();
+        assert!(said.contains("the Infisical cache is not used") && said.contains(reason), "{reason}: {said}");
+    };
+    let mut tampered = good.clone();
+    *tampered.last_mut().unwrap() ^= 0x40;
+    fails_with("tampered", &|| std::fs::write(&root_file, &tampered).unwrap(), 1);
+    fails_with("truncated", &|| std::fs::write(&root_file, &good[..good.len() / 2]).unwrap(), 1);
+    fails_with("truncated", &|| std::fs::write(&root_file, &good[..5]).unwrap(), 1);
+    fails_with("another key", &|| std::fs::write(&root_file, &good).unwrap(), 2);
+    fails_with("another target", &|| std::fs::copy(&db_file, &root_file).map(drop).unwrap(), 1);
+    fails_with("not one of this crate", &|| std::fs::write(&root_file, b"{\"secrets\": []}").unwrap(), 1);
+
+    // And a key from the environment that is missing or malformed.
+    for (env, reason) in [
+        (EnvSource::from_pairs::<_, String, String>([]), "is not set"),
+        (EnvSource::from_pairs([("K", "not base64!")]), "not base64"),
+        (EnvSource::from_pairs([("K", "c2hvcnQ=")]), "not 32"),
+    ] {
+        std::fs::write(&root_file, &good).unwrap();
+        let before = logs().text().len();
+        let cache = Cache::new(CacheKey::from_env("K")).dir(dir.path()).on_failure(serve_stale());
+        let p = Infisical::new(infisical_config::testing::PROJECT_ID, "prod")
+            .recursive(true)
+            .client(client.clone())
+            .env_source(env)
+            .cache(cache);
+        assert!(p.fetch().is_err());
+        assert!(logs().text()[before..].contains(reason), "{reason}");
+    }
+}
+
+#[test]
+fn a_key_from_the_environment_opens_what_it_wrote() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    let env = EnvSource::from_pairs([("APP_CACHE_KEY", base64::engine::general_purpose::STANDARD.encode([9u8; 32]))]);
+    let p = || {
+        let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).dir(dir.path()).on_failure(serve_stale());
+        Infisical::new(infisical_config::testing::PROJECT_ID, "prod").client(client.clone()).env_source(env.clone()).cache(cache)
+    };
+    p().fetch().unwrap();
+    drop(fake);
+    assert_eq!(p().fetch().unwrap().get(&Profile::Default, "database_url"), Some(VALUES[0]));
+}
+
+#[test]
+fn concurrent_writers_leave_a_whole_file() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..10 {
+                    provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+                }
+            });
+        }
+    });
+    let left = files(dir.path());
+    assert_eq!(left.len(), 1, "no temporary file left behind: {left:?}");
+    drop(fake);
+    let snapshot = provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+    assert_eq!(snapshot.len(), 3);
+}
+
+#[test]
+fn an_unchanged_folder_is_revalidated_with_a_304_and_a_change_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let client = no_retries(&fake);
+    let load = || provider(&client, cache(dir.path(), 1, OnFailure::Fail)).fetch().unwrap();
+    load();
+    assert_eq!(fake.not_modified(), 0);
+    let again = load();
+    assert_eq!(fake.not_modified(), 1, "the second load was answered 304");
+    assert_eq!(again.get(&Profile::Default, "db.password"), Some(VALUES[1]), "from the cached body");
+
+    fake.set_secret("prod", "/db", "PASSWORD", "rotated-9a2e");
+    let changed = load();
+    assert_eq!(fake.not_modified(), 1, "a changed folder is sent whole");
+    assert_eq!(changed.get(&Profile::Default, "db.password"), Some("rotated-9a2e"));
+    load();
+    assert_eq!(fake.not_modified(), 2);
+}
