@@ -85,6 +85,9 @@ pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
+#[cfg(feature = "watch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
+pub use figment::watch;
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::RetryPolicy;

@@ -55,12 +55,10 @@
 //! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
 //! own type errors quote the value they found; pass them through [`redact`] before logging them.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use ::figment::value::{Dict, Map, Value};
+use ::figment::value::{Dict, Map};
 use ::figment::{Metadata, Profile, Provider};
-use secrecy::ExposeSecret;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Query, loader_setters};
@@ -70,12 +68,14 @@ use crate::{Client, EnvSource, blocking};
 mod keys;
 mod redact;
 mod snapshot;
+#[cfg(feature = "watch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
+pub mod watch;
 
 pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
 
-use crate::resources::secrets::precedence::{KEY_SEP as SEP, layered};
-use keys::{Index, Keys, Mapping, Origin, tree};
+use keys::{Index, Mapping};
 use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
 ///
@@ -380,57 +380,16 @@ impl Infisical {
     }
 
     async fn snapshot(&self, client: &Client) -> Result<Snapshot> {
-        let project = self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })?;
-        let mut data = Map::new();
-        let mut index = Index::new();
-        for (environment, profile) in &self.targets {
-            let layers = self.query.load(client, &project, environment, &self.env).await?;
-            let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
-            let mut mapped = Vec::with_capacity(layers.len());
-            for layer in layers {
-                let mut entries = Vec::with_capacity(layer.secrets.len());
-                let mut folder: Arc<str> = Arc::from("");
-                for (at, secret) in layer.secrets {
-                    if *folder != *at.folder {
-                        folder = Arc::from(at.folder.as_str());
-                    }
-                    let key = self.mapping.key_of(&layer.path, &at, self.query.recursive);
-                    let origin = Origin { key: at.key, folder: folder.clone() };
-                    match key {
-                        Ok(Some(key)) => entries.push((key, secret.value, origin)),
-                        Ok(None) => {}
-                        Err(reason) => {
-                            return Err(Error::KeyMapping { secret: keys.describe(&origin), reason: reason.into() });
-                        }
-                    }
-                }
-                mapped.push(entries);
-            }
-            let values = layered(mapped).map_err(|c| Error::KeyConflict {
-                key: c.key.replace(SEP, "."),
-                first: keys.describe(&c.first),
-                second: keys.describe(&c.second),
-            })?;
-            let mut leaves = Vec::with_capacity(values.len());
-            let mut origins = Vec::with_capacity(values.len());
-            for (key, secret, origin) in values {
-                let value = secret.expose_secret();
-                let value = if self.mapping.parse_values {
-                    value.parse::<Value>().unwrap_or_else(|_| Value::from(value.to_owned()))
-                } else {
-                    Value::from(value.to_owned())
-                };
-                leaves.push(value);
-                origins.push((key, origin));
-            }
-            let dict = tree(origins.iter().map(|(key, _)| key.as_str()).zip(leaves));
-            // Sorted already: the map is built in one pass.
-            keys.origins = origins.into_iter().collect();
-            tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
-            data.insert(profile.clone(), dict);
-            index.insert(profile.clone(), keys);
+        let project = self.project()?;
+        let mut loaded = Vec::with_capacity(self.targets.len());
+        for (environment, _) in &self.targets {
+            loaded.push(self.query.load(client, &project, environment, &self.env).await?);
         }
-        Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
+        self.snapshot_of(loaded)
+    }
+
+    fn project(&self) -> Result<ProjectRef> {
+        self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })
     }
 }
 

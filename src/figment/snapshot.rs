@@ -1,11 +1,73 @@
 //! [`Snapshot`]: secrets fetched once, a provider that does no I/O.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use ::figment::value::{Dict, Map};
+use ::figment::value::{Dict, Map, Value};
 use ::figment::{Metadata, Profile, Provider, Source};
+use secrecy::ExposeSecret;
 
-use super::keys::{Index, SEP};
+use super::Infisical;
+use super::keys::{Index, Keys, Origin, SEP, tree};
+use crate::error::{Error, Result};
+use crate::pipeline::Layer;
+use crate::resources::secrets::precedence::layered;
+
+impl Infisical {
+    /// The snapshot of what was loaded for each target (environment and profile), in order: keys
+    /// mapped, conflicts checked, the configuration tree built. The fetch and the watcher share it.
+    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>) -> Result<Snapshot> {
+        let mut data = Map::new();
+        let mut index = Index::new();
+        for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
+            let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
+            let mut mapped = Vec::with_capacity(layers.len());
+            for layer in layers {
+                let mut entries = Vec::with_capacity(layer.secrets.len());
+                let mut folder: Arc<str> = Arc::from("");
+                for (at, secret) in layer.secrets {
+                    if *folder != *at.folder {
+                        folder = Arc::from(at.folder.as_str());
+                    }
+                    let key = self.mapping.key_of(&layer.path, &at, self.query.recursive);
+                    let origin = Origin { key: at.key, folder: folder.clone() };
+                    match key {
+                        Ok(Some(key)) => entries.push((key, secret.value, origin)),
+                        Ok(None) => {}
+                        Err(reason) => {
+                            return Err(Error::KeyMapping { secret: keys.describe(&origin), reason: reason.into() });
+                        }
+                    }
+                }
+                mapped.push(entries);
+            }
+            let values = layered(mapped).map_err(|c| Error::KeyConflict {
+                key: c.key.replace(SEP, "."),
+                first: keys.describe(&c.first),
+                second: keys.describe(&c.second),
+            })?;
+            let mut leaves = Vec::with_capacity(values.len());
+            let mut origins = Vec::with_capacity(values.len());
+            for (key, secret, origin) in values {
+                let value = secret.expose_secret();
+                let value = if self.mapping.parse_values {
+                    value.parse::<Value>().unwrap_or_else(|_| Value::from(value.to_owned()))
+                } else {
+                    Value::from(value.to_owned())
+                };
+                leaves.push(value);
+                origins.push((key, origin));
+            }
+            let dict = tree(origins.iter().map(|(key, _)| key.as_str()).zip(leaves));
+            // Sorted already: the map is built in one pass.
+            keys.origins = origins.into_iter().collect();
+            tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
+            data.insert(profile.clone(), dict);
+            index.insert(profile.clone(), keys);
+        }
+        Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
+    }
+}
 
 pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Metadata {
     Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, parts: &[&str]| {
@@ -24,7 +86,9 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
 }
 
 /// Secrets fetched by [`Infisical::fetch`](super::Infisical::fetch): a figment provider that does no I/O.
-#[derive(Clone)]
+///
+/// The default one is empty.
+#[derive(Clone, Default)]
 pub struct Snapshot {
     pub(super) data: Map<Profile, Dict>,
     pub(super) index: Arc<Index>,
@@ -96,6 +160,45 @@ impl Snapshot {
             .get(profile)
             .into_iter()
             .flat_map(|keys| keys.origins.iter().map(move |(k, o)| (k.replace(SEP, "."), keys.describe(o))))
+    }
+
+    /// The value at `key` (parts joined by the key separator) in `profile`.
+    #[cfg(feature = "watch")]
+    fn value_at(&self, profile: &Profile, key: &str) -> Option<&Value> {
+        let mut parts = key.split(SEP);
+        let mut value = self.data.get(profile)?.get(parts.next()?)?;
+        for part in parts {
+            value = value.as_dict()?.get(part)?;
+        }
+        Some(value)
+    }
+
+    /// The keys that differ in `newer`: added, removed, or with another value (compared here, never
+    /// shown), each with where it comes from.
+    #[cfg(feature = "watch")]
+    pub(super) fn changes(&self, newer: &Snapshot) -> Vec<super::watch::ChangedKey> {
+        use super::watch::{Change, ChangedKey};
+        let mut changed = Vec::new();
+        let profiles: std::collections::BTreeSet<&Profile> = self.index.keys().chain(newer.index.keys()).collect();
+        for profile in profiles {
+            let (old, new) = (self.index.get(profile), newer.index.get(profile));
+            let keys: std::collections::BTreeSet<&String> =
+                old.iter().chain(new.iter()).flat_map(|k| k.origins.keys()).collect();
+            for key in keys {
+                let before = old.and_then(|k| k.origins.get(key).map(|o| k.describe(o)));
+                let after = new.and_then(|k| k.origins.get(key).map(|o| k.describe(o)));
+                let change = match (&before, &after) {
+                    (None, Some(_)) => Change::Added,
+                    (Some(_), None) => Change::Removed,
+                    _ if self.value_at(profile, key) != newer.value_at(profile, key) => Change::Modified,
+                    _ if before != after => Change::Modified,
+                    _ => continue,
+                };
+                let origin = after.or(before).unwrap_or_default();
+                changed.push(ChangedKey { profile: profile.clone(), key: key.replace(SEP, "."), origin, change });
+            }
+        }
+        changed
     }
 
     /// How many keys it holds, over all profiles.

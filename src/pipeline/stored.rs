@@ -15,14 +15,14 @@ use crate::resources::secrets::SecretPath;
 use crate::resources::secrets::values::ValueSecret;
 
 /// The last load of one target: each listed folder's merged secrets and its list answer's `ETag`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Stored {
     pub(crate) saved_at: SystemTime,
     pub(crate) layers: Vec<StoredLayer>,
 }
 
 /// One listed folder of a [`Stored`] load.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct StoredLayer {
     pub(crate) path: String,
     pub(crate) etag: Option<String>,

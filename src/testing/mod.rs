@@ -216,6 +216,15 @@ impl FakeInfisical {
         }
     }
 
+    /// Removes secret `key` from `environment`, folder `path`, while the server runs.
+    pub fn remove_secret(&self, environment: &str, path: &str, key: &str) {
+        let folder = crate::resources::normalize_path(path);
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(secrets) = state.folders.get_mut(&(environment.to_owned(), folder)) {
+            secrets.retain(|s| s.key != key);
+        }
+    }
+
     /// While `true`, answers every request `503 Service Unavailable`, as a server whose proxy lost it.
     pub fn set_unavailable(&self, unavailable: bool) {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unavailable = unavailable;
