@@ -39,6 +39,7 @@
 //! # Ok(()) }
 //! ```
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -216,10 +217,16 @@ impl Watch {
             .name("infisical-config-watch".into())
             .spawn(move || {
                 client.run(async move {
-                    tokio::select! {
-                        () = poller.run(tx) => {}
-                        _ = stopped => {}
-                    }
+                    // Poll until the watcher is dropped (the stop signal, or its sender dropped).
+                    let mut polling = std::pin::pin!(poller.run(tx));
+                    let mut stopped = std::pin::pin!(stopped);
+                    std::future::poll_fn(|cx| {
+                        if stopped.as_mut().poll(cx).is_ready() {
+                            return std::task::Poll::Ready(());
+                        }
+                        polling.as_mut().poll(cx)
+                    })
+                    .await;
                 });
             })
             .map_err(|e| Error::Local { what: "could not start the watcher's thread", source: Box::new(e) })?;

@@ -134,7 +134,7 @@ impl Query {
         Ok(self.fetch(client, project, environment, None).await?.layers)
     }
 
-    #[cfg_attr(not(any(feature = "cache", feature = "watch")), allow(dead_code))]
+    #[cfg(feature = "cache")]
     /// The text that names what this query loads of `project`/`environment` on `site`: what a cache
     /// file is bound to.
     pub(crate) fn target(&self, site: &str, project: &ProjectRef, environment: &str) -> String {
