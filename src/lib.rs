@@ -85,6 +85,9 @@ pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
+#[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+pub use figment::config_source;
 #[cfg(feature = "watch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub use figment::watch;

@@ -65,6 +65,9 @@ use crate::pipeline::{Query, loader_setters};
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource, blocking};
 
+#[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+pub mod config_source;
 mod keys;
 mod redact;
 mod snapshot;

@@ -1,0 +1,157 @@
+//! A `config` (config-rs) source (feature `config`): the same load, keys and errors as the figment
+//! provider, for services that build their configuration with `config::Config::builder()`.
+//!
+//! Each value's origin is the secret it came from, so config-rs's errors name it
+//! (``secret `PORT` in / (prod)``). Its type errors also quote the value they found: pass them
+//! through [`redact`] before printing them.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use infisical_config::Infisical;
+//! use infisical_config::config_source::{InfisicalSource, redact};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct AppConfig {
+//!     port: u16,
+//!     database_url: infisical_config::SecretString,
+//! }
+//!
+//! let config = config::Config::builder()
+//!     .set_default("port", 8080)?
+//!     .add_async_source(InfisicalSource::new(Infisical::new("my-project", "prod")))
+//!     .build()
+//!     .await
+//!     .map_err(redact)?;
+//! let app: AppConfig = config.try_deserialize().map_err(redact)?;
+//! # let _ = app; Ok(()) }
+//! ```
+
+use ::figment::value::Value as FigmentValue;
+use config::{ConfigError, Map, Value, ValueKind};
+
+use super::Infisical;
+use super::keys::SEP;
+
+/// Infisical secrets as a `config` async source. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct InfisicalSource(Infisical);
+
+impl InfisicalSource {
+    /// A source loading what `provider` loads (project, environments, folders, key mapping,
+    /// client, cache). Several environments are merged in the order given, a later one winning;
+    /// config-rs has no profiles.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// use infisical_config::config_source::InfisicalSource;
+    ///
+    /// let source = InfisicalSource::new(Infisical::new("my-project", "prod").split("__"));
+    /// # let _ = source;
+    /// ```
+    #[must_use]
+    pub fn new(provider: Infisical) -> Self {
+        InfisicalSource(provider)
+    }
+}
+
+impl From<Infisical> for InfisicalSource {
+    fn from(provider: Infisical) -> Self {
+        InfisicalSource(provider)
+    }
+}
+
+#[async_trait::async_trait]
+impl config::AsyncSource for InfisicalSource {
+    async fn collect(&self) -> Result<Map<String, Value>, ConfigError> {
+        let snapshot = self.0.fetch_async().await.map_err(|e| ConfigError::Foreign(Box::new(e)))?;
+        let mut table = Map::new();
+        for (_, profile) in &self.0.targets {
+            let (Some(dict), Some(keys)) = (snapshot.data.get(profile), snapshot.index.get(profile)) else { continue };
+            for (key, origin) in &keys.origins {
+                let mut parts = key.split(SEP);
+                let mut value = parts.next().and_then(|p| dict.get(p));
+                for part in parts {
+                    value = value.and_then(|v| v.as_dict()).and_then(|d| d.get(part));
+                }
+                if let Some(value) = value {
+                    insert(&mut table, key, Value::new(Some(&keys.describe(origin)), kind_of(value)));
+                }
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// Puts `value` at `key` (parts joined by the key separator), making the tables on its way.
+fn insert(table: &mut Map<String, Value>, key: &str, value: Value) {
+    match key.split_once(SEP) {
+        None => {
+            table.insert(key.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let inner = table.entry(head.to_owned()).or_insert_with(|| Value::new(None, ValueKind::Table(Map::new())));
+            if !matches!(inner.kind, ValueKind::Table(_)) {
+                // A later environment's table replaces an earlier one's leaf, as figment merges.
+                *inner = Value::new(None, ValueKind::Table(Map::new()));
+            }
+            if let ValueKind::Table(inner) = &mut inner.kind {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn kind_of(value: &FigmentValue) -> ValueKind {
+    use ::figment::value::Num;
+    match value {
+        FigmentValue::String(_, s) => ValueKind::String(s.clone()),
+        FigmentValue::Char(_, c) => ValueKind::String(c.to_string()),
+        FigmentValue::Bool(_, b) => ValueKind::Boolean(*b),
+        FigmentValue::Num(_, n) => match *n {
+            Num::U8(v) => ValueKind::U64(v.into()),
+            Num::U16(v) => ValueKind::U64(v.into()),
+            Num::U32(v) => ValueKind::U64(v.into()),
+            Num::U64(v) => ValueKind::U64(v),
+            Num::U128(v) => ValueKind::U128(v),
+            Num::USize(v) => ValueKind::U64(v as u64),
+            Num::I8(v) => ValueKind::I64(v.into()),
+            Num::I16(v) => ValueKind::I64(v.into()),
+            Num::I32(v) => ValueKind::I64(v.into()),
+            Num::I64(v) => ValueKind::I64(v),
+            Num::I128(v) => ValueKind::I128(v),
+            Num::ISize(v) => ValueKind::I64(v as i64),
+            Num::F32(v) => ValueKind::Float(v.into()),
+            Num::F64(v) => ValueKind::Float(v),
+        },
+        FigmentValue::Empty(..) => ValueKind::Nil,
+        // A secret is one string (or, with `parse_values`, a number or boolean): nothing nests.
+        FigmentValue::Dict(..) | FigmentValue::Array(..) => ValueKind::Nil,
+    }
+}
+
+/// Removes the values config-rs's type errors quote, when they came from Infisical (their origin
+/// names a secret), so the error can be printed: such an error becomes a message naming the key, what
+/// was expected and the secret, without what was found. Other errors are returned as they are.
+///
+/// ```
+/// use infisical_config::config_source::redact;
+///
+/// let err = config::Config::builder()
+///     .set_override("port", "hunter2").unwrap()
+///     .build().unwrap()
+///     .get::<u16>("port")
+///     .unwrap_err();
+/// // An override's origin is not a secret: left as it is.
+/// assert!(redact(err).to_string().contains("hunter2"));
+/// ```
+#[must_use]
+pub fn redact(error: ConfigError) -> ConfigError {
+    match error {
+        ConfigError::Type { origin: Some(origin), expected, key, .. } if origin.starts_with("secret `") => {
+            let key = key.map(|k| format!(" for key `{k}`")).unwrap_or_default();
+            ConfigError::Message(format!("invalid type: expected {expected}{key} in {origin} (value not shown)"))
+        }
+        ConfigError::At { error, origin, key } => ConfigError::At { error: Box::new(redact(*error)), origin, key },
+        other => other,
+    }
+}
