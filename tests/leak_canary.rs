@@ -286,8 +286,14 @@ async fn the_canary_never_leaks() {
             .unwrap();
     shown.push(format!("{got:?}"));
 
+    // The cache (write, 304 revalidation, an outage served from it, unusable files), the watcher
+    // (changes, failures, a refused change) and the config-rs source.
+    shown.extend(cache_watch_and_config_paths().await);
+
     let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
+    assert!(logs.contains("Infisical cache written"), "the cache path was logged");
+    assert!(logs.contains("serving the last good load from the cache"), "the outage path was logged");
     assert!(logs.contains("logging in with universal auth"), "the login was logged");
     assert!(!logs.contains(CANARY), "a secret reached the logs:\n{logs}");
     for text in shown {
@@ -298,4 +304,81 @@ async fn the_canary_never_leaks() {
 fn base64_of(s: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+async fn cache_watch_and_config_paths() -> Vec<String> {
+    use infisical_config::cache::{Cache, CacheKey, OnFailure};
+    use infisical_config::testing::FakeInfisical;
+    let mut shown = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = CacheKey::from_bytes(infisical_config::SecretBox::new(Box::new([0x5a; 32])));
+    let cache = Cache::new(key.clone()).dir(dir.path()).on_failure(OnFailure::UseCache { max_age: Duration::from_secs(60) });
+    shown.push(format!("{cache:?} {key:?}"));
+    let fake = FakeInfisical::builder()
+        .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
+        .secret("dev", "/", "PORT", &format!("{CANARY}-port"))
+        .start()
+        .await;
+    let client = fake.client_builder().retry(infisical_config::RetryPolicy::default().max_retries(0)).build().unwrap();
+    let provider = infisical_config::Infisical::new(fake.project_id(), "dev").client(client.clone()).cache(cache.clone());
+    for _ in 0..2 {
+        // The write, then a 304 revalidation.
+        shown.push(format!("{:?}", provider.fetch_async().await.unwrap()));
+    }
+    assert_eq!(fake.not_modified(), 1);
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        assert!(!bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()), "the cache file holds the canary");
+    }
+
+    // The watcher: a change, a change that no longer extracts, a failed poll.
+    #[derive(Debug, serde::Deserialize)]
+    struct Watched {
+        #[allow(dead_code)]
+        api_key: infisical_config::SecretString,
+    }
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let watcher = infisical_config::Infisical::new(fake.project_id(), "dev")
+        .client(client.clone())
+        .watch(Duration::from_millis(100))
+        .debounce(Duration::from_millis(10))
+        .on_event(move |e| seen.lock().unwrap().push(format!("{e} {e:?}")))
+        .start::<Watched, _>(figment::Figment::from)
+        .await
+        .unwrap();
+    shown.push(format!("{:?}", watcher.current()));
+    fake.set_secret("dev", "/", "API_KEY", &format!("{CANARY}-rotated"));
+    wait_for(&events, 1).await;
+    fake.set_unavailable(true);
+    wait_for(&events, 2).await;
+    fake.set_unavailable(false);
+    drop(watcher);
+    shown.extend(events.lock().unwrap().iter().cloned());
+
+    // config-rs, with a type error on a canary value.
+    let source = infisical_config::config_source::InfisicalSource::new(
+        infisical_config::Infisical::new(fake.project_id(), "dev").client(client.clone()),
+    );
+    let config = config::Config::builder().add_async_source(source.clone()).build().await.unwrap();
+    let err = infisical_config::config_source::redact(config.get::<u16>("port").unwrap_err());
+    shown.push(format!("{err} {err:?} {source:?}"));
+
+    // The outage, served from the cache; then an unusable file.
+    drop(fake);
+    shown.push(format!("{:?}", provider.fetch_async().await.unwrap()));
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        std::fs::write(file.unwrap().path(), b"ICFGLKG1 truncated").unwrap();
+    }
+    let err = provider.fetch_async().await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    shown
+}
+
+async fn wait_for(events: &std::sync::Mutex<Vec<String>>, count: usize) {
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while events.lock().unwrap().len() < count {
+        assert!(std::time::Instant::now() < until, "watch events: {:?}", events.lock().unwrap().len());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
