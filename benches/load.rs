@@ -264,10 +264,13 @@ struct Row {
     connections: usize,
 }
 
+/// One timed run: its time, its peak memory, and the requests and new connections it made.
+type Sample = (Duration, usize, (usize, usize));
+
 /// One load to time: `setup` (untimed) makes its input (a new client for a cold run), `f` loads.
 struct Case<'a> {
     row: (usize, &'static str, Option<&'static str>),
-    run: Box<dyn FnMut() -> (Duration, usize, (usize, usize)) + 'a>,
+    run: Box<dyn FnMut() -> Sample + 'a>,
 }
 
 fn case<'a, S, T>(

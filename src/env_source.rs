@@ -110,7 +110,9 @@ impl EnvSource {
     pub(crate) fn cache_dir(&self) -> Option<PathBuf> {
         match &self.vars {
             None => dirs::cache_dir(),
-            Some(_) => self.non_empty("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| Some(self.home_dir()?.join(".cache"))),
+            Some(_) => {
+                self.non_empty("XDG_CACHE_HOME").map(PathBuf::from).or_else(|| Some(self.home_dir()?.join(".cache")))
+            }
         }
     }
 

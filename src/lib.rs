@@ -83,14 +83,14 @@ pub use client::{Client, ClientBuilder, USER_AGENT};
 pub use env_loader::{Applied, EnvLoader, EnvMap};
 pub use env_source::EnvSource;
 pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
-#[cfg(feature = "figment")]
-pub use figment::{Infisical, ProviderClient, Snapshot};
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub use figment::config_source;
 #[cfg(feature = "watch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub use figment::watch;
+#[cfg(feature = "figment")]
+pub use figment::{Infisical, ProviderClient, Snapshot};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::RetryPolicy;

@@ -110,9 +110,11 @@ fn the_env_loader_uses_the_same_cache() {
     let fake = fake();
     let client = no_retries(&fake);
     let loader = || {
-        EnvLoader::new(infisical_config::testing::PROJECT_ID, "prod")
-            .client(client.clone())
-            .cache(cache(dir.path(), 3, serve_stale()))
+        EnvLoader::new(infisical_config::testing::PROJECT_ID, "prod").client(client.clone()).cache(cache(
+            dir.path(),
+            3,
+            serve_stale(),
+        ))
     };
     assert_eq!(loader().load().unwrap().get("DATABASE_URL").unwrap().expose_secret(), VALUES[0]);
     fake.set_unavailable(true);
@@ -134,7 +136,8 @@ async fn refusing_after_one(status: u16) -> MockServer {
     Mock::given(method("GET"))
         .and(path("/api/v4/secrets"))
         .respond_with(
-            ResponseTemplate::new(status).set_body_json(json!({"statusCode": status, "message": "refused", "error": "Refused"})),
+            ResponseTemplate::new(status)
+                .set_body_json(json!({"statusCode": status, "message": "refused", "error": "Refused"})),
         )
         .mount(&server)
         .await;
@@ -214,7 +217,10 @@ fn a_key_from_the_environment_opens_what_it_wrote() {
     let env = EnvSource::from_pairs([("APP_CACHE_KEY", base64::engine::general_purpose::STANDARD.encode([9u8; 32]))]);
     let p = || {
         let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).dir(dir.path()).on_failure(serve_stale());
-        Infisical::new(infisical_config::testing::PROJECT_ID, "prod").client(client.clone()).env_source(env.clone()).cache(cache)
+        Infisical::new(infisical_config::testing::PROJECT_ID, "prod")
+            .client(client.clone())
+            .env_source(env.clone())
+            .cache(cache)
     };
     p().fetch().unwrap();
     drop(fake);
@@ -241,6 +247,48 @@ fn concurrent_writers_leave_a_whole_file() {
     drop(fake);
     let snapshot = provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap();
     assert_eq!(snapshot.len(), 3);
+}
+
+/// Two processes (this test binary, run again as writers) loading the same target at once: every
+/// write is a rename of a whole file, so the file left opens, and no temporary file is left.
+#[test]
+fn two_processes_writing_at_once_leave_a_whole_file() {
+    const ROLE: &str = "INFISICAL_CONFIG_TEST_CACHE_WRITER";
+    if let (Some(dir), Some(site)) = (std::env::var_os(ROLE), std::env::var_os("INFISICAL_CONFIG_TEST_SITE")) {
+        // The writer: many loads of one target into the parent's folder.
+        let client = blocking::Client::builder()
+            .site(site.to_str().unwrap())
+            .env_source(EnvSource::from_pairs::<_, String, String>([]))
+            .cli_login(false)
+            .universal_auth(infisical_config::testing::CLIENT_ID, infisical_config::testing::CLIENT_SECRET)
+            .build()
+            .unwrap();
+        for _ in 0..40 {
+            provider(&client, cache(Path::new(&dir), 1, serve_stale())).fetch().unwrap();
+        }
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    let writers: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "two_processes_writing_at_once_leave_a_whole_file", "--test-threads=1"])
+                .env(ROLE, dir.path())
+                .env("INFISICAL_CONFIG_TEST_SITE", fake.uri())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success(), "a writer failed");
+    }
+    let left = files(dir.path());
+    assert_eq!(left.len(), 1, "one whole file, no temporary one: {left:?}");
+    let client = no_retries(&fake);
+    drop(fake);
+    assert_eq!(provider(&client, cache(dir.path(), 1, serve_stale())).fetch().unwrap().len(), 3);
 }
 
 #[test]

@@ -312,7 +312,8 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
     let mut shown = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let key = CacheKey::from_bytes(infisical_config::SecretBox::new(Box::new([0x5a; 32])));
-    let cache = Cache::new(key.clone()).dir(dir.path()).on_failure(OnFailure::UseCache { max_age: Duration::from_secs(60) });
+    let cache =
+        Cache::new(key.clone()).dir(dir.path()).on_failure(OnFailure::UseCache { max_age: Duration::from_secs(60) });
     shown.push(format!("{cache:?} {key:?}"));
     let fake = FakeInfisical::builder()
         .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
@@ -320,7 +321,8 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
         .start()
         .await;
     let client = fake.client_builder().retry(infisical_config::RetryPolicy::default().max_retries(0)).build().unwrap();
-    let provider = infisical_config::Infisical::new(fake.project_id(), "dev").client(client.clone()).cache(cache.clone());
+    let provider =
+        infisical_config::Infisical::new(fake.project_id(), "dev").client(client.clone()).cache(cache.clone());
     for _ in 0..2 {
         // The write, then a 304 revalidation.
         shown.push(format!("{:?}", provider.fetch_async().await.unwrap()));

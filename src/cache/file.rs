@@ -30,7 +30,8 @@ fn target_hash(target: &str) -> [u8; 32] {
 }
 
 fn key_id(key: &SecretBox<[u8; 32]>) -> [u8; 8] {
-    let digest = Sha256::new().chain_update(b"infisical-config cache key id\0").chain_update(key.expose_secret()).finalize();
+    let digest =
+        Sha256::new().chain_update(b"infisical-config cache key id\0").chain_update(key.expose_secret()).finalize();
     digest[..8].try_into().expect("a SHA-256 digest holds 8 bytes")
 }
 
@@ -162,11 +163,13 @@ pub(super) fn keyring_key(service: &str, account: &str) -> Result<SecretBox<[u8;
     {
         return Err(format!("no OS keyring for the cache key ({e})"));
     }
-    let entry = keyring_core::Entry::new(service, account).map_err(|e| format!("the cache key's keyring entry: {e}"))?;
+    let entry =
+        keyring_core::Entry::new(service, account).map_err(|e| format!("the cache key's keyring entry: {e}"))?;
     match entry.get_secret() {
         Ok(bytes) => {
             let bytes = zeroize::Zeroizing::new(bytes);
-            let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| "the keyring's cache key is not 32 bytes".to_owned())?;
+            let key: [u8; 32] =
+                bytes.as_slice().try_into().map_err(|_| "the keyring's cache key is not 32 bytes".to_owned())?;
             Ok(SecretBox::new(Box::new(key)))
         }
         Err(K::NoEntry) => {
@@ -189,8 +192,11 @@ mod tests {
     }
 
     fn stored() -> Stored {
-        Stored::from_bytes(br#"{"layers":[{"path":"/","etag":"\"e1\"","secrets":[["/","A","value-a"]]}]}"#, SystemTime::now())
-            .unwrap()
+        Stored::from_bytes(
+            br#"{"layers":[{"path":"/","etag":"\"e1\"","secrets":[["/","A","value-a"]]}]}"#,
+            SystemTime::now(),
+        )
+        .unwrap()
     }
 
     #[test]

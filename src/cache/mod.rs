@@ -51,7 +51,10 @@ enum KeySource {
     Bytes(std::sync::Arc<SecretBox<[u8; 32]>>),
     Env(String),
     #[cfg(feature = "keyring")]
-    Keyring { service: String, account: String },
+    Keyring {
+        service: String,
+        account: String,
+    },
 }
 
 impl std::fmt::Debug for CacheKey {

@@ -27,7 +27,7 @@
 //!     .client(client)
 //!     .watch(Duration::from_secs(30))
 //!     .on_event(|event| eprintln!("{event}"))
-//!     .start(|secrets| Figment::new().merge(Toml::file("App.toml")).merge(secrets))
+//!     .start::<Config, _>(|secrets| Figment::new().merge(Toml::file("App.toml")).merge(secrets))
 //!     .await?;
 //! let mut config = watcher.subscribe();
 //! loop {
@@ -180,7 +180,9 @@ impl Watch {
         let client = match &self.provider.client {
             Some(ProviderClient::Async(c)) => c.clone(),
             Some(ProviderClient::Blocking(_)) => {
-                return Err(Error::Config("a watcher started from async code needs an async client; give one, or use start_blocking".into()));
+                return Err(Error::Config(
+                    "a watcher started from async code needs an async client; give one, or use start_blocking".into(),
+                ));
             }
             None => crate::pipeline::own_client(&self.provider.env, self.provider.credentials.as_ref()).build()?,
         };
@@ -332,7 +334,8 @@ where
         };
         let (answers, layers) = poller.poll(true).await?.unwrap_or_default();
         let snapshot = poller.provider.snapshot_of(layers)?;
-        let config = poller.extract(&snapshot).map_err(|e| Error::Config(format!("the configuration does not extract: {e}")))?;
+        let config =
+            poller.extract(&snapshot).map_err(|e| Error::Config(format!("the configuration does not extract: {e}")))?;
         (poller.answers, poller.snapshot) = (answers, snapshot);
         Ok((poller, Arc::new(config)))
     }

@@ -14,10 +14,10 @@ use crate::resources::{Conditional, ProjectRef, normalize_path};
 #[cfg(feature = "cache")]
 mod cached;
 mod stored;
+use crate::{Client, ClientBuilder, EnvSource};
+pub(crate) use stored::Stored;
 #[cfg(any(feature = "cache", feature = "watch"))]
 pub(crate) use stored::StoredLayer;
-pub(crate) use stored::Stored;
-use crate::{Client, ClientBuilder, EnvSource};
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]
@@ -99,7 +99,9 @@ impl Query {
                     continue;
                 }
                 // A 304 without a tag sent is an error before this.
-                (Conditional::NotModified, None) => return Err(Error::invalid("etag", "a 304 answered a list that sent no tag")),
+                (Conditional::NotModified, None) => {
+                    return Err(Error::invalid("etag", "a 304 answered a list that sent no tag"));
+                }
             };
             fetched.unchanged = false;
             if list.is_empty() {

@@ -128,8 +128,11 @@ impl FakeInfisicalBuilder {
         let server = MockServer::builder().start().await;
         let state = Arc::new(Mutex::new(self.state));
         let not_modified = Arc::new(AtomicUsize::new(0));
-        let responder =
-            Responder { state: state.clone(), issued: Arc::new(AtomicUsize::new(0)), not_modified: not_modified.clone() };
+        let responder = Responder {
+            state: state.clone(),
+            issued: Arc::new(AtomicUsize::new(0)),
+            not_modified: not_modified.clone(),
+        };
         Mock::given(wiremock::matchers::any()).respond_with(responder).named("fake infisical").mount(&server).await;
         FakeInfisical { server, state, not_modified }
     }
@@ -212,7 +215,9 @@ impl FakeInfisical {
         let secrets = state.folders.entry((environment.into(), folder)).or_default();
         match secrets.iter_mut().find(|s| s.key == key) {
             Some(found) => found.value = value.into(),
-            None => secrets.push(Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() }),
+            None => {
+                secrets.push(Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() })
+            }
         }
     }
 

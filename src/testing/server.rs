@@ -285,11 +285,20 @@ fn secret_json(state: &State, env: &str, folder: &str, s: &Seeded, expand: bool,
     v
 }
 
-fn list(state: &State, q: &BTreeMap<String, String>, id_param: &str, imports_param: &str) -> Result<Value, ResponseTemplate> {
+// The refusal is the answer itself, built once per request: its size does not matter here.
+#[allow(clippy::result_large_err)]
+fn list(
+    state: &State,
+    q: &BTreeMap<String, String>,
+    id_param: &str,
+    imports_param: &str,
+) -> Result<Value, ResponseTemplate> {
     if let Some(err) = project_ok(q, id_param) {
         return Err(err);
     }
-    let Some(env) = q.get("environment") else { return Err(error(400, "BadRequest", "Missing project id or environment")) };
+    let Some(env) = q.get("environment") else {
+        return Err(error(400, "BadRequest", "Missing project id or environment"));
+    };
     let root = crate::resources::normalize_path(q.get("secretPath").map_or("/", String::as_str));
     if let Some(err) = state.unknown_target(env, &root) {
         return Err(err);
