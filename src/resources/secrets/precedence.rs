@@ -59,20 +59,23 @@ pub(crate) fn merge<S: Merge>(
             entries.push((at, Rank::Imported(i, Reverse(n)), secret));
         }
     }
-    // Stable: entries of one place stay together in input order, and the best rank is kept.
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(SecretPath, Rank, S)> = Vec::with_capacity(entries.len());
-    for entry in entries {
-        match merged.last_mut() {
-            Some(last) if last.0 == entry.0 => {
-                if entry.1 > last.1 {
-                    *last = entry;
+    // Sort positions, not the entries (each is a few hundred bytes to move); entries of one place end
+    // up together, and the best rank among them is kept.
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| entries[a as usize].0.cmp(&entries[b as usize].0));
+    let mut best: Vec<u32> = Vec::with_capacity(order.len());
+    for at in order {
+        match best.last_mut() {
+            Some(kept) if entries[*kept as usize].0 == entries[at as usize].0 => {
+                if entries[at as usize].1 > entries[*kept as usize].1 {
+                    *kept = at;
                 }
             }
-            _ => merged.push(entry),
+            _ => best.push(at),
         }
     }
-    merged.into_iter().map(|(at, _, secret)| (at, secret)).collect()
+    let mut slots: Vec<Option<(SecretPath, Rank, S)>> = entries.into_iter().map(Some).collect();
+    best.into_iter().filter_map(|at| slots[at as usize].take()).map(|(at, _, secret)| (at, secret)).collect()
 }
 
 /// How strongly an entry holds its place; the greatest wins.
