@@ -19,6 +19,8 @@ fn main() {
             client.secrets().list_values(&ListSecrets::new(PROJECT, "prod").recursive(true)).expect("list").len()
         }
         "env" => EnvLoader::new(PROJECT, "prod").recursive(true).load().expect("env loader").len(),
+        // Start-up alone: the client built from the environment, no request.
+        "build" => usize::from(blocking::Client::from_env().is_ok()),
         other => panic!("unknown mode {other:?}: figment, list or env"),
     };
     assert!(loaded > 0);
