@@ -289,6 +289,7 @@ async fn the_canary_never_leaks() {
     // The cache (write, 304 revalidation, an outage served from it, unusable files), the watcher
     // (changes, failures, a refused change) and the config-rs source.
     shown.extend(cache_watch_and_config_paths().await);
+    shown.extend(identity_logins(&server).await);
 
     let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
@@ -383,4 +384,42 @@ async fn wait_for(events: &std::sync::Mutex<Vec<String>>, count: usize) {
         assert!(std::time::Instant::now() < until, "watch events: {:?}", events.lock().unwrap().len());
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// LDAP and JWT logins with canary secrets: their Debug, the login itself, a refused login.
+async fn identity_logins(server: &MockServer) -> Vec<String> {
+    use infisical_config::auth::{IdentityLogin, JwtSource};
+    let mut shown = Vec::new();
+    let ldap = IdentityLogin::ldap("id-ldap", "svc", format!("{CANARY}-ldap-password"));
+    let jwt = IdentityLogin::jwt("id-jwt", JwtSource::Given(format!("{CANARY}-jwt").into()));
+    shown.push(format!("{ldap:?} {jwt:?}"));
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/ldap-auth/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"accessToken": canary_token(), "expiresIn": 3600, "accessTokenMaxTTL": 86_400, "tokenType": "Bearer"}),
+        ))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/jwt-auth/login"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"statusCode": 401, "error": "Unauthorized", "message": "bad jwt"})),
+        )
+        .mount(server)
+        .await;
+    let client = common::builder(&server.uri()).credentials(ldap.into()).build().unwrap();
+    client.authenticate().await.unwrap();
+    shown.push(format!("{client:?} {}", client.explain_credentials().await));
+    let client = common::builder(&server.uri()).credentials(jwt.into()).build().unwrap();
+    let err = client.authenticate().await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let env = EnvSource::from_pairs([
+        ("INFISICAL_AUTH_METHOD", "ldap-auth".to_owned()),
+        ("INFISICAL_MACHINE_IDENTITY_ID", "id".to_owned()),
+        ("INFISICAL_LDAP_USERNAME", "svc".to_owned()),
+        ("INFISICAL_LDAP_PASSWORD", format!("{CANARY}-env-password")),
+    ]);
+    shown.push(format!("{:?}", EnvCredentials::new(env).provide_credentials().await));
+    shown
 }

@@ -1,22 +1,44 @@
 //! Credentials from environment variables.
 
-use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials, UniversalAuth};
+use super::{BoxFuture, Credentials, CredentialsError, IdentityLogin, JwtSource, ProvideCredentials, UniversalAuth};
 use crate::EnvSource;
 
 const CLIENT_ID: &[&str] = &["INFISICAL_CLIENT_ID", "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID"];
 const CLIENT_SECRET: &[&str] = &["INFISICAL_CLIENT_SECRET", "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET"];
 const TOKEN: &[&str] = &["INFISICAL_TOKEN", "INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN", "INFISICAL_ACCESS_TOKEN"];
 const ORGANIZATION: &str = "INFISICAL_AUTH_ORGANIZATION_SLUG";
+const METHOD: &str = "INFISICAL_AUTH_METHOD";
+const IDENTITY: &str = "INFISICAL_MACHINE_IDENTITY_ID";
+const KUBERNETES_ID: &[&str] = &["INFISICAL_KUBERNETES_IDENTITY_ID", IDENTITY];
+const KUBERNETES_TOKEN_PATH: &str = "INFISICAL_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH";
+const OIDC_ID: &[&str] = &["INFISICAL_OIDC_AUTH_IDENTITY_ID", IDENTITY];
+const JWT_ID: &[&str] = &[IDENTITY];
+const LDAP_ID: &[&str] = &["INFISICAL_LDAP_AUTH_IDENTITY_ID", IDENTITY];
+const JWT: &[&str] = &["INFISICAL_JWT", "INFISICAL_OIDC_AUTH_JWT"];
+const LDAP_USERNAME: &str = "INFISICAL_LDAP_USERNAME";
+const LDAP_PASSWORD: &str = "INFISICAL_LDAP_PASSWORD";
+const NAME: &str = "environment";
+/// The `INFISICAL_AUTH_METHOD` values (the CLI's `--method` names) this crate logs in with.
+const METHODS: &[&str] = &["universal-auth", "access-token", "kubernetes", "oidc-auth", "jwt-auth", "ldap-auth"];
+/// Methods the CLI knows that need a cloud's signing or metadata service, not built yet.
+const CLOUD_METHODS: &[&str] = &["aws-iam", "gcp-id-token", "gcp-iam", "azure"];
 
 /// Credentials from environment variables.
 ///
 /// | variables | credentials |
 /// |---|---|
 /// | `INFISICAL_CLIENT_ID` + `INFISICAL_CLIENT_SECRET` (or `INFISICAL_UNIVERSAL_AUTH_CLIENT_ID` + `_SECRET`) | Universal Auth; `INFISICAL_AUTH_ORGANIZATION_SLUG` scopes it |
-/// | `INFISICAL_TOKEN`, `INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN` or `INFISICAL_ACCESS_TOKEN` | an access token |
+/// | `INFISICAL_TOKEN`, `INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN` or `INFISICAL_ACCESS_TOKEN` | an access token (token auth) |
+/// | `INFISICAL_KUBERNETES_IDENTITY_ID` (or `INFISICAL_MACHINE_IDENTITY_ID` with the method named), `INFISICAL_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH` | Kubernetes auth, the token file read at every login |
+/// | `INFISICAL_LDAP_USERNAME` + `INFISICAL_LDAP_PASSWORD`, `INFISICAL_LDAP_AUTH_IDENTITY_ID` (or `INFISICAL_MACHINE_IDENTITY_ID`) | LDAP auth |
+/// | `INFISICAL_JWT` (or the deprecated `INFISICAL_OIDC_AUTH_JWT`) + `INFISICAL_OIDC_AUTH_IDENTITY_ID` | OIDC auth |
+/// | `INFISICAL_AUTH_METHOD` | chooses the method by the CLI's name (`universal-auth`, `access-token`, `kubernetes`, `oidc-auth`, `jwt-auth`, `ldap-auth`); JWT auth needs it (`jwt-auth` + `INFISICAL_MACHINE_IDENTITY_ID` + `INFISICAL_JWT`), since OIDC and JWT logins take the same variables |
 ///
-/// A client id and secret win over a token. Half a pair is an error that stops the chain (it is a
-/// mistake, not an absence); no variable at all passes to the next provider.
+/// Without `INFISICAL_AUTH_METHOD`, the variables set choose: a client id and secret win over a token
+/// (the rule before the other methods), and any other two logins set at once are an error asking for
+/// the selector. Half a pair, or a method named with a piece missing, is an error that stops the chain
+/// (it is a mistake, not an absence); no variable at all passes to the next provider. `INFISICAL_AUTH_ORGANIZATION_SLUG`
+/// scopes any login to a sub-organization.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
@@ -41,14 +63,70 @@ impl EnvCredentials {
     }
 
     fn find(&self) -> Result<Credentials, CredentialsError> {
-        const NAME: &str = "environment";
+        if let Some(method) = self.env.non_empty(METHOD) {
+            return self.selected(method.trim());
+        }
+        // Platform identities found by their own variables; with a client id and secret or a token
+        // too, or with each other, the environment is ambiguous: the selector must say.
+        let mut platform: Vec<(&str, &str)> = Vec::new();
+        if self.env.non_empty(KUBERNETES_ID[0]).is_some() {
+            platform.push(("kubernetes", KUBERNETES_ID[0]));
+        }
+        if self.env.non_empty(LDAP_USERNAME).is_some() {
+            platform.push(("ldap-auth", LDAP_USERNAME));
+        }
+        if let Some((jwt, _)) = self.env.first_of(JWT) {
+            platform.push(("oidc-auth", jwt));
+        }
+        let universal = self.universal_auth()?;
+        let token = self.env.first_of(TOKEN);
+        let explicit = universal.as_ref().map(|_| CLIENT_ID[0]).or(token.as_ref().map(|(name, _)| *name));
+        if platform.len() + usize::from(explicit.is_some()) > 1 {
+            let set: Vec<&str> = explicit.into_iter().chain(platform.iter().map(|(_, var)| *var)).collect();
+            return Err(CredentialsError::invalid(
+                NAME,
+                format!("{} are set for different logins: choose one with {METHOD}", set.join(", ")),
+            ));
+        }
+        // A client id and secret win over a token (as before the other methods).
+        if let Some(found) = universal {
+            return Ok(found);
+        }
+        if let Some((_, token)) = token {
+            return Ok(Credentials::access_token(token.trim().to_owned()));
+        }
+        if let Some((method, var)) = platform.first() {
+            // OIDC and JWT auth both take an identity and a JWT: only a method-specific id decides.
+            if *method == "oidc-auth" && self.env.non_empty(OIDC_ID[0]).is_none() {
+                return Err(CredentialsError::invalid(
+                    NAME,
+                    format!("{var} is set: say which login it is for with {METHOD}=oidc-auth or {METHOD}=jwt-auth"),
+                ));
+            }
+            return self.selected(method);
+        }
+        Err(CredentialsError::not_found(
+            NAME,
+            format!(
+                "none of {}, {}, {}, {}, {} is set",
+                CLIENT_ID.join(", "),
+                TOKEN.join(", "),
+                KUBERNETES_ID[0],
+                LDAP_USERNAME,
+                JWT.join(", ")
+            ),
+        ))
+    }
+
+    /// A Universal Auth pair, when one is set; half a pair is a mistake.
+    fn universal_auth(&self) -> Result<Option<Credentials>, CredentialsError> {
         match (self.env.first_of(CLIENT_ID), self.env.first_of(CLIENT_SECRET)) {
             (Some((_, id)), Some((_, secret))) => {
                 let mut ua = UniversalAuth::new(id.trim(), secret.trim().to_owned());
                 if let Some(org) = self.env.non_empty(ORGANIZATION) {
                     ua = ua.organization_slug(org.trim());
                 }
-                Ok(Credentials::UniversalAuth(ua))
+                Ok(Some(Credentials::UniversalAuth(ua)))
             }
             (Some((set, _)), None) => Err(CredentialsError::invalid(
                 NAME,
@@ -58,14 +136,64 @@ impl EnvCredentials {
                 NAME,
                 format!("{set} is set but no client id is ({} are empty or unset)", CLIENT_ID.join(", ")),
             )),
-            (None, None) => match self.env.first_of(TOKEN) {
-                Some((_, token)) => Ok(Credentials::access_token(token.trim().to_owned())),
-                None => Err(CredentialsError::not_found(
-                    NAME,
-                    format!("none of {}, {} is set", CLIENT_ID.join(", "), TOKEN.join(", ")),
-                )),
-            },
+            (None, None) => Ok(None),
         }
+    }
+
+    /// The first of `names` that is set, or an error saying `method` needs it.
+    fn need(&self, method: &str, names: &'static [&'static str]) -> Result<String, CredentialsError> {
+        self.env.first_of(names).map(|(_, v)| v.trim().to_owned()).ok_or_else(|| {
+            CredentialsError::invalid(NAME, format!("{method} login needs {} (empty or unset)", names.join(" or ")))
+        })
+    }
+
+    /// The credentials of `method` (the CLI's `--method` names), every piece required: with the method
+    /// named, a missing piece is a mistake that stops the chain.
+    fn selected(&self, method: &str) -> Result<Credentials, CredentialsError> {
+        let need = |names: &'static [&'static str]| self.need(method, names);
+        let identity = match method {
+            "universal-auth" => {
+                return self.universal_auth()?.ok_or_else(|| {
+                    CredentialsError::invalid(
+                        NAME,
+                        format!("{method} login needs {} and {}", CLIENT_ID[0], CLIENT_SECRET[0]),
+                    )
+                });
+            }
+            "access-token" | "token-auth" => return Ok(Credentials::access_token(need(TOKEN)?)),
+            "kubernetes" => {
+                let login = IdentityLogin::kubernetes(need(KUBERNETES_ID)?);
+                match self.env.non_empty(KUBERNETES_TOKEN_PATH) {
+                    Some(path) => login.token_path(path.trim()),
+                    None => login,
+                }
+            }
+            "oidc-auth" => IdentityLogin::oidc(need(OIDC_ID)?, JwtSource::Given(need(JWT)?.into())),
+            "jwt-auth" => IdentityLogin::jwt(need(JWT_ID)?, JwtSource::Given(need(JWT)?.into())),
+            "ldap-auth" => {
+                let password = need(&[LDAP_PASSWORD])?;
+                IdentityLogin::ldap(need(LDAP_ID)?, need(&[LDAP_USERNAME])?, password)
+            }
+            other if CLOUD_METHODS.contains(&other) => {
+                return Err(CredentialsError::invalid(
+                    NAME,
+                    format!(
+                        "{METHOD}={other}: this version of infisical-config cannot log in that way yet ({})",
+                        METHODS.join(", ")
+                    ),
+                ));
+            }
+            other => {
+                return Err(CredentialsError::invalid(
+                    NAME,
+                    format!("{METHOD}={other} is not a login method (one of {})", METHODS.join(", ")),
+                ));
+            }
+        };
+        Ok(Credentials::Identity(match self.env.non_empty(ORGANIZATION) {
+            Some(org) => identity.organization_slug(org.trim()),
+            None => identity,
+        }))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Credentials, the providers that find them, and the token lifecycle built on them.
 //!
-//! A [`ProvideCredentials`] finds [`Credentials`]: a Universal Auth client id and secret (the client logs
-//! in and keeps the token fresh itself) or a ready access token. A [`CredentialsChain`] asks providers in
+//! A [`ProvideCredentials`] finds [`Credentials`]: a Universal Auth client id and secret, or a machine
+//! identity's Kubernetes, OIDC, JWT or LDAP login (the client logs in and keeps the token fresh
+//! itself), or a ready access token. A [`CredentialsChain`] asks providers in
 //! order; the default chain asks the builder's explicit credentials, then the environment, then the
 //! Infisical CLI's own login, then any custom providers.
 
@@ -17,6 +18,7 @@ pub(crate) mod chain;
 pub(crate) mod cli;
 mod default_chain;
 mod env;
+mod identity;
 pub(crate) mod jwe;
 pub(crate) mod jwt;
 mod keyring;
@@ -27,6 +29,7 @@ pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, Credentials
 pub use cli::{CliLogin, CliSession};
 pub use default_chain::{DefaultChain, DefaultChainBuilder};
 pub use env::EnvCredentials;
+pub use identity::{IdentityLogin, JwtSource, KUBERNETES_TOKEN_PATH};
 #[cfg(feature = "keyring")]
 #[cfg_attr(docsrs, doc(cfg(feature = "keyring")))]
 pub use keyring::OsKeyring;
@@ -111,8 +114,12 @@ where
 pub enum Credentials {
     /// A machine identity's Universal Auth pair: the client logs in and renews by itself.
     UniversalAuth(UniversalAuth),
-    /// A ready access token (an identity token, or a user's CLI login): used until it expires.
+    /// A ready access token (token auth: an identity access token created in Infisical, or a user's
+    /// CLI login): used until it expires.
     AccessToken(AccessToken),
+    /// A machine identity logging in by Kubernetes, OIDC, JWT or LDAP auth: the client logs in and
+    /// renews by itself, reading its token source again at every login.
+    Identity(IdentityLogin),
 }
 
 impl Credentials {
@@ -129,11 +136,18 @@ impl Credentials {
         Credentials::AccessToken(AccessToken::new(token))
     }
 
+    /// Kubernetes auth with the pod's service-account token (see [`IdentityLogin::kubernetes`]).
+    #[must_use]
+    pub fn kubernetes(identity_id: impl Into<String>) -> Self {
+        Credentials::Identity(IdentityLogin::kubernetes(identity_id))
+    }
+
     /// A short description naming the kind and, for Universal Auth, the client id (not a secret).
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
             Credentials::UniversalAuth(ua) => format!("universal auth (client id {})", ua.client_id),
+            Credentials::Identity(login) => login.describe(),
             Credentials::AccessToken(t) => match &t.bound_to {
                 Some(url) => format!("access token for {url}"),
                 None => "access token".to_owned(),

@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::{AccessToken, Credentials, CredentialsChain, CredentialsError, UniversalAuth};
+use super::{AccessToken, Credentials, CredentialsChain, CredentialsError, IdentityLogin, UniversalAuth};
 use crate::error::{Error, Result};
 use crate::transport::{ApiRequest, Budget, Transport};
 
@@ -47,9 +47,30 @@ pub(crate) struct Token {
     pub(crate) provider: Cow<'static, str>,
 }
 
+/// What a login was made with, kept to log in again.
+#[derive(Clone)]
+enum Login {
+    Universal(UniversalAuth),
+    Identity(IdentityLogin),
+}
+
+impl Login {
+    fn name(&self) -> &'static str {
+        match self {
+            Login::Universal(_) => "universal auth login",
+            Login::Identity(login) => match login.method() {
+                "kubernetes" => "kubernetes auth login",
+                "oidc-auth" => "oidc auth login",
+                "jwt-auth" => "jwt auth login",
+                _ => "ldap auth login",
+            },
+        }
+    }
+}
+
 enum Origin {
-    /// Minted by a Universal Auth login: renewable, and revocable on close.
-    Login { credentials: UniversalAuth, first_login: Instant, ttl: Duration, max_ttl: Option<Duration> },
+    /// Minted by a login (Universal Auth or another identity method): renewable, and revocable on close.
+    Login { credentials: Login, first_login: Instant, ttl: Duration, max_ttl: Option<Duration> },
     /// Handed to the client.
     Given,
 }
@@ -196,7 +217,8 @@ impl Session {
     async fn authenticate(&self, transport: &Transport, budget: &Budget) -> Result<Token> {
         let (provider, credentials) = self.chain.resolve().await?;
         match credentials {
-            Credentials::UniversalAuth(ua) => self.login(transport, budget, ua, provider).await,
+            Credentials::UniversalAuth(ua) => self.login(transport, budget, Login::Universal(ua), provider).await,
+            Credentials::Identity(login) => self.login(transport, budget, Login::Identity(login), provider).await,
             Credentials::AccessToken(token) => self.accept_given(token, provider),
         }
     }
@@ -233,20 +255,28 @@ impl Session {
         &self,
         transport: &Transport,
         budget: &Budget,
-        ua: UniversalAuth,
+        credentials: Login,
         provider: Cow<'static, str>,
     ) -> Result<Token> {
-        tracing::debug!(%provider, client_id = %ua.client_id(), "logging in with universal auth");
-        let body = LoginBody {
-            client_id: ua.client_id(),
-            client_secret: ua.secret().expose_secret(),
-            organization_slug: ua.org(),
+        let req = match &credentials {
+            Login::Universal(ua) => {
+                tracing::debug!(%provider, client_id = %ua.client_id(), "logging in with universal auth");
+                let body = LoginBody {
+                    client_id: ua.client_id(),
+                    client_secret: ua.secret().expose_secret(),
+                    organization_slug: ua.org(),
+                };
+                ApiRequest::post(crate::routes::UNIVERSAL_AUTH_LOGIN).json(&body)?.anonymous().replayable()
+            }
+            Login::Identity(login) => {
+                tracing::debug!(%provider, method = login.method(), identity_id = %login.identity_id(), "logging in");
+                login.login_request()?
+            }
         };
-        let req = ApiRequest::post(crate::routes::UNIVERSAL_AUTH_LOGIN).json(&body)?.anonymous().replayable();
-        let resp = transport.send(&req, None, budget).await.map_err(|e| rejected("universal auth login", e))?;
+        let resp = transport.send(&req, None, budget).await.map_err(|e| rejected(credentials.name(), e))?;
         let parsed: TokenResponse = resp.json()?;
         let now = Instant::now();
-        Ok(self.issued(parsed, ua, now, provider))
+        Ok(self.issued(parsed, credentials, now, provider))
     }
 
     async fn renew(
@@ -254,20 +284,20 @@ impl Session {
         transport: &Transport,
         budget: &Budget,
         prev: &Token,
-        ua: &UniversalAuth,
+        credentials: &Login,
         first_login: Instant,
     ) -> Result<Token> {
         tracing::debug!(provider = %prev.provider, "renewing the access token");
         let body = TokenBody { access_token: prev.secret.expose_secret() };
         let req = ApiRequest::post(crate::routes::TOKEN_RENEW).json(&body)?.anonymous().replayable();
         let parsed: TokenResponse = transport.send(&req, None, budget).await?.json()?;
-        Ok(self.issued(parsed, ua.clone(), first_login, prev.provider.clone()))
+        Ok(self.issued(parsed, credentials.clone(), first_login, prev.provider.clone()))
     }
 
     fn issued(
         &self,
         resp: TokenResponse,
-        credentials: UniversalAuth,
+        credentials: Login,
         first_login: Instant,
         provider: Cow<'static, str>,
     ) -> Token {

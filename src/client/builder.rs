@@ -46,8 +46,10 @@ use super::{Client, Inner};
 pub struct ClientBuilder {
     pub(super) site: Option<String>,
     pub(super) env: EnvSource,
-    pub(super) universal_auth: Option<UniversalAuth>,
-    pub(super) access_token: Option<AccessToken>,
+    /// Credentials given in code, and the description of another kind given before them (a mistake
+    /// reported by `build`).
+    pub(super) explicit: Option<Credentials>,
+    pub(super) explicit_clash: Option<(String, String)>,
     pub(super) env_credentials: bool,
     pub(super) cli_login: bool,
     pub(super) cli_keyring: Option<Arc<dyn KeyringReader>>,
@@ -72,8 +74,7 @@ impl std::fmt::Debug for ClientBuilder {
         // Header values may be credentials (Cloudflare Access and the like): names only.
         f.debug_struct("ClientBuilder")
             .field("site", &self.site)
-            .field("universal_auth", &self.universal_auth)
-            .field("access_token", &self.access_token)
+            .field("explicit", &self.explicit)
             .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -85,8 +86,8 @@ impl Default for ClientBuilder {
         ClientBuilder {
             site: None,
             env: EnvSource::process(),
-            universal_auth: None,
-            access_token: None,
+            explicit: None,
+            explicit_clash: None,
             env_credentials: true,
             cli_login: true,
             cli_keyring: None,
@@ -120,22 +121,30 @@ impl ClientBuilder {
         /// Reads environment variables, the home directory and the current directory from here instead of
         /// the process. Tests use this to stay away from the real environment.
         env_source(env: EnvSource) => env = env;
+    }
 
-        /// Logs in with this Universal Auth pair (first in the credential chain).
-        universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) => universal_auth = Some(UniversalAuth::new(client_id, client_secret));
+    /// Logs in with this Universal Auth pair (first in the credential chain).
+    pub fn universal_auth(self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.credentials(Credentials::UniversalAuth(UniversalAuth::new(client_id, client_secret)))
+    }
 
-        /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
-        /// fails before any request.
-        access_token(token: impl Into<SecretString>) => access_token = Some(AccessToken::new(token));
+    /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
+    /// fails before any request.
+    pub fn access_token(self, token: impl Into<SecretString>) -> Self {
+        self.credentials(Credentials::AccessToken(AccessToken::new(token)))
     }
 
     /// Uses these credentials (first in the credential chain), whatever their kind: a Universal Auth
-    /// pair scoped to a sub-organization, say (`Credentials::UniversalAuth(UniversalAuth::new(..).organization_slug(..))`).
+    /// pair scoped to a sub-organization, say (`Credentials::UniversalAuth(UniversalAuth::new(..).organization_slug(..))`),
+    /// or a Kubernetes, OIDC, JWT or LDAP login ([`IdentityLogin`](crate::auth::IdentityLogin)). Given
+    /// twice, the later wins; two of different kinds are an error at [`build`](Self::build).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        match credentials {
-            Credentials::UniversalAuth(ua) => self.universal_auth = Some(ua),
-            Credentials::AccessToken(token) => self.access_token = Some(token),
+        if let Some(before) = &self.explicit
+            && std::mem::discriminant(before) != std::mem::discriminant(&credentials)
+        {
+            self.explicit_clash = Some((before.describe(), credentials.describe()));
         }
+        self.explicit = Some(credentials);
         self
     }
 
@@ -234,12 +243,13 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::Config`] for a bad site URL or CA certificate, [`Error::InvalidHeader`] for a header
     /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused;
-    /// [`Error::Credentials`] when both an access token and a Universal Auth pair were given.
+    /// [`Error::Credentials`] when credentials of two kinds were given (an access token and a Universal
+    /// Auth pair, say).
     pub fn build(self) -> Result<Client> {
-        if self.universal_auth.is_some() && self.access_token.is_some() {
+        if let Some((first, second)) = &self.explicit_clash {
             return Err(CredentialsError::invalid(
                 "explicit",
-                "both an access token and a universal auth client id and secret were given; choose one",
+                format!("both {first} and {second} were given; choose one"),
             )
             .into());
         }
@@ -274,11 +284,7 @@ impl ClientBuilder {
         let chain = match self.chain {
             Some(chain) => chain,
             None => {
-                let explicit = self
-                    .universal_auth
-                    .map(Credentials::UniversalAuth)
-                    .or(self.access_token.map(Credentials::AccessToken));
-                let mut links = DefaultChain::builder().explicit(explicit);
+                let mut links = DefaultChain::builder().explicit(self.explicit);
                 if self.env_credentials {
                     links = links.environment(self.env.clone());
                 }

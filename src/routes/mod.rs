@@ -107,6 +107,10 @@ pub(crate) static LEGACY: Routes = Routes {
 
 /// Routes every generation shares.
 pub(crate) const UNIVERSAL_AUTH_LOGIN: &[&str] = &["v1", "auth", "universal-auth", "login"];
+pub(crate) const KUBERNETES_AUTH_LOGIN: &[&str] = &["v1", "auth", "kubernetes-auth", "login"];
+pub(crate) const OIDC_AUTH_LOGIN: &[&str] = &["v1", "auth", "oidc-auth", "login"];
+pub(crate) const JWT_AUTH_LOGIN: &[&str] = &["v1", "auth", "jwt-auth", "login"];
+pub(crate) const LDAP_AUTH_LOGIN: &[&str] = &["v1", "auth", "ldap-auth", "login"];
 pub(crate) const TOKEN_RENEW: &[&str] = &["v1", "auth", "token", "renew"];
 pub(crate) const TOKEN_REVOKE: &[&str] = &["v1", "auth", "token", "revoke"];
 /// KMS keys (`/{id}`, `/{id}/encrypt`, `/{id}/decrypt`), the same on every generation.
