@@ -189,16 +189,16 @@ impl Watch {
         let (poller, first) = Poller::start(self, client, figment).await?;
         let (tx, rx) = watch::channel(first);
         let task = tokio::spawn(poller.run(tx)).abort_handle();
-        Ok(Watcher { config: rx, task })
+        Ok(Watcher { config: rx, polling: Polling::Task(task) })
     }
 
     /// As [`start`](Self::start), for programs without a runtime: the polling runs on a thread of its
     /// own, on the blocking client's runtime (the provider's, or one built from the environment), and
-    /// stops when the [`BlockingWatcher`] is dropped.
+    /// stops, joined, when the [`Watcher`] is dropped.
     ///
     /// # Errors
     /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
-    pub fn start_blocking<T, F>(self, figment: F) -> Result<BlockingWatcher<T>>
+    pub fn start_blocking<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
         F: Fn(Snapshot) -> Figment + Send + Sync + 'static,
@@ -232,15 +232,22 @@ impl Watch {
                 });
             })
             .map_err(|e| Error::Local { what: "could not start the watcher's thread", source: Box::new(e) })?;
-        Ok(BlockingWatcher { config: rx, stop: Some(stop), thread: Some(thread) })
+        Ok(Watcher { config: rx, polling: Polling::Thread { stop: Some(stop), thread: Some(thread) } })
     }
 }
 
-/// The latest configuration, kept current by a polling task that stops when this is dropped.
+/// The latest configuration, kept current by polling that stops when this is dropped: a task of the
+/// runtime ([`Watch::start`]) or a thread of its own ([`Watch::start_blocking`]), joined on drop.
 #[derive(Debug)]
 pub struct Watcher<T> {
     config: watch::Receiver<Arc<T>>,
-    task: tokio::task::AbortHandle,
+    polling: Polling,
+}
+
+#[derive(Debug)]
+enum Polling {
+    Task(tokio::task::AbortHandle),
+    Thread { stop: Option<oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<()>> },
 }
 
 impl<T> Watcher<T> {
@@ -250,8 +257,8 @@ impl<T> Watcher<T> {
         self.config.borrow().clone()
     }
 
-    /// A receiver of every new configuration (`changed().await`, `borrow()`); it stops receiving when
-    /// the watcher is dropped.
+    /// A receiver of every new configuration (`changed().await`, `borrow()`, or from blocking code
+    /// `has_changed()` and `borrow_and_update()`); it stops receiving when the watcher is dropped.
     #[must_use]
     pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
         self.config.clone()
@@ -260,39 +267,16 @@ impl<T> Watcher<T> {
 
 impl<T> Drop for Watcher<T> {
     fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// [`Watcher`] for programs without a runtime: the polling thread stops, and is joined, on drop.
-#[derive(Debug)]
-pub struct BlockingWatcher<T> {
-    config: watch::Receiver<Arc<T>>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl<T> BlockingWatcher<T> {
-    /// The configuration now.
-    #[must_use]
-    pub fn current(&self) -> Arc<T> {
-        self.config.borrow().clone()
-    }
-
-    /// A receiver of every new configuration (`has_changed()`, `borrow_and_update()`).
-    #[must_use]
-    pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
-        self.config.clone()
-    }
-}
-
-impl<T> Drop for BlockingWatcher<T> {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        match &mut self.polling {
+            Polling::Task(task) => task.abort(),
+            Polling::Thread { stop, thread } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                if let Some(thread) = thread.take() {
+                    let _ = thread.join();
+                }
+            }
         }
     }
 }
