@@ -178,8 +178,15 @@ struct FloorSecret {
     value: String,
 }
 
-/// The floor: the same request(s) with bare reqwest, decoded into a plain map.
-fn floor(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login: bool) -> usize {
+/// The floors' requests with bare reqwest: the login when asked, then the list, its body decoded by
+/// `decode` (no copy of it).
+fn floor_fetch<T>(
+    rt: &tokio::runtime::Runtime,
+    http: &reqwest::Client,
+    port: u16,
+    login: bool,
+    decode: impl FnOnce(&[u8]) -> T,
+) -> T {
     rt.block_on(async {
         let base = format!("http://127.0.0.1:{port}/api");
         if login {
@@ -191,10 +198,15 @@ fn floor(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login:
             "{base}/v4/secrets?projectId={PROJECT}&environment=prod&secretPath=%2F&recursive=true&includeImports=true&expandSecretReferences=true&viewSecretValue=true&includePersonalOverrides=false"
         );
         let bytes = http.get(url).bearer_auth("bench-token").send().await.unwrap().bytes().await.unwrap();
-        let list: FloorList = serde_json::from_slice(&bytes).unwrap();
-        let map: HashMap<String, String> = list.secrets.into_iter().map(|s| (s.key, s.value)).collect();
-        map.len()
+        decode(&bytes)
     })
+}
+
+/// The floor: the same request(s) with bare reqwest, decoded into a plain map.
+fn floor(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login: bool) -> usize {
+    let list: FloorList = floor_fetch(rt, http, port, login, |b| serde_json::from_slice(b).unwrap());
+    let map: HashMap<String, String> = list.secrets.into_iter().map(|s| (s.key, s.value)).collect();
+    map.len()
 }
 
 /// What a figment provider hands over at the least: the decoded pairs as a `Dict`, once.
@@ -228,19 +240,7 @@ struct FloorPathList {
 /// The floor with figment: the same request(s), the pairs decoded with their folder, a `Dict` of one
 /// table per folder built from them, one merge and one extract into the same typed configuration.
 fn floor_figment(rt: &tokio::runtime::Runtime, http: &reqwest::Client, port: u16, login: bool) -> usize {
-    let bytes = rt.block_on(async {
-        let base = format!("http://127.0.0.1:{port}/api");
-        if login {
-            let body = r#"{"clientId":"bench-id","clientSecret":"bench-secret"}"#;
-            let r = http.post(format!("{base}/v1/auth/universal-auth/login")).header("content-type", "application/json").body(body).send().await.unwrap();
-            let _ = r.bytes().await.unwrap();
-        }
-        let url = format!(
-            "{base}/v4/secrets?projectId={PROJECT}&environment=prod&secretPath=%2F&recursive=true&includeImports=true&expandSecretReferences=true&viewSecretValue=true&includePersonalOverrides=false"
-        );
-        http.get(url).bearer_auth("bench-token").send().await.unwrap().bytes().await.unwrap()
-    });
-    let list: FloorPathList = serde_json::from_slice(&bytes).unwrap();
+    let list: FloorPathList = floor_fetch(rt, http, port, login, |b| serde_json::from_slice(b).unwrap());
     let mut dict = figment::value::Dict::new();
     for s in list.secrets {
         let table =
