@@ -176,6 +176,15 @@ async fn the_environment_names_every_method() {
 }
 
 #[tokio::test]
+async fn a_given_token_is_named_token_auth() {
+    let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "identity-access-token")]);
+    let found = from_env(&[("INFISICAL_TOKEN", "identity-access-token")]).await.unwrap();
+    assert_eq!(found.describe(), "token auth (access token)");
+    let client = builder("http://127.0.0.1:9").env_source(env).build().unwrap();
+    assert!(client.explain_credentials().await.to_string().contains("token auth"));
+}
+
+#[tokio::test]
 async fn explain_credentials_names_the_method() {
     let env = EnvSource::from_pairs([("INFISICAL_KUBERNETES_IDENTITY_ID", "id-k8s-7")]);
     let client = builder("http://127.0.0.1:9").env_source(env).build().unwrap();

@@ -149,8 +149,10 @@ impl Credentials {
             Credentials::UniversalAuth(ua) => format!("universal auth (client id {})", ua.client_id),
             Credentials::Identity(login) => login.describe(),
             Credentials::AccessToken(t) => match &t.bound_to {
+                // A token bound to a site is a user's CLI login; an unbound one is token auth: an
+                // identity access token created in Infisical.
                 Some(url) => format!("access token for {url}"),
-                None => "access token".to_owned(),
+                None => "token auth (access token)".to_owned(),
             },
         }
     }
