@@ -151,6 +151,16 @@ impl IdentityLogin {
         }
     }
 
+    /// What a refused login is called in errors.
+    pub(crate) fn login_name(&self) -> &'static str {
+        match self.method {
+            Method::Kubernetes(_) => "kubernetes auth login",
+            Method::Oidc(_) => "oidc auth login",
+            Method::Jwt(_) => "jwt auth login",
+            Method::Ldap { .. } => "ldap auth login",
+        }
+    }
+
     pub(crate) fn describe(&self) -> String {
         let kind = match self.method {
             Method::Kubernetes(_) => "kubernetes auth",

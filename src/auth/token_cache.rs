@@ -58,12 +58,7 @@ impl Login {
     fn name(&self) -> &'static str {
         match self {
             Login::Universal(_) => "universal auth login",
-            Login::Identity(login) => match login.method() {
-                "kubernetes" => "kubernetes auth login",
-                "oidc-auth" => "oidc auth login",
-                "jwt-auth" => "jwt auth login",
-                _ => "ldap auth login",
-            },
+            Login::Identity(login) => login.login_name(),
         }
     }
 }
