@@ -159,6 +159,26 @@ async fn a_refusal_is_never_hidden_by_the_cache() {
 }
 
 #[test]
+fn missing_credentials_are_not_hidden_by_the_cache() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    provider(&no_retries(&fake), cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+    // The same site and target, but no credentials configured: a mistake here, not an outage.
+    let unconfigured = blocking::Client::builder()
+        .site(fake.uri())
+        .env_source(EnvSource::from_pairs::<_, String, String>([]))
+        .cli_login(false)
+        .build()
+        .unwrap();
+    let err = provider(&unconfigured, cache(dir.path(), 1, serve_stale())).fetch().unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    // A login the server refuses is one: the cache stands in.
+    let refused = fake.blocking_client_builder().universal_auth("fake-client-id", "wrong-secret").build().unwrap();
+    assert_eq!(provider(&refused, cache(dir.path(), 1, serve_stale())).fetch().unwrap().len(), 3);
+}
+
+#[test]
 fn an_unusable_file_reads_as_absent_with_the_reason() {
     logs();
     let dir = tempfile::tempdir().unwrap();

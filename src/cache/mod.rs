@@ -9,7 +9,7 @@
 //! folder, fsync, rename) with mode 0600.
 //!
 //! The next load sends each folder's `ETag` as `If-None-Match`; a `304` reuses the cached folder.
-//! When the server cannot be reached, or logging in fails, [`OnFailure`] decides: fail (the default),
+//! When the server cannot be reached, or refuses the login, [`OnFailure`] decides: fail (the default),
 //! serve the cached load if it is no older than a maximum age (with a warning giving its age), or
 //! provide nothing. A refused request (403 on the project, 404 on an environment or folder) is an
 //! answer, not an outage: it is never hidden by the cache.
@@ -234,11 +234,12 @@ impl Cache {
     }
 }
 
-/// Whether `err` is a failure to reach or log in to the server (which a cache may stand in for),
-/// rather than an answer (403, 404, a bad request) that it must never hide.
+/// Whether `err` is a failure to reach the server or to log in to it (which a cache may stand in
+/// for), rather than an answer (403, 404, a bad request) it must never hide, or a mistake on this
+/// machine (no credentials configured, a malformed variable) that no cache should cover up.
 pub(crate) fn is_outage(err: &Error) -> bool {
     match err {
-        Error::Transport { .. } | Error::Credentials(_) => true,
+        Error::Transport { .. } | Error::Credentials(crate::error::CredentialsError::Rejected { .. }) => true,
         Error::Api(api) => matches!(api.status(), 408 | 429 | 500..=599),
         _ => false,
     }

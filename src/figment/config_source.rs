@@ -66,14 +66,9 @@ impl config::AsyncSource for InfisicalSource {
         let snapshot = self.0.fetch_async().await.map_err(|e| ConfigError::Foreign(Box::new(e)))?;
         let mut table = Map::new();
         for (_, profile) in &self.0.targets {
-            let (Some(dict), Some(keys)) = (snapshot.data.get(profile), snapshot.index.get(profile)) else { continue };
+            let Some(keys) = snapshot.index.get(profile) else { continue };
             for (key, origin) in &keys.origins {
-                let mut parts = key.split(SEP);
-                let mut value = parts.next().and_then(|p| dict.get(p));
-                for part in parts {
-                    value = value.and_then(|v| v.as_dict()).and_then(|d| d.get(part));
-                }
-                if let Some(value) = value {
+                if let Some(value) = snapshot.value_at(profile, key) {
                     insert(&mut table, key, Value::new(Some(&keys.describe(origin)), kind_of(value)));
                 }
             }

@@ -163,8 +163,8 @@ impl Snapshot {
     }
 
     /// The value at `key` (parts joined by the key separator) in `profile`.
-    #[cfg(feature = "watch")]
-    fn value_at(&self, profile: &Profile, key: &str) -> Option<&Value> {
+    #[cfg(any(feature = "watch", feature = "config"))]
+    pub(super) fn value_at(&self, profile: &Profile, key: &str) -> Option<&Value> {
         let mut parts = key.split(SEP);
         let mut value = self.data.get(profile)?.get(parts.next()?)?;
         for part in parts {
