@@ -88,6 +88,12 @@ impl EnvSource {
         self.var(name).filter(|v| !v.trim().is_empty())
     }
 
+    /// Whether this is the process's own environment (not pairs given to [`from_pairs`](Self::from_pairs)).
+    #[cfg(feature = "aws")]
+    pub(crate) fn is_process(&self) -> bool {
+        self.vars.is_none()
+    }
+
     /// The first of these variables that is set and not empty, with its name.
     pub(crate) fn first_of(&self, names: &[&'static str]) -> Option<(&'static str, String)> {
         names.iter().find_map(|n| self.non_empty(n).map(|v| (*n, v)))

@@ -55,7 +55,7 @@ async fn each_method_logs_in_at_its_route_with_its_body() {
             .mount(&server)
             .await;
         list_ok(&server, "identity-token-1").await;
-        let client = builder(&server.uri()).credentials(login.into()).api_version(ApiVersion::Current).build().unwrap();
+        let client = builder(&server.uri()).credentials(login).api_version(ApiVersion::Current).build().unwrap();
         client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
     }
 }
@@ -87,12 +87,8 @@ async fn kubernetes_reads_its_token_file_again_at_every_login() {
         .await;
     list_ok(&server, "identity-token-2").await;
     let login = IdentityLogin::kubernetes("id-k8s").token_path(&token_file);
-    let client = builder(&server.uri())
-        .credentials(login.into())
-        .renew_tokens(false)
-        .api_version(ApiVersion::Current)
-        .build()
-        .unwrap();
+    let client =
+        builder(&server.uri()).credentials(login).renew_tokens(false).api_version(ApiVersion::Current).build().unwrap();
     client.authenticate().await.unwrap();
     std::fs::write(&token_file, "sa-token-two").unwrap(); // Kubernetes rotated it
     client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
@@ -101,7 +97,7 @@ async fn kubernetes_reads_its_token_file_again_at_every_login() {
 #[tokio::test]
 async fn a_missing_token_file_names_it() {
     let client = builder("http://127.0.0.1:9")
-        .credentials(IdentityLogin::kubernetes("id").token_path("/nonexistent/sa-token").into())
+        .credentials(IdentityLogin::kubernetes("id").token_path("/nonexistent/sa-token"))
         .build()
         .unwrap();
     let err = client.authenticate().await.unwrap_err();
@@ -164,12 +160,12 @@ async fn the_environment_names_every_method() {
     chosen.push(("INFISICAL_AUTH_METHOD", "kubernetes"));
     assert!(matches!(from_env(&chosen).await.unwrap(), Credentials::Identity(_)));
 
-    // A named method with a piece missing, a cloud method not built yet, an unknown name: errors that say so.
+    // A named method with a piece missing, an unknown name: errors that say so.
     let err =
         from_env(&[("INFISICAL_AUTH_METHOD", "ldap-auth"), ("INFISICAL_MACHINE_IDENTITY_ID", "m")]).await.unwrap_err();
     assert!(err.to_string().contains("INFISICAL_LDAP_PASSWORD"), "{err}");
-    let err = from_env(&[("INFISICAL_AUTH_METHOD", "aws-iam")]).await.unwrap_err();
-    assert!(err.to_string().contains("aws-iam") && err.to_string().contains("cannot log in that way yet"), "{err}");
+    let err = from_env(&[("INFISICAL_AUTH_METHOD", "azure")]).await.unwrap_err();
+    assert!(err.to_string().contains("azure login needs INFISICAL_AZURE_AUTH_IDENTITY_ID"), "{err}");
     let err = from_env(&[("INFISICAL_AUTH_METHOD", "magic")]).await.unwrap_err();
     assert!(err.to_string().contains("not a login method"), "{err}");
     assert!(matches!(err, CredentialsError::Invalid { .. }), "{err:?}");

@@ -290,12 +290,16 @@ async fn the_canary_never_leaks() {
     // (changes, failures, a refused change) and the config-rs source.
     shown.extend(cache_watch_and_config_paths().await);
     shown.extend(identity_logins(&server).await);
+    #[cfg(all(feature = "aws", feature = "gcp"))]
+    shown.extend(cloud_logins(&server).await);
 
     let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
     assert!(logs.contains("Infisical cache written"), "the cache path was logged");
     assert!(logs.contains("serving the last good load from the cache"), "the outage path was logged");
     assert!(logs.contains("logging in with universal auth"), "the login was logged");
+    #[cfg(all(feature = "aws", feature = "gcp"))]
+    assert!(logs.contains("aws-iam") && logs.contains("signing request"), "the AWS login and its signer were logged");
     assert!(!logs.contains(CANARY), "a secret reached the logs:\n{logs}");
     for text in shown {
         assert!(!text.contains(CANARY), "a secret was shown: {text}");
@@ -408,10 +412,10 @@ async fn identity_logins(server: &MockServer) -> Vec<String> {
         )
         .mount(server)
         .await;
-    let client = common::builder(&server.uri()).credentials(ldap.into()).build().unwrap();
+    let client = common::builder(&server.uri()).credentials(ldap).build().unwrap();
     client.authenticate().await.unwrap();
     shown.push(format!("{client:?} {}", client.explain_credentials().await));
-    let client = common::builder(&server.uri()).credentials(jwt.into()).build().unwrap();
+    let client = common::builder(&server.uri()).credentials(jwt).build().unwrap();
     let err = client.authenticate().await.unwrap_err();
     shown.push(format!("{err} {err:?}"));
     let env = EnvSource::from_pairs([
@@ -421,5 +425,90 @@ async fn identity_logins(server: &MockServer) -> Vec<String> {
         ("INFISICAL_LDAP_PASSWORD", format!("{CANARY}-env-password")),
     ]);
     shown.push(format!("{:?}", EnvCredentials::new(env).provide_credentials().await));
+    shown
+}
+
+/// The cloud logins with canary secrets: the metadata tokens, the AWS keys and session token (and so
+/// the signed headers), a GCP key file; their Debug, their logins, an absent cloud and a refused one.
+#[cfg(all(feature = "aws", feature = "gcp"))]
+async fn cloud_logins(server: &MockServer) -> Vec<String> {
+    use infisical_config::auth::IdentityLogin;
+    let mut shown = Vec::new();
+    let cloud = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/metadata/identity/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": format!("{CANARY}-azure")})))
+        .mount(&cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/computeMetadata/v1/instance/service-accounts/default/identity"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!("{CANARY}-gcp")))
+        .mount(&cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/refusing/token"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": "forbidden"})))
+        .mount(&cloud)
+        .await;
+    for route in ["azure-auth", "gcp-auth", "aws-auth"] {
+        Mock::given(method("POST"))
+            .and(path(format!("/api/v1/auth/{route}/login")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"accessToken": canary_token(), "expiresIn": 3600, "accessTokenMaxTTL": 86_400, "tokenType": "Bearer"}),
+            ))
+            .mount(server)
+            .await;
+    }
+    let keys = aws_credential_types::Credentials::new(
+        "AKIDCANARY",
+        format!("{CANARY}-aws-secret"),
+        Some(format!("{CANARY}-aws-session")),
+        None,
+        "test",
+    );
+    let logins = [
+        IdentityLogin::azure("id-azure").platform_endpoint(format!("{}/metadata/identity/oauth2/token", cloud.uri())),
+        IdentityLogin::gcp_id_token("id-gcp").platform_endpoint(cloud.uri()),
+        IdentityLogin::aws_iam("id-aws").aws_region("us-east-1").aws_credentials(keys),
+    ];
+    for login in logins {
+        shown.push(format!("{login:?}"));
+        let client = common::builder(&server.uri()).credentials(login).build().unwrap();
+        client.authenticate().await.unwrap();
+        shown.push(format!("{client:?} {}", client.explain_credentials().await));
+    }
+    // From the environment: AWS keys there, a refusing Azure endpoint, an unreadable GCP key.
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key.json");
+    std::fs::write(&key_file, json!({"client_email": "a@b", "private_key": format!("{CANARY}-not-a-key")}).to_string())
+        .unwrap();
+    let envs = [
+        vec![
+            ("INFISICAL_AWS_IAM_AUTH_IDENTITY_ID", "id".to_owned()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "AKIDCANARY".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", format!("{CANARY}-env-aws-secret")),
+            ("AWS_SESSION_TOKEN", format!("{CANARY}-env-aws-session")),
+        ],
+        vec![
+            ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id".to_owned()),
+            ("IDENTITY_ENDPOINT", format!("{}/refusing/token", cloud.uri())),
+            ("IDENTITY_HEADER", format!("{CANARY}-identity-header")),
+        ],
+        vec![
+            ("INFISICAL_GCP_AUTH_IDENTITY_ID", "id".to_owned()),
+            ("INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH", key_file.display().to_string()),
+        ],
+    ];
+    for vars in envs {
+        let env = EnvSource::from_pairs(vars);
+        shown.push(format!("{:?}", EnvCredentials::new(env.clone()).provide_credentials().await));
+        let client = common::builder(&server.uri()).env_source(env).build().unwrap();
+        let outcome = client.authenticate().await.map(|_| ());
+        shown.push(format!("{outcome:?} {}", client.explain_credentials().await));
+        if let Err(err) = outcome {
+            shown.push(err.to_string());
+        }
+    }
     shown
 }

@@ -14,14 +14,31 @@ const KUBERNETES_TOKEN_PATH: &str = "INFISICAL_KUBERNETES_SERVICE_ACCOUNT_TOKEN_
 const OIDC_ID: &[&str] = &["INFISICAL_OIDC_AUTH_IDENTITY_ID", IDENTITY];
 const JWT_ID: &[&str] = &[IDENTITY];
 const LDAP_ID: &[&str] = &["INFISICAL_LDAP_AUTH_IDENTITY_ID", IDENTITY];
+const AWS_ID: &[&str] = &["INFISICAL_AWS_IAM_AUTH_IDENTITY_ID", IDENTITY];
+const GCP_ID: &[&str] = &["INFISICAL_GCP_AUTH_IDENTITY_ID", IDENTITY];
+const GCP_KEY_FILE: &str = "INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH";
+const AZURE_ID: &[&str] = &["INFISICAL_AZURE_AUTH_IDENTITY_ID", IDENTITY];
+const AZURE_CLIENT_ID: &str = "INFISICAL_AZURE_AUTH_CLIENT_ID";
 const JWT: &[&str] = &["INFISICAL_JWT", "INFISICAL_OIDC_AUTH_JWT"];
+/// This crate's own: a file holding the OIDC or JWT login's token, read at every login (CI systems
+/// rotate theirs).
+const JWT_FILE: &str = "INFISICAL_JWT_FILE";
 const LDAP_USERNAME: &str = "INFISICAL_LDAP_USERNAME";
 const LDAP_PASSWORD: &str = "INFISICAL_LDAP_PASSWORD";
 const NAME: &str = "environment";
 /// The `INFISICAL_AUTH_METHOD` values (the CLI's `--method` names) this crate logs in with.
-const METHODS: &[&str] = &["universal-auth", "access-token", "kubernetes", "oidc-auth", "jwt-auth", "ldap-auth"];
-/// Methods the CLI knows that need a cloud's signing or metadata service, not built yet.
-const CLOUD_METHODS: &[&str] = &["aws-iam", "gcp-id-token", "gcp-iam", "azure"];
+const METHODS: &[&str] = &[
+    "universal-auth",
+    "access-token",
+    "kubernetes",
+    "aws-iam",
+    "gcp-id-token",
+    "gcp-iam",
+    "azure",
+    "oidc-auth",
+    "jwt-auth",
+    "ldap-auth",
+];
 
 /// Credentials from environment variables.
 ///
@@ -31,8 +48,15 @@ const CLOUD_METHODS: &[&str] = &["aws-iam", "gcp-id-token", "gcp-iam", "azure"];
 /// | `INFISICAL_TOKEN`, `INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN` or `INFISICAL_ACCESS_TOKEN` | an access token (token auth) |
 /// | `INFISICAL_KUBERNETES_IDENTITY_ID` (or `INFISICAL_MACHINE_IDENTITY_ID` with the method named), `INFISICAL_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH` | Kubernetes auth, the token file read at every login |
 /// | `INFISICAL_LDAP_USERNAME` + `INFISICAL_LDAP_PASSWORD`, `INFISICAL_LDAP_AUTH_IDENTITY_ID` (or `INFISICAL_MACHINE_IDENTITY_ID`) | LDAP auth |
-/// | `INFISICAL_JWT` (or the deprecated `INFISICAL_OIDC_AUTH_JWT`) + `INFISICAL_OIDC_AUTH_IDENTITY_ID` | OIDC auth |
-/// | `INFISICAL_AUTH_METHOD` | chooses the method by the CLI's name (`universal-auth`, `access-token`, `kubernetes`, `oidc-auth`, `jwt-auth`, `ldap-auth`); JWT auth needs it (`jwt-auth` + `INFISICAL_MACHINE_IDENTITY_ID` + `INFISICAL_JWT`), since OIDC and JWT logins take the same variables |
+/// | `INFISICAL_AWS_IAM_AUTH_IDENTITY_ID`; AWS's own `AWS_REGION`, `AWS_ACCESS_KEY_ID`, ... | AWS IAM auth (feature `aws`) |
+/// | `INFISICAL_GCP_AUTH_IDENTITY_ID`, with `INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH` for IAM; `GCE_METADATA_HOST` | GCP ID-token auth, or GCP IAM auth with the key file (feature `gcp`) |
+/// | `INFISICAL_AZURE_AUTH_IDENTITY_ID`, `INFISICAL_AZURE_AUTH_CLIENT_ID` for a user-assigned identity; App Service's `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` | Azure auth |
+/// | `INFISICAL_JWT` (or the deprecated `INFISICAL_OIDC_AUTH_JWT`), or `INFISICAL_JWT_FILE` (read at every login), + `INFISICAL_OIDC_AUTH_IDENTITY_ID` | OIDC auth |
+/// | `INFISICAL_AUTH_METHOD` | chooses the method by the CLI's name (`universal-auth`, `access-token`, `kubernetes`, `aws-iam`, `gcp-id-token`, `gcp-iam`, `azure`, `oidc-auth`, `jwt-auth`, `ldap-auth`), each taking its identity from its own variable or `INFISICAL_MACHINE_IDENTITY_ID`; JWT auth needs it (`jwt-auth` + `INFISICAL_MACHINE_IDENTITY_ID` + `INFISICAL_JWT`), since OIDC and JWT logins take the same variables |
+///
+/// A cloud method is chosen only where its cloud answers: its metadata endpoint is asked then (with a
+/// one-second connection timeout), and when nothing answers this provider passes, saying so, and the
+/// chain moves on.
 ///
 /// Without `INFISICAL_AUTH_METHOD`, the variables set choose: a client id and secret win over a token
 /// (the rule before the other methods), and any other two logins set at once are an error asking for
@@ -72,11 +96,23 @@ impl EnvCredentials {
         if self.env.non_empty(KUBERNETES_ID[0]).is_some() {
             platform.push(("kubernetes", KUBERNETES_ID[0]));
         }
+        if self.env.non_empty(AWS_ID[0]).is_some() {
+            platform.push(("aws-iam", AWS_ID[0]));
+        }
+        if self.env.non_empty(GCP_ID[0]).is_some() {
+            let kind = if self.env.non_empty(GCP_KEY_FILE).is_some() { "gcp-iam" } else { "gcp-id-token" };
+            platform.push((kind, GCP_ID[0]));
+        }
+        if self.env.non_empty(AZURE_ID[0]).is_some() {
+            platform.push(("azure", AZURE_ID[0]));
+        }
         if self.env.non_empty(LDAP_USERNAME).is_some() {
             platform.push(("ldap-auth", LDAP_USERNAME));
         }
         if let Some((jwt, _)) = self.env.first_of(JWT) {
             platform.push(("oidc-auth", jwt));
+        } else if self.env.non_empty(JWT_FILE).is_some() {
+            platform.push(("oidc-auth", JWT_FILE));
         }
         let universal = self.universal_auth()?;
         let token = self.env.first_of(TOKEN);
@@ -108,10 +144,13 @@ impl EnvCredentials {
         Err(CredentialsError::not_found(
             NAME,
             format!(
-                "none of {}, {}, {}, {}, {} is set",
+                "none of {}, {}, {}, {}, {}, {}, {}, {}, {JWT_FILE} is set",
                 CLIENT_ID.join(", "),
                 TOKEN.join(", "),
                 KUBERNETES_ID[0],
+                AWS_ID[0],
+                GCP_ID[0],
+                AZURE_ID[0],
                 LDAP_USERNAME,
                 JWT.join(", ")
             ),
@@ -168,21 +207,29 @@ impl EnvCredentials {
                     None => login,
                 }
             }
-            "oidc-auth" => IdentityLogin::oidc(need(OIDC_ID)?, JwtSource::Given(need(JWT)?.into())),
-            "jwt-auth" => IdentityLogin::jwt(need(JWT_ID)?, JwtSource::Given(need(JWT)?.into())),
+            "oidc-auth" => IdentityLogin::oidc(need(OIDC_ID)?, self.jwt_source(method)?),
+            "jwt-auth" => IdentityLogin::jwt(need(JWT_ID)?, self.jwt_source(method)?),
+            #[cfg(feature = "aws")]
+            "aws-iam" => IdentityLogin::aws_iam(need(AWS_ID)?),
+            #[cfg(feature = "gcp")]
+            "gcp-id-token" => IdentityLogin::gcp_id_token(need(GCP_ID)?),
+            #[cfg(feature = "gcp")]
+            "gcp-iam" => IdentityLogin::gcp_iam(need(GCP_ID)?, need(&[GCP_KEY_FILE])?),
+            "azure" => {
+                let login = IdentityLogin::azure(need(AZURE_ID)?);
+                match self.env.non_empty(AZURE_CLIENT_ID) {
+                    Some(client_id) => login.azure_client_id(client_id.trim()),
+                    None => login,
+                }
+            }
             "ldap-auth" => {
                 let password = need(&[LDAP_PASSWORD])?;
                 IdentityLogin::ldap(need(LDAP_ID)?, need(&[LDAP_USERNAME])?, password)
             }
-            other if CLOUD_METHODS.contains(&other) => {
-                return Err(CredentialsError::invalid(
-                    NAME,
-                    format!(
-                        "{METHOD}={other}: this version of infisical-config cannot log in that way yet ({})",
-                        METHODS.join(", ")
-                    ),
-                ));
-            }
+            #[cfg(not(feature = "aws"))]
+            "aws-iam" => return Err(lacks_feature(method, "aws")),
+            #[cfg(not(feature = "gcp"))]
+            "gcp-id-token" | "gcp-iam" => return Err(lacks_feature(method, "gcp")),
             other => {
                 return Err(CredentialsError::invalid(
                     NAME,
@@ -195,10 +242,47 @@ impl EnvCredentials {
             None => identity,
         }))
     }
+
+    /// The OIDC or JWT login's token: given in `INFISICAL_JWT`, or a file read at every login.
+    fn jwt_source(&self, method: &str) -> Result<JwtSource, CredentialsError> {
+        if let Some((_, jwt)) = self.env.first_of(JWT) {
+            return Ok(JwtSource::Given(jwt.trim().to_owned().into()));
+        }
+        match self.env.non_empty(JWT_FILE) {
+            Some(path) => Ok(JwtSource::File(path.trim().into())),
+            None => Err(CredentialsError::invalid(
+                NAME,
+                format!("{method} login needs {} or {JWT_FILE} (empty or unset)", JWT.join(" or ")),
+            )),
+        }
+    }
+}
+
+#[cfg(not(all(feature = "aws", feature = "gcp")))]
+fn lacks_feature(method: &str, feature: &str) -> CredentialsError {
+    CredentialsError::invalid(
+        NAME,
+        format!("{method} login needs infisical-config's `{feature}` feature, which this build lacks"),
+    )
 }
 
 impl ProvideCredentials for EnvCredentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(std::future::ready(self.find()))
+        Box::pin(async move {
+            let credentials = self.find()?;
+            // A cloud login is chosen only where its cloud answers: the same environment may run on a
+            // laptop, where the chain should move on (to the CLI's login, say).
+            if let Credentials::Identity(login) = &credentials
+                && login.on_cloud()
+            {
+                login.prepare(&self.env).await.map_err(|e| match e {
+                    CredentialsError::NotFound { .. } => {
+                        CredentialsError::not_found(NAME, format!("{} login is configured, but {e}", login.method()))
+                    }
+                    other => other,
+                })?;
+            }
+            Ok(credentials)
+        })
     }
 }

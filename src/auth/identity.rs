@@ -1,16 +1,25 @@
 //! Machine identities that log in with what their platform gives them: a Kubernetes service-account
-//! token, an OIDC or other JWT from a CI system, an LDAP user. Each logs in at its own route with
-//! `{identityId, ...}` and then renews and logs in again through the token cache like Universal Auth.
+//! token, an OIDC or other JWT from a CI system, an LDAP user, or a cloud's proof of who the machine is
+//! (AWS IAM, GCP, Azure). Each logs in at its own route with `{identityId, ...}` and then renews and
+//! logs in again through the token cache like Universal Auth.
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use super::CredentialsError;
-use crate::error::Result;
+use super::cloud;
+use crate::EnvSource;
+use crate::error::{Error, Result};
 use crate::transport::ApiRequest;
+
+/// How long a login request made while the chain looked for credentials stays good for the first
+/// login (a signed AWS request is accepted for 15 minutes, cloud tokens for an hour).
+const PREPARED_FOR: Duration = Duration::from_secs(60);
 
 /// Where Kubernetes mounts a pod's service-account token.
 pub const KUBERNETES_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
@@ -63,10 +72,18 @@ enum Method {
     Kubernetes(PathBuf),
     Oidc(JwtSource),
     Jwt(JwtSource),
-    Ldap { username: String, password: SecretString },
+    Ldap {
+        username: String,
+        password: SecretString,
+    },
+    #[cfg(feature = "aws")]
+    AwsIam(cloud::aws::AwsIam),
+    #[cfg(feature = "gcp")]
+    Gcp(cloud::gcp::Gcp),
+    Azure(cloud::azure::Azure),
 }
 
-/// A machine identity's login by Kubernetes, OIDC, JWT or LDAP auth.
+/// A machine identity's login by Kubernetes, AWS IAM, GCP, Azure, OIDC, JWT or LDAP auth.
 ///
 /// ```
 /// use infisical_config::auth::{Credentials, IdentityLogin, JwtSource};
@@ -77,11 +94,25 @@ enum Method {
 /// assert_eq!(creds.describe(), "kubernetes auth (identity 2b3c...identity-id)");
 /// # let _ = ci;
 /// ```
-#[derive(Clone)]
 pub struct IdentityLogin {
     identity_id: String,
     method: Method,
     organization_slug: Option<String>,
+    /// A cloud login's request made while the chain checked the cloud was there, kept for this login's
+    /// first use so the metadata endpoint is not asked twice. A clone starts without one: it may be
+    /// changed by a setter after.
+    prepared: Mutex<Option<Box<(tokio::time::Instant, ApiRequest)>>>,
+}
+
+impl Clone for IdentityLogin {
+    fn clone(&self) -> Self {
+        IdentityLogin {
+            identity_id: self.identity_id.clone(),
+            method: self.method.clone(),
+            organization_slug: self.organization_slug.clone(),
+            prepared: Mutex::default(),
+        }
+    }
 }
 
 impl IdentityLogin {
@@ -114,8 +145,167 @@ impl IdentityLogin {
         Self::with(identity_id, Method::Ldap { username: username.into(), password: password.into() })
     }
 
+    /// AWS IAM auth: a `sts:GetCallerIdentity` request signed with the credentials of AWS's own chain
+    /// (environment, web identity, ECS, profiles, instance metadata) for the region of `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile or the instance metadata.
+    ///
+    /// ```no_run
+    /// # async fn run() -> infisical_config::Result<()> {
+    /// use infisical_config::Client;
+    /// use infisical_config::auth::IdentityLogin;
+    /// use infisical_config::resources::secrets::ListSecrets;
+    ///
+    /// // On EC2, ECS, EKS or Lambda, with an identity that trusts the role.
+    /// let client = Client::builder()
+    ///     .credentials(IdentityLogin::aws_iam("2b3c...identity-id"))
+    ///     .build()?;
+    /// let secrets = client.secrets().list(&ListSecrets::new("project-id", "prod")).await?;
+    /// # let _ = secrets; Ok(()) }
+    /// ```
+    #[cfg(feature = "aws")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+    #[must_use]
+    pub fn aws_iam(identity_id: impl Into<String>) -> Self {
+        Self::with(identity_id, Method::AwsIam(cloud::aws::AwsIam::default()))
+    }
+
+    /// GCP ID-token auth: the metadata server's identity token, with the identity as its audience.
+    ///
+    /// ```no_run
+    /// # async fn run() -> infisical_config::Result<()> {
+    /// use infisical_config::Client;
+    /// use infisical_config::auth::IdentityLogin;
+    /// use infisical_config::resources::secrets::ListSecrets;
+    ///
+    /// // On Compute Engine, GKE, Cloud Run or Cloud Functions.
+    /// let client = Client::builder()
+    ///     .credentials(IdentityLogin::gcp_id_token("2b3c...identity-id"))
+    ///     .build()?;
+    /// let secrets = client.secrets().list(&ListSecrets::new("project-id", "prod")).await?;
+    /// # let _ = secrets; Ok(()) }
+    /// ```
+    #[cfg(feature = "gcp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gcp")))]
+    #[must_use]
+    pub fn gcp_id_token(identity_id: impl Into<String>) -> Self {
+        Self::with(identity_id, Method::Gcp(cloud::gcp::Gcp::IdToken { endpoint: None }))
+    }
+
+    /// GCP IAM auth: the service account of this key file signs a JWT for the identity through the IAM
+    /// credentials API (which must be enabled). The file is read at every login.
+    ///
+    /// ```no_run
+    /// # async fn run() -> infisical_config::Result<()> {
+    /// use infisical_config::Client;
+    /// use infisical_config::auth::IdentityLogin;
+    /// use infisical_config::resources::secrets::ListSecrets;
+    ///
+    /// let login = IdentityLogin::gcp_iam("2b3c...identity-id", "/etc/gcp/service-account.json");
+    /// let client = Client::builder().credentials(login).build()?;
+    /// let secrets = client.secrets().list(&ListSecrets::new("project-id", "prod")).await?;
+    /// # let _ = secrets; Ok(()) }
+    /// ```
+    #[cfg(feature = "gcp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gcp")))]
+    #[must_use]
+    pub fn gcp_iam(identity_id: impl Into<String>, key_file: impl Into<PathBuf>) -> Self {
+        Self::with(identity_id, Method::Gcp(cloud::gcp::Gcp::Iam { key_file: key_file.into(), endpoint: None }))
+    }
+
+    /// Azure auth: the managed identity's access token for `https://management.azure.com/` (or
+    /// [`azure_resource`](Self::azure_resource)), from the instance metadata service, or on App
+    /// Service and Functions from `IDENTITY_ENDPOINT` with `IDENTITY_HEADER`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> infisical_config::Result<()> {
+    /// use infisical_config::Client;
+    /// use infisical_config::auth::IdentityLogin;
+    /// use infisical_config::resources::secrets::ListSecrets;
+    ///
+    /// // On a VM, AKS node or App Service; a user-assigned identity is chosen by its client id.
+    /// let login = IdentityLogin::azure("2b3c...identity-id").azure_client_id("6f7a...client-id");
+    /// let client = Client::builder().credentials(login).build()?;
+    /// let secrets = client.secrets().list(&ListSecrets::new("project-id", "prod")).await?;
+    /// # let _ = secrets; Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn azure(identity_id: impl Into<String>) -> Self {
+        Self::with(identity_id, Method::Azure(cloud::azure::Azure::default()))
+    }
+
     fn with(identity_id: impl Into<String>, method: Method) -> Self {
-        IdentityLogin { identity_id: identity_id.into(), method, organization_slug: None }
+        IdentityLogin { identity_id: identity_id.into(), method, organization_slug: None, prepared: Mutex::default() }
+    }
+
+    /// For AWS IAM auth: signs for this region instead of the one AWS's variables name.
+    #[cfg(feature = "aws")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+    #[must_use]
+    pub fn aws_region(mut self, region: impl Into<String>) -> Self {
+        if let Method::AwsIam(aws) = &mut self.method {
+            aws.region = Some(region.into());
+        }
+        self
+    }
+
+    /// For AWS IAM auth: signs with credentials from this provider instead of AWS's default chain (an
+    /// assumed role, say).
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let keys = aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret-access-key", None, None, "vault");
+    /// let login = IdentityLogin::aws_iam("2b3c...identity-id").aws_region("eu-west-1").aws_credentials(keys);
+    /// assert_eq!(login.method(), "aws-iam");
+    /// ```
+    #[cfg(feature = "aws")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+    #[must_use]
+    pub fn aws_credentials(
+        mut self,
+        provider: impl aws_credential_types::provider::ProvideCredentials + 'static,
+    ) -> Self {
+        if let Method::AwsIam(aws) = &mut self.method {
+            aws.credentials = Some(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
+        }
+        self
+    }
+
+    /// For Azure auth: asks a token for this resource (the identity's configured audience) instead of
+    /// `https://management.azure.com/`.
+    #[must_use]
+    pub fn azure_resource(mut self, resource: impl Into<String>) -> Self {
+        if let Method::Azure(azure) = &mut self.method {
+            azure.resource = Some(resource.into());
+        }
+        self
+    }
+
+    /// For Azure auth: the client id of the user-assigned managed identity to use, when the machine
+    /// has several.
+    #[must_use]
+    pub fn azure_client_id(mut self, client_id: impl Into<String>) -> Self {
+        if let Method::Azure(azure) = &mut self.method {
+            azure.client_id = Some(client_id.into());
+        }
+        self
+    }
+
+    /// For the cloud methods: asks this endpoint instead of the cloud's own (an emulator, a sidecar, a
+    /// test): the GCP metadata server (`http://host:port`) or, for GCP IAM, the IAM credentials API;
+    /// Azure's token endpoint; AWS's instance metadata service.
+    #[must_use]
+    pub fn platform_endpoint(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        match &mut self.method {
+            #[cfg(feature = "aws")]
+            Method::AwsIam(aws) => aws.imds_endpoint = Some(url),
+            #[cfg(feature = "gcp")]
+            Method::Gcp(gcp) => gcp.set_endpoint(url),
+            Method::Azure(azure) => azure.endpoint = Some(url),
+            Method::Kubernetes(_) | Method::Oidc(_) | Method::Jwt(_) | Method::Ldap { .. } => {}
+        }
+        self
     }
 
     /// For Kubernetes auth: reads the service-account token from this file instead.
@@ -143,44 +333,88 @@ impl IdentityLogin {
     /// The method's name, as the Infisical CLI's `--method` writes it.
     #[must_use]
     pub fn method(&self) -> &'static str {
-        match self.method {
-            Method::Kubernetes(_) => "kubernetes",
-            Method::Oidc(_) => "oidc-auth",
-            Method::Jwt(_) => "jwt-auth",
-            Method::Ldap { .. } => "ldap-auth",
+        self.names().0
+    }
+
+    /// The CLI's name of the method, its name in descriptions, and what a refused login is called.
+    fn names(&self) -> (&'static str, &'static str, &'static str) {
+        match &self.method {
+            Method::Kubernetes(_) => ("kubernetes", "kubernetes auth", "kubernetes auth login"),
+            Method::Oidc(_) => ("oidc-auth", "oidc auth", "oidc auth login"),
+            Method::Jwt(_) => ("jwt-auth", "jwt auth", "jwt auth login"),
+            Method::Ldap { .. } => ("ldap-auth", "ldap auth", "ldap auth login"),
+            #[cfg(feature = "aws")]
+            Method::AwsIam(_) => ("aws-iam", "aws-iam auth", "aws-iam auth login"),
+            #[cfg(feature = "gcp")]
+            Method::Gcp(cloud::gcp::Gcp::IdToken { .. }) => ("gcp-id-token", "gcp id-token auth", "gcp auth login"),
+            #[cfg(feature = "gcp")]
+            Method::Gcp(cloud::gcp::Gcp::Iam { .. }) => ("gcp-iam", "gcp iam auth", "gcp auth login"),
+            Method::Azure(_) => ("azure", "azure auth", "azure auth login"),
         }
     }
 
     /// What a refused login is called in errors.
     pub(crate) fn login_name(&self) -> &'static str {
-        match self.method {
-            Method::Kubernetes(_) => "kubernetes auth login",
-            Method::Oidc(_) => "oidc auth login",
-            Method::Jwt(_) => "jwt auth login",
-            Method::Ldap { .. } => "ldap auth login",
-        }
+        self.names().2
     }
 
     pub(crate) fn describe(&self) -> String {
-        let kind = match self.method {
-            Method::Kubernetes(_) => "kubernetes auth",
-            Method::Oidc(_) => "oidc auth",
-            Method::Jwt(_) => "jwt auth",
-            Method::Ldap { .. } => "ldap auth",
-        };
-        format!("{kind} (identity {})", self.identity_id)
+        format!("{} (identity {})", self.names().1, self.identity_id)
     }
 
-    /// The login request, its token read now (a file at every login).
-    pub(crate) fn login_request(&self) -> Result<ApiRequest> {
+    /// Whether the login asks the cloud the service runs on (and so whether the chain should check the
+    /// cloud is there before choosing it).
+    pub(crate) fn on_cloud(&self) -> bool {
+        match self.method {
+            #[cfg(feature = "aws")]
+            Method::AwsIam(_) => true,
+            #[cfg(feature = "gcp")]
+            Method::Gcp(_) => true,
+            Method::Azure(_) => true,
+            Method::Kubernetes(_) | Method::Oidc(_) | Method::Jwt(_) | Method::Ldap { .. } => false,
+        }
+    }
+
+    /// Makes the login request now and keeps it for the first login: a cloud that is not there answers
+    /// [`CredentialsError::NotFound`], so a chain moves on to its next link.
+    pub(crate) async fn prepare(&self, env: &EnvSource) -> std::result::Result<(), CredentialsError> {
+        let request = self.build_request(env).await.map_err(|e| match e {
+            Error::Credentials(credentials) => credentials,
+            other => CredentialsError::invalid_because(self.names().1, "could not make the login request", other),
+        })?;
+        *self.prepared.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(Box::new((tokio::time::Instant::now(), request)));
+        Ok(())
+    }
+
+    /// The login request: the one prepared moments ago, or one made now (its token file read, its
+    /// cloud asked).
+    pub(crate) async fn login_request(&self, env: &EnvSource) -> Result<ApiRequest> {
+        let prepared = self.prepared.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        match prepared.map(|boxed| *boxed) {
+            Some((at, request)) if at.elapsed() < PREPARED_FOR => Ok(request),
+            _ => self.build_request(env).await,
+        }
+    }
+
+    /// Boxed and type-erased: a cloud's future (AWS's credential chain above all) is deep and large, and
+    /// would otherwise be nested inside every request's future.
+    fn build_request<'a>(&'a self, env: &'a EnvSource) -> super::BoxFuture<'a, Result<ApiRequest>> {
+        Box::pin(self.make_request(env))
+    }
+
+    async fn make_request(&self, env: &EnvSource) -> Result<ApiRequest> {
         let method = self.method();
         let org = self.organization_slug.as_deref();
-        let (route, body) = match &self.method {
+        let (route, jwt) = match &self.method {
             Method::Kubernetes(path) => {
                 (crate::routes::KUBERNETES_AUTH_LOGIN, JwtSource::File(path.clone()).read(method)?)
             }
             Method::Oidc(jwt) => (crate::routes::OIDC_AUTH_LOGIN, jwt.read(method)?),
             Method::Jwt(jwt) => (crate::routes::JWT_AUTH_LOGIN, jwt.read(method)?),
+            #[cfg(feature = "gcp")]
+            Method::Gcp(gcp) => (crate::routes::GCP_AUTH_LOGIN, gcp.jwt(&self.identity_id, env).await?),
+            Method::Azure(azure) => (crate::routes::AZURE_AUTH_LOGIN, azure.token(env).await?),
             Method::Ldap { username, password } => {
                 let body = LdapBody {
                     identity_id: &self.identity_id,
@@ -190,8 +424,13 @@ impl IdentityLogin {
                 };
                 return Ok(ApiRequest::post(crate::routes::LDAP_AUTH_LOGIN).json(&body)?.anonymous().replayable());
             }
+            #[cfg(feature = "aws")]
+            Method::AwsIam(aws) => {
+                let body = aws.login_body(&self.identity_id, org, env).await?;
+                return Ok(ApiRequest::post(crate::routes::AWS_AUTH_LOGIN).json(&body)?.anonymous().replayable());
+            }
         };
-        let body = JwtBody { identity_id: &self.identity_id, jwt: body.expose_secret(), organization_slug: org };
+        let body = JwtBody { identity_id: &self.identity_id, jwt: jwt.expose_secret(), organization_slug: org };
         Ok(ApiRequest::post(route).json(&body)?.anonymous().replayable())
     }
 }
@@ -210,6 +449,11 @@ impl fmt::Debug for IdentityLogin {
             Method::Kubernetes(path) => d.field("token_path", path),
             Method::Oidc(jwt) | Method::Jwt(jwt) => d.field("jwt", jwt),
             Method::Ldap { username, .. } => d.field("username", username).field("password", &"[REDACTED]"),
+            #[cfg(feature = "aws")]
+            Method::AwsIam(aws) => d.field("aws", aws),
+            #[cfg(feature = "gcp")]
+            Method::Gcp(gcp) => d.field("gcp", gcp),
+            Method::Azure(azure) => d.field("azure", azure),
         };
         d.field("organization_slug", &self.organization_slug).finish()
     }

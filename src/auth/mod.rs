@@ -1,8 +1,8 @@
 //! Credentials, the providers that find them, and the token lifecycle built on them.
 //!
 //! A [`ProvideCredentials`] finds [`Credentials`]: a Universal Auth client id and secret, or a machine
-//! identity's Kubernetes, OIDC, JWT or LDAP login (the client logs in and keeps the token fresh
-//! itself), or a ready access token. A [`CredentialsChain`] asks providers in
+//! identity's Kubernetes, AWS IAM, GCP, Azure, OIDC, JWT or LDAP login (the client logs in and keeps the
+//! token fresh itself), or a ready access token. A [`CredentialsChain`] asks providers in
 //! order; the default chain asks the builder's explicit credentials, then the environment, then the
 //! Infisical CLI's own login, then any custom providers.
 
@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub(crate) mod chain;
 pub(crate) mod cli;
+mod cloud;
 mod default_chain;
 mod env;
 mod identity;
@@ -117,8 +118,9 @@ pub enum Credentials {
     /// A ready access token (token auth: an identity access token created in Infisical, or a user's
     /// CLI login): used until it expires.
     AccessToken(AccessToken),
-    /// A machine identity logging in by Kubernetes, OIDC, JWT or LDAP auth: the client logs in and
-    /// renews by itself, reading its token source again at every login.
+    /// A machine identity logging in by Kubernetes, AWS IAM, GCP, Azure, OIDC, JWT or LDAP auth: the
+    /// client logs in and renews by itself, reading its token source (or asking its cloud) again at
+    /// every login.
     Identity(IdentityLogin),
 }
 
@@ -140,6 +142,28 @@ impl Credentials {
     #[must_use]
     pub fn kubernetes(identity_id: impl Into<String>) -> Self {
         Credentials::Identity(IdentityLogin::kubernetes(identity_id))
+    }
+
+    /// AWS IAM auth with AWS's credential chain (see [`IdentityLogin::aws_iam`]).
+    #[cfg(feature = "aws")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+    #[must_use]
+    pub fn aws_iam(identity_id: impl Into<String>) -> Self {
+        Credentials::Identity(IdentityLogin::aws_iam(identity_id))
+    }
+
+    /// GCP ID-token auth with the metadata server's token (see [`IdentityLogin::gcp_id_token`]).
+    #[cfg(feature = "gcp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gcp")))]
+    #[must_use]
+    pub fn gcp_id_token(identity_id: impl Into<String>) -> Self {
+        Credentials::Identity(IdentityLogin::gcp_id_token(identity_id))
+    }
+
+    /// Azure auth with the managed identity's token (see [`IdentityLogin::azure`]).
+    #[must_use]
+    pub fn azure(identity_id: impl Into<String>) -> Self {
+        Credentials::Identity(IdentityLogin::azure(identity_id))
     }
 
     /// A short description naming the kind and, for Universal Auth, the client id (not a secret).

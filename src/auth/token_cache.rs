@@ -109,6 +109,8 @@ struct TokenBody<'a> {
 pub(crate) struct Session {
     chain: CredentialsChain,
     site: String,
+    /// Where a cloud login finds its platform's variables (`IDENTITY_ENDPOINT`, `AWS_REGION`, ...).
+    env: crate::EnvSource,
     policy: RefreshPolicy,
     /// The current token, read without waiting on a refresh in progress.
     current: Mutex<Option<Arc<Token>>>,
@@ -123,8 +125,8 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    pub(crate) fn new(chain: CredentialsChain, site: String, policy: RefreshPolicy) -> Self {
-        Session { chain, site, policy, current: Mutex::new(None), refresh: tokio::sync::Mutex::new(()) }
+    pub(crate) fn new(chain: CredentialsChain, site: String, policy: RefreshPolicy, env: crate::EnvSource) -> Self {
+        Session { chain, site, env, policy, current: Mutex::new(None), refresh: tokio::sync::Mutex::new(()) }
     }
 
     pub(crate) fn chain(&self) -> &CredentialsChain {
@@ -265,7 +267,7 @@ impl Session {
             }
             Login::Identity(login) => {
                 tracing::debug!(%provider, method = login.method(), identity_id = %login.identity_id(), "logging in");
-                login.login_request()?
+                login.login_request(&self.env).await?
             }
         };
         let resp = transport.send(&req, None, budget).await.map_err(|e| rejected(credentials.name(), e))?;

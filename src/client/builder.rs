@@ -136,9 +136,11 @@ impl ClientBuilder {
 
     /// Uses these credentials (first in the credential chain), whatever their kind: a Universal Auth
     /// pair scoped to a sub-organization, say (`Credentials::UniversalAuth(UniversalAuth::new(..).organization_slug(..))`),
-    /// or a Kubernetes, OIDC, JWT or LDAP login ([`IdentityLogin`](crate::auth::IdentityLogin)). Given
-    /// twice, the later wins; two of different kinds are an error at [`build`](Self::build).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
+    /// or a Kubernetes, AWS IAM, GCP, Azure, OIDC, JWT or LDAP login
+    /// ([`IdentityLogin`](crate::auth::IdentityLogin)). Given twice, the later wins; two of different
+    /// kinds are an error at [`build`](Self::build).
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        let credentials = credentials.into();
         if let Some(before) = &self.explicit
             && std::mem::discriminant(before) != std::mem::discriminant(&credentials)
         {
@@ -297,7 +299,7 @@ impl ClientBuilder {
                 links.build()
             }
         };
-        let session = Session::new(chain, site_root, self.refresh);
+        let session = Session::new(chain, site_root, self.refresh, self.env);
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,

@@ -111,6 +111,11 @@ pub(crate) const KUBERNETES_AUTH_LOGIN: &[&str] = &["v1", "auth", "kubernetes-au
 pub(crate) const OIDC_AUTH_LOGIN: &[&str] = &["v1", "auth", "oidc-auth", "login"];
 pub(crate) const JWT_AUTH_LOGIN: &[&str] = &["v1", "auth", "jwt-auth", "login"];
 pub(crate) const LDAP_AUTH_LOGIN: &[&str] = &["v1", "auth", "ldap-auth", "login"];
+#[cfg(feature = "aws")]
+pub(crate) const AWS_AUTH_LOGIN: &[&str] = &["v1", "auth", "aws-auth", "login"];
+#[cfg(feature = "gcp")]
+pub(crate) const GCP_AUTH_LOGIN: &[&str] = &["v1", "auth", "gcp-auth", "login"];
+pub(crate) const AZURE_AUTH_LOGIN: &[&str] = &["v1", "auth", "azure-auth", "login"];
 pub(crate) const TOKEN_RENEW: &[&str] = &["v1", "auth", "token", "renew"];
 pub(crate) const TOKEN_REVOKE: &[&str] = &["v1", "auth", "token", "revoke"];
 /// KMS keys (`/{id}`, `/{id}/encrypt`, `/{id}/decrypt`), the same on every generation.

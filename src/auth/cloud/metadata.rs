@@ -1,0 +1,76 @@
+//! The HTTP client for a cloud's metadata endpoints, and what their failures mean.
+//!
+//! A metadata endpoint is plain http on a link-local address or an internal host name. Outside that
+//! cloud the address is unrouted or the name does not resolve, so the client gives up on a connection
+//! after a second: start-up never waits on a cloud the service is not on. It never goes through a
+//! proxy (the endpoint is only reachable from the machine itself) and it loads no TLS roots.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::auth::CredentialsError;
+
+/// How long to wait for a metadata endpoint to accept a connection.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a whole metadata request may take (Azure's first token of a VM can take seconds).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of an endpoint's error answer goes into an error message: enough for its reason.
+const ERROR_BODY_CHARS: usize = 200;
+
+fn client(method: &'static str) -> Result<&'static reqwest::Client, CredentialsError> {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    if let Some(client) = CLIENT.get() {
+        return Ok(client);
+    }
+    let builder = reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none());
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let builder = builder.tls_certs_only(Vec::new());
+    let client = builder.build().map_err(|e| {
+        CredentialsError::invalid_because(method, "could not build the HTTP client for metadata endpoints", e)
+    })?;
+    Ok(CLIENT.get_or_init(|| client))
+}
+
+/// A GET to a metadata endpoint with the headers it requires, answering its body.
+///
+/// No answer at all (refused, unresolvable, timed out) means the service is not on that cloud:
+/// [`CredentialsError::NotFound`], so a chain moves on. An answer with an error status means the
+/// cloud is there but refused: [`CredentialsError::Invalid`], naming the endpoint and its reason.
+pub(crate) async fn get(
+    method: &'static str,
+    what: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> Result<SecretString, CredentialsError> {
+    let mut request = client(method)?.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.map_err(|e| absent(method, what, url, &e))?;
+    let status = response.status();
+    let body = response.text().await.map_err(|e| absent(method, what, url, &e))?;
+    if !status.is_success() {
+        let reason: String = body.chars().take(ERROR_BODY_CHARS).collect();
+        return Err(CredentialsError::invalid(
+            method,
+            format!("the {what} at {} answered {status}: {}", endpoint(url), reason.trim()),
+        ));
+    }
+    Ok(SecretString::from(body))
+}
+
+/// The endpoint without its query, which may name the identity's audience or client id.
+pub(crate) fn endpoint(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+fn absent(method: &'static str, what: &str, url: &str, err: &reqwest::Error) -> CredentialsError {
+    let why = if err.is_timeout() { "did not answer in time" } else { "could not be reached" };
+    CredentialsError::not_found(method, format!("no {what} at {}: it {why} (not running there?)", endpoint(url)))
+}
