@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use common::logins::*;
 use common::*;
 use infisical_config::auth::{
     AttemptOutcome, ChainPosition, Credentials, EnvCredentials, IdentityLogin, ProvideCredentials,
@@ -21,33 +22,18 @@ use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::ListSecrets;
 use infisical_config::{CredentialsError, EnvSource};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-fn token(n: u32) -> serde_json::Value {
-    json!({"accessToken": format!("cloud-token-{n}"), "expiresIn": 3600, "accessTokenMaxTTL": 86_400, "tokenType": "Bearer"})
-}
-
-async fn list_ok(server: &MockServer, bearer: &str) {
-    Mock::given(method("GET"))
-        .and(path("/api/v4/secrets"))
-        .and(header("authorization", format!("Bearer {bearer}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secrets": [], "imports": []})))
-        .mount(server)
-        .await;
-}
-
-/// Refuses the first access token, so the client logs in a second time.
-async fn refuse_first_token(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/api/v4/secrets"))
-        .and(header("authorization", "Bearer cloud-token-1"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"statusCode": 401, "error": "TokenError", "message": "expired"})),
-        )
-        .mount(server)
-        .await;
+/// A client of `infisical` that logs in with `login` (or, given none, as `env` says) and lists once.
+async fn listed(infisical: &MockServer, login: Option<IdentityLogin>, env: EnvSource) -> infisical_config::Client {
+    let mut builder = builder(&infisical.uri()).env_source(env).api_version(ApiVersion::Current);
+    if let Some(login) = login {
+        builder = builder.credentials(login);
+    }
+    let client = builder.build().unwrap();
+    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    client
 }
 
 /// A port on this machine where nothing listens.
@@ -78,16 +64,16 @@ async fn azure_asks_the_instance_metadata_service_at_every_login() {
             .expect(1)
             .mount(&cloud)
             .await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/auth/azure-auth/login"))
-            .and(body_json(json!({"identityId": "id-azure", "jwt": format!("azure-mi-token-{n}")})))
-            .respond_with(ResponseTemplate::new(200).set_body_json(token(n)))
-            .expect(1)
-            .mount(&infisical)
-            .await;
+        expect_login(
+            &infisical,
+            "/api/v1/auth/azure-auth/login",
+            json!({"identityId": "id-azure", "jwt": format!("azure-mi-token-{n}")}),
+            n,
+        )
+        .await;
     }
     refuse_first_token(&infisical).await;
-    list_ok(&infisical, "cloud-token-2").await;
+    list_ok(&infisical, "identity-token-2").await;
     let login = IdentityLogin::azure("id-azure")
         .azure_client_id("user-assigned-client")
         .platform_endpoint(format!("{}/metadata/identity/oauth2/token", cloud.uri()));
@@ -110,21 +96,18 @@ async fn azure_app_service_uses_its_identity_endpoint_and_one_request_serves_cha
         .expect(1)
         .mount(&cloud)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/auth/azure-auth/login"))
-        .and(body_json(json!({"identityId": "id-app", "jwt": "app-service-token"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
-        .expect(1)
-        .mount(&infisical)
-        .await;
-    list_ok(&infisical, "cloud-token-1").await;
+    expect_one_login(
+        &infisical,
+        "/api/v1/auth/azure-auth/login",
+        json!({"identityId": "id-app", "jwt": "app-service-token"}),
+    )
+    .await;
     let env = EnvSource::from_pairs([
         ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id-app".to_owned()),
         ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
         ("IDENTITY_HEADER", "app-service-header".to_owned()),
     ]);
-    let client = builder(&infisical.uri()).env_source(env).api_version(ApiVersion::Current).build().unwrap();
-    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    listed(&infisical, None, env).await;
 }
 
 #[tokio::test]
@@ -141,20 +124,13 @@ async fn gcp_id_token_comes_from_the_metadata_server_for_the_identity() {
         .expect(2)
         .mount(&cloud)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/auth/gcp-auth/login"))
-        .and(body_json(json!({"identityId": "id-gcp", "jwt": "gcp.id.token"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
-        .expect(1)
-        .mount(&infisical)
+    expect_one_login(&infisical, "/api/v1/auth/gcp-auth/login", json!({"identityId": "id-gcp", "jwt": "gcp.id.token"}))
         .await;
-    list_ok(&infisical, "cloud-token-1").await;
     // As on GCP: the identity in the CLI's variable, the metadata server where GCE_METADATA_HOST says.
     let host = cloud.uri().trim_start_matches("http://").to_owned();
     let env =
         EnvSource::from_pairs([("INFISICAL_GCP_AUTH_IDENTITY_ID", "id-gcp".to_owned()), ("GCE_METADATA_HOST", host)]);
-    let client = builder(&infisical.uri()).env_source(env).api_version(ApiVersion::Current).build().unwrap();
-    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    let client = listed(&infisical, None, env).await;
     let report = client.explain_credentials().await;
     assert!(report.to_string().contains("gcp id-token auth (identity id-gcp)"), "{report}");
 }
@@ -220,17 +196,14 @@ async fn gcp_iam_has_the_service_account_sign_a_jwt_for_the_identity() {
         .expect(1)
         .mount(&google)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/auth/gcp-auth/login"))
-        .and(body_json(json!({"identityId": "id-gcp-iam", "jwt": "signed.by.iam"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
-        .expect(1)
-        .mount(&infisical)
-        .await;
-    list_ok(&infisical, "cloud-token-1").await;
+    expect_one_login(
+        &infisical,
+        "/api/v1/auth/gcp-auth/login",
+        json!({"identityId": "id-gcp-iam", "jwt": "signed.by.iam"}),
+    )
+    .await;
     let login = IdentityLogin::gcp_iam("id-gcp-iam", &key_file).platform_endpoint(google.uri());
-    let client = builder(&infisical.uri()).credentials(login).api_version(ApiVersion::Current).build().unwrap();
-    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    listed(&infisical, Some(login), empty_env()).await;
     // The claims the OAuth assertion carries, decoded without trusting the mock's check alone.
     let requests = google.received_requests().await.unwrap();
     let form: std::collections::HashMap<String, String> =
@@ -275,11 +248,11 @@ async fn aws_iam_sends_a_signed_get_caller_identity() {
                     a.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/") && a.contains("/eu-west-1/sts/aws4_request")
                 })
         })
-        .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issued(1)))
         .expect(1)
         .mount(&infisical)
         .await;
-    list_ok(&infisical, "cloud-token-1").await;
+    list_ok(&infisical, "identity-token-1").await;
     // The AWS chain's first link: the keys in the environment; the region from AWS_REGION.
     let env = EnvSource::from_pairs([
         ("INFISICAL_AWS_IAM_AUTH_IDENTITY_ID", "id-aws"),
@@ -288,8 +261,7 @@ async fn aws_iam_sends_a_signed_get_caller_identity() {
         ("AWS_SECRET_ACCESS_KEY", "aws-secret-key"),
         ("AWS_SESSION_TOKEN", "session-token"),
     ]);
-    let client = builder(&infisical.uri()).env_source(env).api_version(ApiVersion::Current).build().unwrap();
-    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    listed(&infisical, None, env).await;
 }
 
 #[tokio::test]
@@ -334,14 +306,13 @@ async fn aws_iam_takes_region_and_credentials_from_instance_metadata_with_the_im
                     && h["Authorization"].as_str().is_some_and(|a| a.contains("Credential=ASIAINSTANCE/"))
             })
         })
-        .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issued(1)))
         .expect(1)
         .mount(&infisical)
         .await;
-    list_ok(&infisical, "cloud-token-1").await;
+    list_ok(&infisical, "identity-token-1").await;
     let login = IdentityLogin::aws_iam("id-aws").platform_endpoint(imds.uri());
-    let client = builder(&infisical.uri()).credentials(login).api_version(ApiVersion::Current).build().unwrap();
-    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    listed(&infisical, Some(login), empty_env()).await;
 }
 
 /// An RFC 3339 time an hour from now, as IMDS writes `Expiration`.
@@ -477,16 +448,10 @@ async fn oidc_from_a_token_file_in_the_environment_is_read_at_every_login() {
     std::fs::write(&file, "ci.token.one\n").unwrap();
     let infisical = MockServer::start().await;
     for (n, jwt) in [(1, "ci.token.one"), (2, "ci.token.two")] {
-        Mock::given(method("POST"))
-            .and(path("/api/v1/auth/oidc-auth/login"))
-            .and(body_json(json!({"identityId": "id-ci", "jwt": jwt})))
-            .respond_with(ResponseTemplate::new(200).set_body_json(token(n)))
-            .expect(1)
-            .mount(&infisical)
-            .await;
+        expect_login(&infisical, "/api/v1/auth/oidc-auth/login", json!({"identityId": "id-ci", "jwt": jwt}), n).await;
     }
     refuse_first_token(&infisical).await;
-    list_ok(&infisical, "cloud-token-2").await;
+    list_ok(&infisical, "identity-token-2").await;
     let env = EnvSource::from_pairs([
         ("INFISICAL_OIDC_AUTH_IDENTITY_ID", "id-ci".to_owned()),
         ("INFISICAL_JWT_FILE", file.display().to_string()),

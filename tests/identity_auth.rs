@@ -4,27 +4,15 @@
 
 mod common;
 
+use common::logins::*;
 use common::*;
 use infisical_config::auth::{Credentials, EnvCredentials, IdentityLogin, JwtSource, ProvideCredentials};
 use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::ListSecrets;
 use infisical_config::{CredentialsError, EnvSource};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn token(n: u32) -> serde_json::Value {
-    json!({"accessToken": format!("identity-token-{n}"), "expiresIn": 3600, "accessTokenMaxTTL": 86_400, "tokenType": "Bearer"})
-}
-
-async fn list_ok(server: &MockServer, bearer: &str) {
-    Mock::given(method("GET"))
-        .and(path("/api/v4/secrets"))
-        .and(header("authorization", format!("Bearer {bearer}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"secrets": [], "imports": []})))
-        .mount(server)
-        .await;
-}
 
 #[tokio::test]
 async fn each_method_logs_in_at_its_route_with_its_body() {
@@ -50,7 +38,7 @@ async fn each_method_logs_in_at_its_route_with_its_body() {
         Mock::given(method("POST"))
             .and(path(route))
             .and(body_json(&body))
-            .respond_with(ResponseTemplate::new(200).set_body_json(token(1)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(issued(1)))
             .expect(1)
             .mount(&server)
             .await;
@@ -67,24 +55,11 @@ async fn kubernetes_reads_its_token_file_again_at_every_login() {
     std::fs::write(&token_file, "sa-token-one\n").unwrap();
     let server = MockServer::start().await;
     for (n, jwt) in [(1, "sa-token-one"), (2, "sa-token-two")] {
-        Mock::given(method("POST"))
-            .and(path("/api/v1/auth/kubernetes-auth/login"))
-            .and(body_json(json!({"identityId": "id-k8s", "jwt": jwt})))
-            .respond_with(ResponseTemplate::new(200).set_body_json(token(n)))
-            .expect(1)
-            .mount(&server)
+        expect_login(&server, "/api/v1/auth/kubernetes-auth/login", json!({"identityId": "id-k8s", "jwt": jwt}), n)
             .await;
     }
     // The first token is refused once it has been used: the client logs in again, reading the file.
-    Mock::given(method("GET"))
-        .and(path("/api/v4/secrets"))
-        .and(header("authorization", "Bearer identity-token-1"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"statusCode": 401, "error": "TokenError", "message": "expired"})),
-        )
-        .mount(&server)
-        .await;
+    refuse_first_token(&server).await;
     list_ok(&server, "identity-token-2").await;
     let login = IdentityLogin::kubernetes("id-k8s").token_path(&token_file);
     let client =

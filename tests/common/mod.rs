@@ -2,6 +2,8 @@
 //! the real environment, home directory or network.
 #![allow(dead_code)]
 
+pub mod logins;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
