@@ -22,7 +22,7 @@ use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::ListSecrets;
 use infisical_config::{CredentialsError, EnvSource};
 use serde_json::json;
-use wiremock::matchers::{header, method, path, query_param};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A client of `infisical` that logs in with `login` (or, given none, as `env` says) and lists once.
@@ -238,7 +238,10 @@ async fn aws_iam_sends_a_signed_get_caller_identity() {
         .and(path("/api/v1/auth/aws-auth/login"))
         .and(|req: &Request| {
             let Some((body, headers)) = aws_signed(req) else { return false };
-            body["identityId"] == "id-aws"
+            let mut fields: Vec<&String> = body.as_object().unwrap().keys().collect();
+            fields.sort();
+            fields == ["iamHttpRequestMethod", "iamRequestBody", "iamRequestHeaders", "identityId"]
+                && body["identityId"] == "id-aws"
                 && body["iamHttpRequestMethod"] == "POST"
                 && body["iamRequestBody"] == STANDARD.encode("Action=GetCallerIdentity&Version=2011-06-15")
                 && headers["Host"] == "sts.eu-west-1.amazonaws.com"
@@ -460,4 +463,82 @@ async fn oidc_from_a_token_file_in_the_environment_is_read_at_every_login() {
     client.authenticate().await.unwrap();
     std::fs::write(&file, "ci.token.two").unwrap(); // the CI system rotated it
     client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cloud_login_renews_and_when_refused_logs_in_again_with_a_fresh_proof() {
+    let cloud = MockServer::start().await;
+    let infisical = MockServer::start().await;
+    for n in 1..=2 {
+        Mock::given(method("GET"))
+            .and(path("/computeMetadata/v1/instance/service-accounts/default/identity"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(format!("gcp.token.{n}")))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&cloud)
+            .await;
+    }
+    let route = "/api/v1/auth/gcp-auth/login";
+    expect_login(&infisical, route, json!({"identityId": "id-gcp", "jwt": "gcp.token.1"}), 1).await;
+    expect_login(&infisical, route, json!({"identityId": "id-gcp", "jwt": "gcp.token.2"}), 3).await;
+    // The first renewal is granted, the second refused.
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/token/renew"))
+        .and(body_json(json!({"accessToken": "identity-token-1"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issued(2)))
+        .expect(1)
+        .mount(&infisical)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/token/renew"))
+        .and(body_json(json!({"accessToken": "identity-token-2"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"statusCode": 401, "error": "TokenError", "message": "revoked"})),
+        )
+        .expect(1)
+        .mount(&infisical)
+        .await;
+    for n in 1..=3 {
+        list_ok(&infisical, &format!("identity-token-{n}")).await;
+    }
+    let client = builder(&infisical.uri())
+        .credentials(IdentityLogin::gcp_id_token("id-gcp").platform_endpoint(cloud.uri()))
+        // Every call finds its token due: login, renew, then (renewal refused) log in again.
+        .refresh_ahead(Duration::from_secs(3600))
+        .api_version(ApiVersion::Current)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_calls_ask_the_cloud_and_log_in_once() {
+    let cloud = MockServer::start().await;
+    let infisical = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/metadata/identity/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "azure-token"}))
+                .set_delay(Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&cloud)
+        .await;
+    expect_one_login(&infisical, "/api/v1/auth/azure-auth/login", json!({"identityId": "id", "jwt": "azure-token"}))
+        .await;
+    let login = IdentityLogin::azure("id").platform_endpoint(format!("{}/metadata/identity/oauth2/token", cloud.uri()));
+    let client = builder(&infisical.uri()).credentials(login).api_version(ApiVersion::Current).build().unwrap();
+    let calls: Vec<_> = (0..32)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
 }
