@@ -22,7 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{ApiError, Error, Result, TransportErrorKind};
 
-use body::{SEGMENT_FIRST, SEGMENT_MAX};
+use body::{SEGMENT_FIRST, SEGMENT_MAX, Wiped};
 
 /// The HTTP side of a client: the connection pool, the API base URL and the retry policy.
 #[derive(Debug)]
@@ -176,8 +176,8 @@ impl Transport {
             return Err(too_large());
         }
         let first = announced.map_or(SEGMENT_FIRST.min(cap), |n| n as usize);
-        let mut segments: Vec<Zeroizing<Vec<u8>>> = Vec::new();
-        let mut current = Zeroizing::new(Vec::with_capacity(first));
+        let mut segments: Vec<Wiped> = Vec::new();
+        let mut current = Wiped::with_capacity(first);
         let mut total = 0usize;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_failure(req, e, budget))? {
             if total + chunk.len() > cap {
@@ -188,7 +188,7 @@ impl Transport {
             while !rest.is_empty() {
                 if current.len() == current.capacity() {
                     let next = (current.capacity() * 2).clamp(SEGMENT_FIRST, SEGMENT_MAX).min(cap - total + rest.len());
-                    segments.push(std::mem::replace(&mut current, Zeroizing::new(Vec::with_capacity(next))));
+                    segments.push(std::mem::replace(&mut current, Wiped::with_capacity(next)));
                 }
                 let take = rest.len().min(current.capacity() - current.len());
                 current.extend_from_slice(&rest[..take]);
@@ -289,7 +289,7 @@ mod debug_tests {
         let resp = ApiResponse {
             status: 200,
             headers: HeaderMap::new(),
-            body: Body::Whole(Zeroizing::new(b"{\"secretValue\":\"hunter2\"}".to_vec())),
+            body: Body::Whole(b"{\"secretValue\":\"hunter2\"}".to_vec().into()),
             endpoint: "GET /api/v4/secrets".into(),
         };
         assert!(!format!("{resp:?}").contains("hunter2"));
