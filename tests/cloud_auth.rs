@@ -428,8 +428,11 @@ async fn the_environment_selects_each_cloud_method() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH"), "{err}");
-    let err = pick(vec![("INFISICAL_AUTH_METHOD", "aws-iam")]).await.unwrap_err().to_string();
-    assert!(err.contains("INFISICAL_AWS_IAM_AUTH_IDENTITY_ID or INFISICAL_MACHINE_IDENTITY_ID"), "{err}");
+    // The Go SDK's spelling of a method is the CLI's.
+    for name in ["aws-iam", "AWS_IAM"] {
+        let err = pick(vec![("INFISICAL_AUTH_METHOD", name)]).await.unwrap_err().to_string();
+        assert!(err.contains("INFISICAL_AWS_IAM_AUTH_IDENTITY_ID or INFISICAL_MACHINE_IDENTITY_ID"), "{err}");
+    }
     // A key file path alongside the GCP identity means IAM (which needs no metadata server: the file is
     // only read at login).
     let dir = tempfile::tempdir().unwrap();
@@ -541,4 +544,29 @@ async fn concurrent_first_calls_ask_the_cloud_and_log_in_once() {
     for call in calls {
         call.await.unwrap().unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_busy_metadata_endpoint_is_asked_once_more() {
+    let cloud = MockServer::start().await;
+    let infisical = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/metadata/identity/oauth2/token"))
+        .respond_with(ResponseTemplate::new(429).set_body_string("too many requests"))
+        .up_to_n_times(1)
+        .expect(1)
+        .with_priority(1)
+        .mount(&cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/metadata/identity/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "after-retry"})))
+        .expect(1)
+        .with_priority(2)
+        .mount(&cloud)
+        .await;
+    expect_one_login(&infisical, "/api/v1/auth/azure-auth/login", json!({"identityId": "id", "jwt": "after-retry"}))
+        .await;
+    let login = IdentityLogin::azure("id").platform_endpoint(format!("{}/metadata/identity/oauth2/token", cloud.uri()));
+    listed(&infisical, Some(login), empty_env()).await;
 }

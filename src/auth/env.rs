@@ -88,7 +88,8 @@ impl EnvCredentials {
 
     fn find(&self) -> Result<Credentials, CredentialsError> {
         if let Some(method) = self.env.non_empty(METHOD) {
-            return self.selected(method.trim());
+            // The CLI's names (`aws-iam`); the Go SDK's (`AWS_IAM`) are the same words.
+            return self.selected(&method.trim().to_ascii_lowercase().replace('_', "-"));
         }
         // Platform identities found by their own variables; with a client id and secret or a token
         // too, or with each other, the environment is ambiguous: the selector must say.

@@ -149,6 +149,10 @@ impl IdentityLogin {
     /// (environment, web identity, ECS, profiles, instance metadata) for the region of `AWS_REGION`,
     /// `AWS_DEFAULT_REGION`, the profile or the instance metadata.
     ///
+    /// Profiles that log in through AWS SSO or a `credential_process` need aws-config's `sso` and
+    /// `credentials-process` features, which this crate leaves off (production machines use roles):
+    /// build that provider with aws-config and give it to [`aws_credentials`](Self::aws_credentials).
+    ///
     /// ```no_run
     /// # async fn run() -> infisical_config::Result<()> {
     /// use infisical_config::Client;
@@ -238,6 +242,13 @@ impl IdentityLogin {
     }
 
     /// For AWS IAM auth: signs for this region instead of the one AWS's variables name.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::aws_iam("2b3c...identity-id").aws_region("eu-central-1");
+    /// assert!(format!("{login:?}").contains("eu-central-1"));
+    /// ```
     #[cfg(feature = "aws")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
     #[must_use]
@@ -273,6 +284,13 @@ impl IdentityLogin {
 
     /// For Azure auth: asks a token for this resource (the identity's configured audience) instead of
     /// `https://management.azure.com/`.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::azure("2b3c...identity-id").azure_resource("https://vault.azure.net");
+    /// assert!(format!("{login:?}").contains("https://vault.azure.net"));
+    /// ```
     #[must_use]
     pub fn azure_resource(mut self, resource: impl Into<String>) -> Self {
         if let Method::Azure(azure) = &mut self.method {
@@ -283,6 +301,13 @@ impl IdentityLogin {
 
     /// For Azure auth: the client id of the user-assigned managed identity to use, when the machine
     /// has several.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::azure("2b3c...identity-id").azure_client_id("6f7a...client-id");
+    /// assert!(format!("{login:?}").contains("6f7a...client-id"));
+    /// ```
     #[must_use]
     pub fn azure_client_id(mut self, client_id: impl Into<String>) -> Self {
         if let Method::Azure(azure) = &mut self.method {
@@ -294,6 +319,15 @@ impl IdentityLogin {
     /// For the cloud methods: asks this endpoint instead of the cloud's own (an emulator, a sidecar, a
     /// test): the GCP metadata server (`http://host:port`) or, for GCP IAM, the IAM credentials API;
     /// Azure's token endpoint; AWS's instance metadata service.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// // An Azure managed-identity emulator on this machine.
+    /// let login = IdentityLogin::azure("2b3c...identity-id")
+    ///     .platform_endpoint("http://127.0.0.1:8099/metadata/identity/oauth2/token");
+    /// assert!(format!("{login:?}").contains("127.0.0.1:8099"));
+    /// ```
     #[must_use]
     pub fn platform_endpoint(mut self, url: impl Into<String>) -> Self {
         let url = url.into();

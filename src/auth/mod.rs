@@ -145,6 +145,12 @@ impl Credentials {
     }
 
     /// AWS IAM auth with AWS's credential chain (see [`IdentityLogin::aws_iam`]).
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// assert_eq!(Credentials::aws_iam("2b3c").describe(), "aws-iam auth (identity 2b3c)");
+    /// ```
     #[cfg(feature = "aws")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
     #[must_use]
@@ -153,6 +159,12 @@ impl Credentials {
     }
 
     /// GCP ID-token auth with the metadata server's token (see [`IdentityLogin::gcp_id_token`]).
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// assert_eq!(Credentials::gcp_id_token("2b3c").describe(), "gcp id-token auth (identity 2b3c)");
+    /// ```
     #[cfg(feature = "gcp")]
     #[cfg_attr(docsrs, doc(cfg(feature = "gcp")))]
     #[must_use]
@@ -161,6 +173,12 @@ impl Credentials {
     }
 
     /// Azure auth with the managed identity's token (see [`IdentityLogin::azure`]).
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// assert_eq!(Credentials::azure("2b3c").describe(), "azure auth (identity 2b3c)");
+    /// ```
     #[must_use]
     pub fn azure(identity_id: impl Into<String>) -> Self {
         Credentials::Identity(IdentityLogin::azure(identity_id))

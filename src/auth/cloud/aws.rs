@@ -77,12 +77,13 @@ impl AwsIam {
         })
     }
 
-    /// The metadata client: one quick attempt, so a machine outside EC2 passes in about a second.
+    /// The metadata client: quick attempts (AWS's default is four), so a machine outside EC2 passes in
+    /// a second or two, and one retry for a hiccup of a real instance.
     fn imds_client(&self, env: &EnvSource) -> Result<imds::Client, CredentialsError> {
         let mut builder = imds::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(Duration::from_secs(2))
-            .max_attempts(1);
+            .max_attempts(2);
         if let Some(endpoint) =
             self.imds_endpoint.clone().or_else(|| env.non_empty("AWS_EC2_METADATA_SERVICE_ENDPOINT"))
         {

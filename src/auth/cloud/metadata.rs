@@ -16,6 +16,8 @@ use crate::auth::CredentialsError;
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a whole metadata request may take (Azure's first token of a VM can take seconds).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait before asking a busy or failing endpoint again.
+const RETRY_AFTER: Duration = Duration::from_millis(200);
 /// How much of an endpoint's error answer goes into an error message: enough for its reason.
 const ERROR_BODY_CHARS: usize = 200;
 
@@ -37,7 +39,8 @@ fn client(method: &'static str) -> Result<&'static reqwest::Client, CredentialsE
     Ok(CLIENT.get_or_init(|| client))
 }
 
-/// A GET to a metadata endpoint with the headers it requires, answering its body.
+/// A GET to a metadata endpoint with the headers it requires, answering its body; a busy (429) or
+/// failing (5xx) endpoint is asked once more.
 ///
 /// No answer at all (refused, unresolvable, timed out) means the service is not on that cloud:
 /// [`CredentialsError::NotFound`], so a chain moves on. An answer with an error status means the
@@ -48,21 +51,31 @@ pub(crate) async fn get(
     url: &str,
     headers: &[(&str, &str)],
 ) -> Result<SecretString, CredentialsError> {
-    let mut request = client(method)?.get(url);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.map_err(|e| absent(method, what, url, &e))?;
-    let status = response.status();
-    let body = response.text().await.map_err(|e| absent(method, what, url, &e))?;
-    if !status.is_success() {
+    let client = client(method)?;
+    let mut retried = false;
+    loop {
+        let mut request = client.get(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.map_err(|e| absent(method, what, url, &e))?;
+        let status = response.status();
+        let body = response.text().await.map_err(|e| absent(method, what, url, &e))?;
+        if status.is_success() {
+            return Ok(SecretString::from(body));
+        }
+        // Azure's service asks clients to retry when busy (429) or failing (5xx); once is enough here.
+        if !retried && (status.as_u16() == 429 || status.is_server_error()) {
+            retried = true;
+            tokio::time::sleep(RETRY_AFTER).await;
+            continue;
+        }
         let reason: String = body.chars().take(ERROR_BODY_CHARS).collect();
         return Err(CredentialsError::invalid(
             method,
             format!("the {what} at {} answered {status}: {}", endpoint(url), reason.trim()),
         ));
     }
-    Ok(SecretString::from(body))
 }
 
 /// The endpoint without its query, which may name the identity's audience or client id.

@@ -60,11 +60,15 @@ pub(crate) fn merge<S: Merge>(
         }
     }
     // Sort positions, not the entries (each is a few hundred bytes to move); entries of one place end
-    // up together, and the best rank among them is kept.
-    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| entries[a as usize].0.cmp(&entries[b as usize].0));
+    // up together, and the best rank among them is kept. A folder is compared as its rank among the
+    // answer's few folders: most comparisons are then of two integers and one name.
+    let folders = folder_ranks(&entries);
+    let mut order: Vec<(u32, u32)> = folders.into_iter().zip(0..).collect();
+    order.sort_unstable_by(|&(fa, a), &(fb, b)| {
+        fa.cmp(&fb).then_with(|| entries[a as usize].0.key.cmp(&entries[b as usize].0.key))
+    });
     let mut best: Vec<u32> = Vec::with_capacity(order.len());
-    for at in order {
+    for (_, at) in order {
         match best.last_mut() {
             Some(kept) if entries[*kept as usize].0 == entries[at as usize].0 => {
                 if entries[at as usize].1 > entries[*kept as usize].1 {
@@ -76,6 +80,48 @@ pub(crate) fn merge<S: Merge>(
     }
     let mut slots: Vec<Option<(SecretPath, Rank, S)>> = entries.into_iter().map(Some).collect();
     best.into_iter().filter_map(|at| slots[at as usize].take()).map(|(at, _, secret)| (at, secret)).collect()
+}
+
+/// Each entry's folder as its rank among the entries' distinct folders, in folder order.
+///
+/// Answers interleave their folders but hold few: each folder is looked up among those seen so far
+/// (the previous entry's first), and only past [`FEW_FOLDERS`] through a hash map.
+fn folder_ranks<R, S>(entries: &[(SecretPath, R, S)]) -> Vec<u32> {
+    const FEW_FOLDERS: usize = 32;
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut many: Option<std::collections::HashMap<&str, u32>> = None;
+    let mut ids: Vec<u32> = Vec::with_capacity(entries.len());
+    let mut last = 0u32;
+    for (at, _, _) in entries {
+        let folder = at.folder.as_str();
+        let id = if distinct.get(last as usize) == Some(&folder) {
+            last
+        } else if let Some(index) = &mut many {
+            let next = distinct.len() as u32;
+            let id = *index.entry(folder).or_insert(next);
+            if id == next {
+                distinct.push(folder);
+            }
+            id
+        } else if let Some(found) = distinct.iter().position(|d| *d == folder) {
+            found as u32
+        } else {
+            distinct.push(folder);
+            if distinct.len() > FEW_FOLDERS {
+                many = Some(distinct.iter().copied().zip(0..).collect());
+            }
+            (distinct.len() - 1) as u32
+        };
+        last = id;
+        ids.push(id);
+    }
+    let mut by_name: Vec<u32> = (0..distinct.len() as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(distinct[b as usize]));
+    let mut rank = vec![0u32; distinct.len()];
+    for (r, id) in (0..).zip(by_name) {
+        rank[id as usize] = r;
+    }
+    ids.into_iter().map(|id| rank[id as usize]).collect()
 }
 
 /// How strongly an entry holds its place; the greatest wins.
@@ -248,6 +294,24 @@ mod tests {
             }
         }
         map.into_iter().map(|(at, s)| (at, s.tag)).collect()
+    }
+
+    /// Past the few folders looked up one by one, folders are numbered through a map; the order and
+    /// the winners stay those of the rules.
+    #[test]
+    fn many_interleaved_folders_sort_as_few_do() {
+        let own: Vec<S> = (0..600)
+            .map(|n| S {
+                name: format!("K{}", n % 7),
+                folder: Some(format!("/f{}", (n * 37) % 100)),
+                personal: n % 11 == 0,
+                tag: n,
+            })
+            .collect();
+        let merged = merge("/", own.clone(), std::iter::empty());
+        assert!(merged.windows(2).all(|w| w[0].0 < w[1].0), "sorted, each place once");
+        let got: BTreeMap<SecretPath, usize> = merged.into_iter().map(|(at, s)| (at, s.tag)).collect();
+        assert_eq!(got, reference(&own, &[]));
     }
 
     proptest! {
