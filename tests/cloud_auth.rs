@@ -570,3 +570,49 @@ async fn a_busy_metadata_endpoint_is_asked_once_more() {
     let login = IdentityLogin::azure("id").platform_endpoint(format!("{}/metadata/identity/oauth2/token", cloud.uri()));
     listed(&infisical, Some(login), empty_env()).await;
 }
+
+#[tokio::test]
+async fn a_login_changed_after_the_chain_prepared_it_asks_the_cloud_again() {
+    let cloud = MockServer::start().await;
+    let infisical = MockServer::start().await;
+    for resource in ["https://management.azure.com/", "https://vault.example/"] {
+        Mock::given(method("GET"))
+            .and(path("/msi/token"))
+            .and(query_param("resource", resource))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": format!("for {resource}")})))
+            .expect(1)
+            .mount(&cloud)
+            .await;
+    }
+    expect_one_login(
+        &infisical,
+        "/api/v1/auth/azure-auth/login",
+        json!({"identityId": "id-app", "jwt": "for https://vault.example/"}),
+    )
+    .await;
+    let env = EnvSource::from_pairs([
+        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id-app".to_owned()),
+        ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
+        ("IDENTITY_HEADER", "h".to_owned()),
+    ]);
+    // A provider of the user's that takes the environment's login and changes it: the request the
+    // environment prepared is for the default resource and must not be sent.
+    let client_env = env.clone();
+    let provider = provide_credentials_fn(move || {
+        let env = env.clone();
+        async move {
+            match EnvCredentials::new(env).provide_credentials().await? {
+                Credentials::Identity(login) => Ok(login.azure_resource("https://vault.example/").into()),
+                other => Ok(other),
+            }
+        }
+    });
+    // The client reads the platform's variables (`IDENTITY_ENDPOINT`) from its own environment.
+    let client = builder(&infisical.uri())
+        .env_source(client_env)
+        .credentials_provider(ChainPosition::First, "changed", provider)
+        .api_version(ApiVersion::Current)
+        .build()
+        .unwrap();
+    client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap();
+}

@@ -99,8 +99,8 @@ pub struct IdentityLogin {
     method: Method,
     organization_slug: Option<String>,
     /// A cloud login's request made while the chain checked the cloud was there, kept for this login's
-    /// first use so the metadata endpoint is not asked twice. A clone starts without one: it may be
-    /// changed by a setter after.
+    /// first use so the metadata endpoint is not asked twice. A setter forgets it; a clone starts
+    /// without one.
     prepared: Mutex<Option<Box<(tokio::time::Instant, ApiRequest)>>>,
 }
 
@@ -253,7 +253,7 @@ impl IdentityLogin {
     #[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
     #[must_use]
     pub fn aws_region(mut self, region: impl Into<String>) -> Self {
-        if let Method::AwsIam(aws) = &mut self.method {
+        if let Method::AwsIam(aws) = self.changed() {
             aws.region = Some(region.into());
         }
         self
@@ -276,7 +276,7 @@ impl IdentityLogin {
         mut self,
         provider: impl aws_credential_types::provider::ProvideCredentials + 'static,
     ) -> Self {
-        if let Method::AwsIam(aws) = &mut self.method {
+        if let Method::AwsIam(aws) = self.changed() {
             aws.credentials = Some(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
         }
         self
@@ -293,7 +293,7 @@ impl IdentityLogin {
     /// ```
     #[must_use]
     pub fn azure_resource(mut self, resource: impl Into<String>) -> Self {
-        if let Method::Azure(azure) = &mut self.method {
+        if let Method::Azure(azure) = self.changed() {
             azure.resource = Some(resource.into());
         }
         self
@@ -310,7 +310,7 @@ impl IdentityLogin {
     /// ```
     #[must_use]
     pub fn azure_client_id(mut self, client_id: impl Into<String>) -> Self {
-        if let Method::Azure(azure) = &mut self.method {
+        if let Method::Azure(azure) = self.changed() {
             azure.client_id = Some(client_id.into());
         }
         self
@@ -331,7 +331,7 @@ impl IdentityLogin {
     #[must_use]
     pub fn platform_endpoint(mut self, url: impl Into<String>) -> Self {
         let url = url.into();
-        match &mut self.method {
+        match self.changed() {
             #[cfg(feature = "aws")]
             Method::AwsIam(aws) => aws.imds_endpoint = Some(url),
             #[cfg(feature = "gcp")]
@@ -345,7 +345,7 @@ impl IdentityLogin {
     /// For Kubernetes auth: reads the service-account token from this file instead.
     #[must_use]
     pub fn token_path(mut self, path: impl Into<PathBuf>) -> Self {
-        if let Method::Kubernetes(at) = &mut self.method {
+        if let Method::Kubernetes(at) = self.changed() {
             *at = path.into();
         }
         self
@@ -354,8 +354,15 @@ impl IdentityLogin {
     /// Logs in to this sub-organization (`organizationSlug`).
     #[must_use]
     pub fn organization_slug(mut self, slug: impl Into<String>) -> Self {
+        self.changed();
         self.organization_slug = Some(slug.into());
         self
+    }
+
+    /// The method, to change: a login request prepared before the change is forgotten.
+    fn changed(&mut self) -> &mut Method {
+        *self.prepared.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        &mut self.method
     }
 
     /// The identity's id.
