@@ -36,6 +36,15 @@ async fn listed(infisical: &MockServer, login: Option<IdentityLogin>, env: EnvSo
     client
 }
 
+/// An App Service's environment: the identity, and the endpoint and header App Service gives its apps.
+fn app_service(endpoint: String, header: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id-app".to_owned()),
+        ("IDENTITY_ENDPOINT", endpoint),
+        ("IDENTITY_HEADER", header.to_owned()),
+    ]
+}
+
 /// A port on this machine where nothing listens.
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -102,11 +111,7 @@ async fn azure_app_service_uses_its_identity_endpoint_and_one_request_serves_cha
         json!({"identityId": "id-app", "jwt": "app-service-token"}),
     )
     .await;
-    let env = EnvSource::from_pairs([
-        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id-app".to_owned()),
-        ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
-        ("IDENTITY_HEADER", "app-service-header".to_owned()),
-    ]);
+    let env = EnvSource::from_pairs(app_service(format!("{}/msi/token", cloud.uri()), "app-service-header"));
     listed(&infisical, None, env).await;
 }
 
@@ -343,14 +348,7 @@ async fn an_absent_metadata_endpoint_passes_quickly_with_a_reason() {
             vec![("INFISICAL_GCP_AUTH_IDENTITY_ID", "g".into()), ("GCE_METADATA_HOST", format!("127.0.0.1:{port}"))],
             "no GCP metadata server",
         ),
-        (
-            vec![
-                ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "a".into()),
-                ("IDENTITY_ENDPOINT", format!("http://127.0.0.1:{port}/msi/token")),
-                ("IDENTITY_HEADER", "h".into()),
-            ],
-            "no App Service managed identity endpoint",
-        ),
+        (app_service(format!("http://127.0.0.1:{port}/msi/token"), "h"), "no App Service managed identity endpoint"),
         (
             vec![
                 ("INFISICAL_AWS_IAM_AUTH_IDENTITY_ID", "w".into()),
@@ -396,13 +394,7 @@ async fn a_metadata_endpoint_that_refuses_stops_the_chain_with_its_reason() {
         )
         .mount(&cloud)
         .await;
-    let err = from_env(&[
-        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "a".into()),
-        ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
-        ("IDENTITY_HEADER", "h".into()),
-    ])
-    .await
-    .unwrap_err();
+    let err = from_env(&app_service(format!("{}/msi/token", cloud.uri()), "h")).await.unwrap_err();
     assert!(matches!(&err, CredentialsError::Invalid { .. }), "{err:?}");
     assert!(err.to_string().contains("400") && err.to_string().contains("Identity not found"), "{err}");
 }
@@ -590,11 +582,7 @@ async fn a_login_changed_after_the_chain_prepared_it_asks_the_cloud_again() {
         json!({"identityId": "id-app", "jwt": "for https://vault.example/"}),
     )
     .await;
-    let env = EnvSource::from_pairs([
-        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id-app".to_owned()),
-        ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
-        ("IDENTITY_HEADER", "h".to_owned()),
-    ]);
+    let env = EnvSource::from_pairs(app_service(format!("{}/msi/token", cloud.uri()), "h"));
     // A provider of the user's that takes the environment's login and changes it: the request the
     // environment prepared is for the default resource and must not be sent.
     let client_env = env.clone();

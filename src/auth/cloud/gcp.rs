@@ -184,11 +184,7 @@ async fn answer<T: serde::de::DeserializeOwned>(
         CredentialsError::invalid_because(METHOD, format!("the {what} at {at} broke off its answer"), e)
     })?;
     if !status.is_success() {
-        let reason: String = String::from_utf8_lossy(&body).chars().take(200).collect();
-        return Err(CredentialsError::invalid(
-            METHOD,
-            format!("the {what} at {at} answered {status}: {}", reason.trim()),
-        ));
+        return Err(metadata::refused(METHOD, what, url, status, &body));
     }
     serde_json::from_slice(&body)
         .map_err(|_| CredentialsError::invalid(METHOD, format!("the {what} at {at} answered something unexpected")))

@@ -70,12 +70,21 @@ pub(crate) async fn get(
             tokio::time::sleep(RETRY_AFTER).await;
             continue;
         }
-        let reason: String = body.chars().take(ERROR_BODY_CHARS).collect();
-        return Err(CredentialsError::invalid(
-            method,
-            format!("the {what} at {} answered {status}: {}", endpoint(url), reason.trim()),
-        ));
+        return Err(refused(method, what, url, status, body.as_bytes()));
     }
+}
+
+/// An endpoint's error answer, named with the start of its body (its reason; never a token: the
+/// endpoint refused to give one).
+pub(crate) fn refused(
+    method: &'static str,
+    what: &str,
+    url: &str,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> CredentialsError {
+    let reason: String = String::from_utf8_lossy(body).chars().take(ERROR_BODY_CHARS).collect();
+    CredentialsError::invalid(method, format!("the {what} at {} answered {status}: {}", endpoint(url), reason.trim()))
 }
 
 /// The endpoint without its query, which may name the identity's audience or client id.
