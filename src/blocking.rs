@@ -202,6 +202,9 @@ impl Bridge {
         F::Output: Send,
     {
         let rt = self.rt.as_ref().expect("the runtime lives until the bridge is dropped");
+        // On the heap: a load's future is several KiB, and `block_on` moves it down a few frames,
+        // each copy touching fresh stack pages (a page fault each, at start-up).
+        let fut = Box::pin(fut);
         if Handle::try_current().is_ok() {
             // Inside a runtime `block_on` would panic; a scoped thread may block freely.
             std::thread::scope(|s| s.spawn(|| rt.block_on(fut)).join())

@@ -7,7 +7,8 @@
 #   benches/process/run.sh            # 10, 1,000 and 10,000 secrets
 #   SIZES="1000" RUNS=30 benches/process/run.sh
 #
-# Needs hyperfine (Debian: apt install hyperfine) and GNU time. Prints one markdown table a size.
+# Needs hyperfine (Debian: apt install hyperfine) and GNU time; valgrind is optional. Prints one
+# markdown table a size.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -15,6 +16,8 @@ SIZES=${SIZES:-"10 1000 10000"}
 # Rounds of RUNS each, taking turns, so a slow spell of the machine falls on every program alike.
 ROUNDS=${ROUNDS:-5}
 RUNS=${RUNS:-20}
+# With valgrind installed (Debian: apt install valgrind), each program's instructions are counted too.
+valgrind=$(command -v valgrind || true)
 
 cargo build --quiet --release --manifest-path "$here/Cargo.toml" --bins
 load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=json 2>/dev/null \
@@ -43,12 +46,18 @@ for n in $SIZES; do
         -n "figment job" "$* $bin/job figment" \
         -n "client list_values" "$* $bin/job list" \
         -n "env loader load" "$* $bin/job env" \
-        -n "start-up alone (client built, no request)" "$* $bin/job build" > /dev/null
+        -n "start-up alone (client built, no request)" "$* $bin/job build" \
+        -n "floor start-up alone (runtime and client, no request)" "$* $bin/floor build" > /dev/null
     done
-    for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build"; do
+    for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build" "floor build"; do
         # Peak RSS (KiB), the median of five runs.
         for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" $bin/$what 2>&1 >/dev/null | tail -1; done \
             | sort -n | sed -n 3p > "$work/$n-rss-$(echo "$what" | tr ' ' -)"
+        # Instructions run, counted by valgrind: the same on every run, where times move by ±10 %.
+        if [ -n "$valgrind" ]; then
+            "$@" "$valgrind" --tool=callgrind --callgrind-out-file=/dev/null $bin/$what 2>&1 >/dev/null \
+                | sed -n 's/.*I *refs: *//p' | tr -d , > "$work/$n-ir-$(echo "$what" | tr ' ' -)"
+        fi
     done
     kill "$server"
     python3 - "$work" "$n" <<'PY'
@@ -60,20 +69,28 @@ for f in glob.glob(f"{work}/{n}-*.json"):
         times.setdefault(r["command"], []).extend(r["times"])
 res = {c: {"median": statistics.median(t)} for c, t in times.items()}
 rss = lambda f: int(open(f"{work}/{n}-rss-{f}").read())
+def ir(f):
+    try:
+        return int(open(f"{work}/{n}-ir-{f}").read())
+    except (OSError, ValueError):
+        return None
 rows = [("floor", "floor-list", None), ("floor + figment", "floor-figment", None),
         ("official infisical crate (list only)", "official", "floor"),
         ("figment job", "job-figment", "floor + figment"), ("client list_values", "job-list", "floor"),
         ("env loader load", "job-env", "floor"),
-        ("start-up alone (client built, no request)", "job-build", None)]
+        ("start-up alone (client built, no request)", "job-build", None),
+        ("floor start-up alone (runtime and client, no request)", "floor-build", None)]
 print(f"\n{int(n):,} secrets ({len(next(iter(times.values())))} runs each)\n")
-print("| program | median | ratio | peak RSS | RSS ratio |")
-print("|---|--:|---|--:|---|")
+print("| program | median | ratio | peak RSS | RSS ratio | instructions | ratio |")
+print("|---|--:|---|--:|---|--:|---|")
 for name, f, floor in rows:
     t = res[name]["median"] * 1e3
     ratio = f"{res[name]['median'] / res[floor]['median']:.2f}x {floor}" if floor else ""
-    floor_rss = {"floor": "floor-list", "floor + figment": "floor-figment"}.get(floor)
-    rss_ratio = f"{rss(f) / rss(floor_rss):.2f}x" if floor_rss else ""
-    print(f"| {name} | {t:.1f} ms | {ratio} | {rss(f) / 1024:.1f} MiB | {rss_ratio} |")
+    floor_file = {"floor": "floor-list", "floor + figment": "floor-figment"}.get(floor)
+    rss_ratio = f"{rss(f) / rss(floor_file):.2f}x" if floor_file else ""
+    count = f"{ir(f) / 1e6:.2f} M" if ir(f) else ""
+    ir_ratio = f"{ir(f) / ir(floor_file):.2f}x" if floor_file and ir(f) and ir(floor_file) else ""
+    print(f"| {name} | {t:.1f} ms | {ratio} | {rss(f) / 1024:.1f} MiB | {rss_ratio} | {count} | {ir_ratio} |")
 PY
     cd "$here"
 done

@@ -107,7 +107,9 @@ impl Client {
     /// it (waiting for a login included) is bounded by the client's call timeout.
     pub(crate) async fn execute(&self, req: &ApiRequest) -> Result<ApiResponse> {
         let budget = Budget::new(self.inner.call_timeout);
-        self.within(&budget, &req.method, &req.path(), self.execute_within(req, &budget)).await
+        // On the heap: the login and the request nest several KiB of futures, which the stack would
+        // otherwise copy through each frame that polls them (fresh stack pages, a fault each, at start-up).
+        self.within(&budget, &req.method, &req.path(), Box::pin(self.execute_within(req, &budget))).await
     }
 
     async fn execute_within(&self, req: &ApiRequest, budget: &Budget) -> Result<ApiResponse> {

@@ -67,7 +67,7 @@ impl config::AsyncSource for InfisicalSource {
         let mut table = Map::new();
         for (_, profile) in &self.0.targets {
             let Some(keys) = snapshot.index.get(profile) else { continue };
-            for (key, origin) in &keys.origins {
+            for (key, origin) in keys.iter() {
                 if let Some(value) = snapshot.value_at(profile, key) {
                     insert(&mut table, key, Value::new(Some(&keys.describe(origin)), kind_of(value)));
                 }

@@ -21,10 +21,33 @@ pub(super) use crate::resources::secrets::precedence::KEY_SEP as SEP;
 #[derive(Debug, Default)]
 pub(super) struct Keys {
     pub(super) environment: String,
-    pub(super) origins: BTreeMap<String, Origin>,
+    /// Sorted by key, each key once: the merge returns them so, and a vector costs nothing more to
+    /// build or to drop, where a map would be built and freed node by node for every load.
+    origins: Vec<(String, Origin)>,
 }
 
 impl Keys {
+    /// `origins` must be sorted by key, each key once.
+    pub(super) fn new(environment: String, origins: Vec<(String, Origin)>) -> Self {
+        debug_assert!(origins.windows(2).all(|w| w[0].0 < w[1].0), "keys sorted, each once");
+        Keys { environment, origins }
+    }
+
+    /// Where `key` came from.
+    pub(super) fn origin(&self, key: &str) -> Option<&Origin> {
+        let at = self.origins.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        Some(&self.origins[at].1)
+    }
+
+    /// The keys and their origins, in key order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&String, &Origin)> {
+        self.origins.iter().map(|(k, o)| (k, o))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.origins.len()
+    }
+
     pub(super) fn describe(&self, origin: &Origin) -> String {
         format!("secret `{}` in {} ({})", origin.key, origin.folder, self.environment)
     }
@@ -60,7 +83,8 @@ impl Mapping {
         }
         let mut key = String::with_capacity(at.folder.len() + name.len());
         let mut push = |part: &str| {
-            if part.contains(SEP) {
+            // SEP is ASCII: a byte search, quicker than a char search on short names.
+            if part.as_bytes().contains(&(SEP as u8)) {
                 // The separator of key parts here: a name holding it would nest as if split.
                 return Err("the name holds the control character U+001F, which no configuration key can hold");
             }
@@ -102,7 +126,8 @@ pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict 
     let mut entries = entries.peekable();
     let mut table: Vec<(String, Value)> = Vec::new();
     while let Some((key, value)) = entries.next() {
-        match key.split_once(SEP) {
+        // SEP is ASCII: a byte search, quicker than a char search on short keys.
+        match key.bytes().position(|b| b == SEP as u8).map(|at| (&key[..at], &key[at + 1..])) {
             None => table.push((key.to_owned(), value)),
             Some((head, rest)) => {
                 let mut inner = vec![(rest, value)];
@@ -115,4 +140,34 @@ pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict 
         }
     }
     table.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(lowercase: bool, separator: Option<&str>) -> Mapping {
+        Mapping {
+            lowercase,
+            separator: separator.map(str::to_owned),
+            prefix: None,
+            nest_folders: None,
+            parse_values: false,
+        }
+    }
+
+    fn key(mapping: &Mapping, folder: &str, name: &str) -> std::result::Result<Option<String>, &'static str> {
+        let at = SecretPath { folder: folder.to_owned(), key: name.to_owned() };
+        mapping.key_of("/", &at, true).map(|k| k.map(|k| k.replace(SEP, ".")))
+    }
+
+    #[test]
+    fn names_become_keys_lowercased_nested_and_split() {
+        let lower = mapping(true, Some("__"));
+        assert_eq!(key(&lower, "/db/Main", "HOST__Port"), Ok(Some("db.main.host.port".into())));
+        assert_eq!(key(&lower, "/", "ÄPFEL_Œ"), Ok(Some("äpfel_œ".into())), "non-ASCII names lowercase too");
+        assert_eq!(key(&mapping(false, None), "/Db", "HOST__Port"), Ok(Some("Db.HOST__Port".into())));
+        assert!(key(&lower, "/", "DB\u{1f}HOST").unwrap_err().contains("U+001F"));
+        assert!(key(&lower, "/", "A____B").unwrap_err().contains("empty"));
+    }
 }

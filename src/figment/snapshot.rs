@@ -1,6 +1,5 @@
 //! [`Snapshot`]: secrets fetched once, a provider that does no I/O.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use ::figment::value::{Dict, Map, Value};
@@ -20,7 +19,7 @@ impl Infisical {
         let mut data = Map::new();
         let mut index = Index::new();
         for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
-            let mut keys = Keys { environment: environment.clone(), origins: BTreeMap::new() };
+            let keys = Keys::new(environment.clone(), Vec::new());
             let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
@@ -59,9 +58,8 @@ impl Infisical {
                 origins.push((key, origin));
             }
             let dict = tree(origins.iter().map(|(key, _)| key.as_str()).zip(leaves));
-            // Sorted already: the map is built in one pass.
-            keys.origins = origins.into_iter().collect();
-            tracing::debug!(%environment, profile = %profile, keys = keys.origins.len(), "secrets mapped to configuration");
+            let keys = Keys::new(keys.environment, origins);
+            tracing::debug!(%environment, profile = %profile, keys = keys.len(), "secrets mapped to configuration");
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
         }
@@ -76,10 +74,10 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
         // The value may come from another profile than the one selected (global, default).
         let keys = index
             .get(profile)
-            .filter(|k| k.origins.contains_key(&key))
-            .or_else(|| index.values().find(|k| k.origins.contains_key(&key)));
+            .and_then(|k| Some((k, k.origin(&key)?)))
+            .or_else(|| index.values().find_map(|k| Some((k, k.origin(&key)?))));
         match keys {
-            Some(keys) => keys.describe(&keys.origins[&key]),
+            Some((keys, origin)) => keys.describe(origin),
             None => parts.join("."),
         }
     })
@@ -106,9 +104,7 @@ impl std::fmt::Debug for Snapshot {
                     .index
                     .iter()
                     .flat_map(|(p, keys)| {
-                        keys.origins
-                            .iter()
-                            .map(move |(k, o)| format!("{p}:{} <- {}", k.replace(SEP, "."), keys.describe(o)))
+                        keys.iter().map(move |(k, o)| format!("{p}:{} <- {}", k.replace(SEP, "."), keys.describe(o)))
                     })
                     .collect::<Vec<_>>(),
             )
@@ -140,7 +136,7 @@ impl Snapshot {
 
     /// The keys (dotted) of `profile`, in order.
     pub fn keys(&self, profile: &Profile) -> impl Iterator<Item = String> + '_ {
-        self.index.get(profile).into_iter().flat_map(|keys| keys.origins.keys().map(|k| k.replace(SEP, ".")))
+        self.index.get(profile).into_iter().flat_map(|keys| keys.iter().map(|(k, _)| k.replace(SEP, ".")))
     }
 
     /// The keys (dotted) of `profile` with where each came from (secret name, folder, environment),
@@ -159,7 +155,7 @@ impl Snapshot {
         self.index
             .get(profile)
             .into_iter()
-            .flat_map(|keys| keys.origins.iter().map(move |(k, o)| (k.replace(SEP, "."), keys.describe(o))))
+            .flat_map(|keys| keys.iter().map(move |(k, o)| (k.replace(SEP, "."), keys.describe(o))))
     }
 
     /// The value at `key` (parts joined by the key separator) in `profile`.
@@ -183,10 +179,10 @@ impl Snapshot {
         for profile in profiles {
             let (old, new) = (self.index.get(profile), newer.index.get(profile));
             let keys: std::collections::BTreeSet<&String> =
-                old.iter().chain(new.iter()).flat_map(|k| k.origins.keys()).collect();
+                old.iter().chain(new.iter()).flat_map(|k| k.iter().map(|(key, _)| key)).collect();
             for key in keys {
-                let before = old.and_then(|k| k.origins.get(key).map(|o| k.describe(o)));
-                let after = new.and_then(|k| k.origins.get(key).map(|o| k.describe(o)));
+                let before = old.and_then(|k| k.origin(key).map(|o| k.describe(o)));
+                let after = new.and_then(|k| k.origin(key).map(|o| k.describe(o)));
                 let change = match (&before, &after) {
                     (None, Some(_)) => Change::Added,
                     (Some(_), None) => Change::Removed,
@@ -204,7 +200,7 @@ impl Snapshot {
     /// How many keys it holds, over all profiles.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.index.values().map(|k| k.origins.len()).sum()
+        self.index.values().map(Keys::len).sum()
     }
 
     /// True when it holds no key.

@@ -4,8 +4,8 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::resources::secrets::SecretPath;
 use crate::resources::secrets::precedence::{Merge, merge};
-use crate::resources::secrets::{SecretPath, SecretType};
 use crate::resources::{bounded_list, normalize_path, null_default};
 
 /// The lean secret the loaders decode: name, value, folder and type, and nothing else to allocate.
@@ -17,14 +17,35 @@ pub(crate) struct ValueSecret {
     pub(crate) value: SecretString,
     #[serde(rename = "secretPath", default)]
     path: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: SecretType,
+    #[serde(rename = "type", default, deserialize_with = "personal")]
+    personal: bool,
+}
+
+/// Whether a secret's `type` is `personal`: read as text in place, where decoding `SecretType`
+/// goes through serde's enum machinery for every secret of a large answer. The same two names, and
+/// the same error for any other.
+fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Kind;
+    impl serde::de::Visitor<'_> for Kind {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("`shared` or `personal`")
+        }
+        fn visit_str<E: serde::de::Error>(self, kind: &str) -> Result<bool, E> {
+            match kind {
+                "shared" => Ok(false),
+                "personal" => Ok(true),
+                other => Err(E::unknown_variant(other, &["shared", "personal"])),
+            }
+        }
+    }
+    d.deserialize_str(Kind)
 }
 
 impl ValueSecret {
     /// A merged secret as a cache keeps it: its place is in the layer, only the value is here.
     pub(crate) fn from_value(value: SecretString) -> Self {
-        ValueSecret { key: String::new(), value, path: None, kind: SecretType::Shared }
+        ValueSecret { key: String::new(), value, path: None, personal: false }
     }
 }
 
@@ -37,7 +58,7 @@ impl Merge for ValueSecret {
         self.path.take()
     }
     fn personal(&self) -> bool {
-        self.kind == SecretType::Personal
+        self.personal
     }
 }
 
@@ -95,5 +116,23 @@ impl ValueList {
             })
             .collect();
         merge(listed, self.secrets, imports.into_iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(body: &str) -> Result<Vec<bool>, serde_json::Error> {
+        let list: ValueList = serde_json::from_str(body)?;
+        Ok(list.secrets.iter().map(Merge::personal).collect())
+    }
+
+    #[test]
+    fn the_type_reads_as_personal_or_shared_and_nothing_else() {
+        let body = r#"{"secrets":[{"secretKey":"A","type":"personal"},{"secretKey":"B","type":"shar\u0065d"},{"secretKey":"C"}]}"#;
+        assert_eq!(kinds(body).unwrap(), [true, false, false], "an escaped name and a missing type read too");
+        let err = kinds(r#"{"secrets":[{"secretKey":"A","type":"team"}]}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `team`") && err.contains("personal"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! The floors. `floor list`: the login and the list with bare reqwest, decoded with serde_json into a
 //! map. `floor figment`: the same, the pairs as a figment `Dict` of one table per folder, one merge,
-//! one extract into the same typed configuration.
+//! one extract into the same typed configuration. `floor build`: start-up alone (the runtime and the
+//! client, no request).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,6 +45,13 @@ impl Provider for DictProvider {
 
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    if mode() == "build" {
+        // Start-up alone: the runtime and the HTTP client, no request.
+        let no_roots: Vec<reqwest::Certificate> = Vec::new();
+        let http = reqwest::Client::builder().tls_certs_only(no_roots).build();
+        assert!(http.is_ok());
+        return;
+    }
     let list: List = rt.block_on(async {
         // A plain-http site needs no root certificates: loading the platform's is most of a cold
         // client's cost, and the floor is the least the job needs.
