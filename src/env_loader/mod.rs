@@ -191,7 +191,7 @@ impl EnvLoader {
             mapped.push(entries);
         }
         // A later folder wins; one name twice in one folder's answer (two sub-folders) is a conflict.
-        let vars: BTreeMap<String, SecretString> = layered(mapped)
+        let vars: Vec<(String, SecretString)> = layered(mapped)
             .map_err(|c| Error::KeyConflict {
                 first: describe(&c.key, &c.first),
                 second: describe(&c.key, &c.second),
@@ -235,13 +235,17 @@ fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> Strin
 /// Environment variables loaded from Infisical. Values are [`SecretString`]s; `Debug` shows names only.
 #[derive(Clone)]
 pub struct EnvMap {
-    vars: BTreeMap<String, SecretString>,
+    /// Sorted by name, each name once: `layered` returns them so, and a vector is built and freed in
+    /// one piece where a map would be node by node.
+    vars: Vec<(String, SecretString)>,
     policy: Policy,
 }
 
 impl std::fmt::Debug for EnvMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnvMap").field("names", &self.vars.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+        f.debug_struct("EnvMap")
+            .field("names", &self.vars.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
@@ -261,12 +265,16 @@ pub struct Applied {
 
 impl EnvMap {
     /// A map of these variables (with the default rules: existing ones win, reserved names skipped).
+    /// A name given twice keeps its later value.
     ///
     /// ```
     /// use infisical_config::EnvMap;
+    /// use secrecy::ExposeSecret;
     ///
-    /// let vars = EnvMap::from_pairs([("GREETING", "hello"), ("PORT", "8080")])?;
+    /// let vars = EnvMap::from_pairs([("PORT", "80"), ("GREETING", "hello"), ("PORT", "8080")])?;
     /// assert_eq!(vars.len(), 2);
+    /// assert_eq!(vars.get("PORT").map(|v| v.expose_secret()), Some("8080"));
+    /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["GREETING", "PORT"]);
     /// assert!(EnvMap::from_pairs([("A=B", "x")]).is_err());
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
@@ -280,19 +288,24 @@ impl EnvMap {
         K: Into<String>,
         V: Into<String>,
     {
-        let mut vars = BTreeMap::new();
+        let mut vars = Vec::new();
         for (name, value) in pairs {
             let (name, value) = (name.into(), SecretString::from(value.into()));
             check_variable(&name, &value, || format!("variable `{name}`"))?;
-            vars.insert(name, value);
+            vars.push((name, value));
         }
+        // A later pair wins: reversed, the stable sort puts it first among its name, and dedup keeps it.
+        vars.reverse();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        vars.dedup_by(|a, b| a.0 == b.0);
         Ok(EnvMap { vars, policy: Policy::default() })
     }
 
     /// One variable.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&SecretString> {
-        self.vars.get(name)
+        let at = self.vars.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
+        Some(&self.vars[at].1)
     }
 
     /// The variables, by name.
