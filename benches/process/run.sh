@@ -2,7 +2,8 @@
 # Times whole processes, start-up included, with hyperfine: this crate's figment job, its client list
 # and its env loader against the floors (bare reqwest + serde_json; the same plus figment) and the
 # official `infisical` crate, all built in release in this run, against the bench server of
-# benches/load.rs (`-- serve N`, v4 bodies of about 530 bytes a secret over ten folders).
+# benches/load.rs (`-- serve N`, v4 bodies of about 530 bytes a secret over ten folders). The rows
+# marked rustls-ring are the same job built with that feature (`ring/`) instead of the default aws-lc-rs.
 #
 #   benches/process/run.sh            # 10, 1,000 and 10,000 secrets
 #   SIZES="1000" RUNS=30 benches/process/run.sh
@@ -20,6 +21,8 @@ RUNS=${RUNS:-20}
 valgrind=$(command -v valgrind || true)
 
 cargo build --quiet --release --manifest-path "$here/Cargo.toml" --bins
+cargo build --quiet --release --manifest-path "$here/ring/Cargo.toml" --bins
+ring="$here/ring/target/release"
 load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=json 2>/dev/null \
     | python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "load"][0])')
 bin="$here/target/release"
@@ -46,17 +49,23 @@ for n in $SIZES; do
         -n "figment job" "$* $bin/job figment" \
         -n "client list_values" "$* $bin/job list" \
         -n "env loader load" "$* $bin/job env" \
+        -n "figment job, rustls-ring" "$* $ring/job figment" \
+        -n "client list_values, rustls-ring" "$* $ring/job list" \
         -n "start-up alone (client built, no request)" "$* $bin/job build" \
+        -n "start-up alone, rustls-ring" "$* $ring/job build" \
         -n "floor start-up alone (runtime and client, no request)" "$* $bin/floor build" > /dev/null
     done
-    for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build" "floor build"; do
+    for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build" "floor build" \
+        "ring/job figment" "ring/job list" "ring/job build"; do
+        case $what in ring/*) program="$ring/${what#ring/}" ;; *) program="$bin/$what" ;; esac
+        name=$(echo "$what" | tr ' /' --)
         # Peak RSS (KiB), the median of five runs.
-        for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" $bin/$what 2>&1 >/dev/null | tail -1; done \
-            | sort -n | sed -n 3p > "$work/$n-rss-$(echo "$what" | tr ' ' -)"
+        for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" $program 2>&1 >/dev/null | tail -1; done \
+            | sort -n | sed -n 3p > "$work/$n-rss-$name"
         # Instructions run, counted by valgrind: the same on every run, where times move by ±10 %.
         if [ -n "$valgrind" ]; then
-            "$@" "$valgrind" --tool=callgrind --callgrind-out-file=/dev/null $bin/$what 2>&1 >/dev/null \
-                | sed -n 's/.*I *refs: *//p' | tr -d , > "$work/$n-ir-$(echo "$what" | tr ' ' -)"
+            "$@" "$valgrind" --tool=callgrind --callgrind-out-file=/dev/null $program 2>&1 >/dev/null \
+                | sed -n 's/.*I *refs: *//p' | tr -d , > "$work/$n-ir-$name"
         fi
     done
     kill "$server"
@@ -78,7 +87,10 @@ rows = [("floor", "floor-list", None), ("floor + figment", "floor-figment", None
         ("official infisical crate (list only)", "official", "floor"),
         ("figment job", "job-figment", "floor + figment"), ("client list_values", "job-list", "floor"),
         ("env loader load", "job-env", "floor"),
+        ("figment job, rustls-ring", "ring-job-figment", "floor + figment"),
+        ("client list_values, rustls-ring", "ring-job-list", "floor"),
         ("start-up alone (client built, no request)", "job-build", None),
+        ("start-up alone, rustls-ring", "ring-job-build", None),
         ("floor start-up alone (runtime and client, no request)", "floor-build", None)]
 print(f"\n{int(n):,} secrets ({len(next(iter(times.values())))} runs each)\n")
 print("| program | median | ratio | peak RSS | RSS ratio | instructions | ratio |")

@@ -16,7 +16,7 @@ impl ClientBuilder {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
             None => USER_AGENT.to_owned(),
         };
-        let rb = reqwest::Client::builder()
+        let rb = reqwest_builder()
             .user_agent(ua)
             .connect_timeout(self.connect_timeout)
             .default_headers(self.default_headers()?)
@@ -49,7 +49,7 @@ impl ClientBuilder {
     /// one fails the build, named), but the platform's root store is loaded only for an https site:
     /// loading it is most of a client's start-up cost, and a plain-http site never shakes hands (a
     /// redirect, when followed, stays on the same scheme).
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     fn tls(&self, mut rb: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder> {
         let mut sources = Vec::new();
         for source in &self.ca_certificates {
@@ -74,7 +74,7 @@ impl ClientBuilder {
             }
             // reqwest parses PEM lazily and fails at build with no name attached: try each source alone,
             // as the only roots (so the platform's are not loaded for it).
-            reqwest::Client::builder().tls_certs_only(certs.clone()).build().map_err(|_| {
+            reqwest_builder().tls_certs_only(certs.clone()).build().map_err(|_| {
                 Error::Config(format!("CA certificate from {from} could not be used: it is not a valid certificate"))
             })?;
             if https {
@@ -98,13 +98,25 @@ impl ClientBuilder {
         Ok(rb)
     }
 
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     fn tls(&self, rb: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder> {
         if !self.ca_certificates.is_empty() {
             return Err(Error::Config("custom CA certificates need the `rustls` or `native-tls` feature".into()));
         }
         Ok(rb)
     }
+}
+
+/// A reqwest client builder. Every HTTP client of the crate starts here: with `rustls-ring`, reqwest
+/// has no crypto provider of its own and takes the process's default, so ring is installed as that
+/// default first, unless the application installed one.
+pub(crate) fn reqwest_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one meanwhile; either way the process then has a default.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
 }
 
 /// Where custom CA certificates come from; files are read by `build`, which reports their errors.
@@ -114,7 +126,7 @@ pub(super) enum CaSource {
     File(PathBuf),
 }
 
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 fn read_ca_file(path: &std::path::Path, var: &str) -> Result<Vec<u8>> {
     crate::local_file::read(path).map_err(|e| Error::File {
         what: if var.is_empty() { "CA certificate file" } else { "CA certificate file (SSL_CERT_FILE)" },

@@ -14,6 +14,7 @@ use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
 
 mod builder;
 mod http;
+pub(crate) use http::reqwest_builder;
 
 pub use builder::ClientBuilder;
 

@@ -158,7 +158,7 @@ fn https_client() -> Result<&'static reqwest::Client, CredentialsError> {
     if let Some(client) = CLIENT.get() {
         return Ok(client);
     }
-    let client = reqwest::Client::builder()
+    let client = crate::client::reqwest_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()

@@ -26,12 +26,12 @@ fn client(method: &'static str) -> Result<&'static reqwest::Client, CredentialsE
     if let Some(client) = CLIENT.get() {
         return Ok(client);
     }
-    let builder = reqwest::Client::builder()
+    let builder = crate::client::reqwest_builder()
         .no_proxy()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none());
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     let builder = builder.tls_certs_only(Vec::new());
     let client = builder.build().map_err(|e| {
         CredentialsError::invalid_because(method, "could not build the HTTP client for metadata endpoints", e)
