@@ -101,7 +101,9 @@ impl ClientBuilder {
     #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     fn tls(&self, rb: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder> {
         if !self.ca_certificates.is_empty() {
-            return Err(Error::Config("custom CA certificates need the `rustls` or `native-tls` feature".into()));
+            return Err(Error::Config(
+                "custom CA certificates need a TLS feature: `rustls`, `rustls-ring` or `native-tls`".into(),
+            ));
         }
         Ok(rb)
     }
