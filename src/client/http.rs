@@ -122,7 +122,9 @@ pub(crate) fn reqwest_builder() -> reqwest::ClientBuilder {
 }
 
 /// Where custom CA certificates come from; files are read by `build`, which reports their errors.
+/// Without a TLS feature they are only counted, to refuse them.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")), allow(dead_code))]
 pub(super) enum CaSource {
     Pem(Vec<u8>),
     File(PathBuf),
