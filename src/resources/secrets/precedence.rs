@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use std::cmp::Reverse;
-
 use super::{Secret, SecretPath};
 use crate::folder_path::{into_normal_path, normalize_path};
 
@@ -38,56 +36,53 @@ impl Merge for Secret {
 ///
 /// Each import comes with the folder that imports it when known (`None`: the listed folder). At one
 /// place, the first personal override wins, else the last of the folder's own secrets, else the
-/// last import's (its first entry of that name). One sort of all the entries by place decides it, with
-/// no map: every later step (keys, conflicts, the configuration tree) then reads sorted entries.
+/// last import's (its first entry of that name). The entries are laid out in rising precedence, so
+/// that at each place the last one wins; one sort of all of them by place then decides it, with no
+/// map: every later step (keys, conflicts, the configuration tree) then reads sorted entries.
 pub(crate) fn merge<S: Merge>(
     listed: &str,
     own: Vec<S>,
     imports: impl Iterator<Item = (Option<String>, Vec<S>)>,
 ) -> Vec<(SecretPath, S)> {
     let listed = normalize_path(listed);
-    let mut entries: Vec<(SecretPath, Rank, S)> = Vec::with_capacity(own.len());
-    for (n, mut secret) in own.into_iter().enumerate() {
-        let folder = secret.take_folder().map_or_else(|| listed.clone(), into_normal_path);
-        let rank = if secret.personal() { Rank::Personal(Reverse(n)) } else { Rank::Own(n) };
-        entries.push((SecretPath { folder, key: secret.take_name() }, rank, secret));
-    }
-    for (i, (importer, import)) in imports.enumerate() {
+    let mut entries: Vec<(SecretPath, S)> = Vec::with_capacity(own.len());
+    for (importer, import) in imports {
         let folder = importer.unwrap_or_else(|| listed.clone());
-        for (n, mut secret) in import.into_iter().enumerate() {
-            let at = SecretPath { folder: folder.clone(), key: secret.take_name() };
-            entries.push((at, Rank::Imported(i, Reverse(n)), secret));
+        // Within one import its first entry of a name wins: the last in rising precedence.
+        for mut secret in import.into_iter().rev() {
+            entries.push((SecretPath { folder: folder.clone(), key: secret.take_name() }, secret));
         }
     }
-    // Sort positions, not the entries (each is a few hundred bytes to move); entries of one place end
-    // up together, and the best rank among them is kept. A position is three integers: its folder's
-    // rank among the answer's few folders, the first bytes of its name, and its index. Sorted as plain
-    // integers, only names that share those first bytes are then put in order by their whole name.
+    let mut personal = Vec::new();
+    for mut secret in own {
+        let folder = secret.take_folder().map_or_else(|| listed.clone(), into_normal_path);
+        let at = SecretPath { folder, key: secret.take_name() };
+        if secret.personal() { personal.push((at, secret)) } else { entries.push((at, secret)) }
+    }
+    // Personal overrides over everything, the first of them last.
+    entries.extend(personal.into_iter().rev());
+    // Sort positions, not the entries (each is a hundred bytes and more to move); entries of one place
+    // end up together, in rising precedence, and the last is kept. A position is three integers: its
+    // folder's rank among the answer's few folders, the first bytes of its name, and its index. Sorted
+    // as plain integers, only names that share those first bytes are then put in order by their whole
+    // name.
     let folders = folder_ranks(&entries);
-    let mut order: Vec<(u32, u128, u32)> = folders
-        .into_iter()
-        .zip(&entries)
-        .zip(0..)
-        .map(|((folder, (at, _, _)), n)| (folder, head(&at.key), n))
-        .collect();
+    let mut order: Vec<(u32, u128, u32)> =
+        folders.into_iter().zip(&entries).zip(0..).map(|((folder, (at, _)), n)| (folder, head(&at.key), n)).collect();
     let name = |n: u32| entries[n as usize].0.key.as_str();
     sort_by_name(&mut order, name);
     let mut best: Vec<u32> = Vec::with_capacity(order.len());
     let mut last: Option<(u32, u128)> = None;
     for (folder, head, at) in order {
         match best.last_mut() {
-            Some(kept) if last == Some((folder, head)) && name(*kept) == name(at) => {
-                if entries[at as usize].1 > entries[*kept as usize].1 {
-                    *kept = at;
-                }
-            }
+            Some(kept) if last == Some((folder, head)) && name(*kept) == name(at) => *kept = at,
             _ => best.push(at),
         }
         last = Some((folder, head));
     }
-    let mut slots: Vec<Option<(SecretPath, Rank, S)>> = entries.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(SecretPath, S)>> = entries.into_iter().map(Some).collect();
     let mut merged = Vec::with_capacity(best.len());
-    merged.extend(best.into_iter().filter_map(|at| slots[at as usize].take()).map(|(at, _, secret)| (at, secret)));
+    merged.extend(best.into_iter().filter_map(|at| slots[at as usize].take()));
     merged
 }
 
@@ -115,7 +110,7 @@ fn head(name: &str) -> u128 {
 ///
 /// Answers interleave their folders but hold few: each folder is looked up among those seen so far
 /// (the previous entry's first), and only past [`FEW_FOLDERS`] through a hash map.
-fn folder_ranks<R, S>(entries: &[(SecretPath, R, S)]) -> Vec<u32> {
+fn folder_ranks<S>(entries: &[(SecretPath, S)]) -> Vec<u32> {
     const FEW_FOLDERS: usize = 32;
     // Each folder with its last bytes and length as one integer: sibling folders differ there, so a
     // lookup compares integers and whole paths only once they match.
@@ -130,7 +125,7 @@ fn folder_ranks<R, S>(entries: &[(SecretPath, R, S)]) -> Vec<u32> {
     let mut many: Option<std::collections::HashMap<&str, u32>> = None;
     let mut ids: Vec<u32> = Vec::with_capacity(entries.len());
     let mut last = 0u32;
-    for (at, _, _) in entries {
+    for (at, _) in entries {
         let folder = (tail(&at.folder), at.folder.as_str());
         let id = if distinct.get(last as usize) == Some(&folder) {
             last
@@ -160,17 +155,6 @@ fn folder_ranks<R, S>(entries: &[(SecretPath, R, S)]) -> Vec<u32> {
         rank[id as usize] = r;
     }
     ids.into_iter().map(|id| rank[id as usize]).collect()
-}
-
-/// How strongly an entry holds its place; the greatest wins.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Rank {
-    /// The `n`th entry of import `i`: a later import wins, then an earlier entry of it.
-    Imported(usize, Reverse<usize>),
-    /// The `n`th own secret: a later one wins.
-    Own(usize),
-    /// The `n`th own secret, a personal override: the first one wins.
-    Personal(Reverse<usize>),
 }
 
 /// Separates the parts of a key: a control character that names holding it are refused for, so a
