@@ -4,9 +4,10 @@
 # official `infisical` crate, all built in release in this run, against the bench server of
 # benches/load.rs (`-- serve N`, v4 bodies of about 530 bytes a secret over ten folders). The rows
 # marked rustls-ring are the same job built with that feature (`ring/`) instead of the default aws-lc-rs.
+# Each program is its own package of one workspace, built alone: features are not shared between them.
 #
 #   benches/process/run.sh            # 10, 1,000 and 10,000 secrets
-#   SIZES="1000" RUNS=30 benches/process/run.sh
+#   SIZES="1000" ROUNDS=100 benches/process/run.sh   # one size, more runs
 #
 # Needs hyperfine (Debian: apt install hyperfine) and GNU time; valgrind is optional. Prints one
 # markdown table a size.
@@ -14,15 +15,17 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 SIZES=${SIZES:-"10 1000 10000"}
-# Rounds of RUNS each, taking turns, so a slow spell of the machine falls on every program alike.
-ROUNDS=${ROUNDS:-5}
-RUNS=${RUNS:-20}
+# Rounds of RUNS each (after WARMUP runs), taking turns: short rounds, so that a slow spell of the
+# machine falls on every program alike.
+ROUNDS=${ROUNDS:-40}
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-1}
 # With valgrind installed (Debian: apt install valgrind), each program's instructions are counted too.
 valgrind=$(command -v valgrind || true)
 
-cargo build --quiet --release --manifest-path "$here/Cargo.toml" --bins
-cargo build --quiet --release --manifest-path "$here/ring/Cargo.toml" --bins
-ring="$here/ring/target/release"
+for program in floor job job-ring official; do
+    cargo build --quiet --release --manifest-path "$here/Cargo.toml" -p "$program"
+done
 load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=json 2>/dev/null \
     | python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "load"][0])')
 bin="$here/target/release"
@@ -42,22 +45,23 @@ for n in $SIZES; do
         INFISICAL_UNIVERSAL_AUTH_CLIENT_ID=bench-id INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=bench-secret
     cd "$work"
     for round in $(seq "$ROUNDS"); do
-    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$work/$n-$round.json" \
+    hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$work/$n-$round.json" \
         -n floor "$* $bin/floor list" \
         -n "floor + figment" "$* $bin/floor figment" \
         -n "official infisical crate (list only)" "$* $bin/official" \
         -n "figment job" "$* $bin/job figment" \
         -n "client list_values" "$* $bin/job list" \
         -n "env loader load" "$* $bin/job env" \
-        -n "figment job, rustls-ring" "$* $ring/job figment" \
-        -n "client list_values, rustls-ring" "$* $ring/job list" \
+        -n "figment job, rustls-ring" "$* $bin/job-ring figment" \
+        -n "client list_values, rustls-ring" "$* $bin/job-ring list" \
+        -n "env loader load, rustls-ring" "$* $bin/job-ring env" \
         -n "start-up alone (client built, no request)" "$* $bin/job build" \
-        -n "start-up alone, rustls-ring" "$* $ring/job build" \
+        -n "start-up alone, rustls-ring" "$* $bin/job-ring build" \
         -n "floor start-up alone (runtime and client, no request)" "$* $bin/floor build" > /dev/null
     done
     for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build" "floor build" \
-        "ring/job figment" "ring/job list" "ring/job build"; do
-        case $what in ring/*) program="$ring/${what#ring/}" ;; *) program="$bin/$what" ;; esac
+        "ring/job figment" "ring/job list" "ring/job env" "ring/job build"; do
+        case $what in ring/*) program="$bin/job-ring ${what#ring/job }" ;; *) program="$bin/$what" ;; esac
         name=$(echo "$what" | tr ' /' --)
         # Peak RSS (KiB), the median of five runs.
         for _ in 1 2 3 4 5; do /usr/bin/time -f %M "$@" $program 2>&1 >/dev/null | tail -1; done \
@@ -89,6 +93,7 @@ rows = [("floor", "floor-list", None), ("floor + figment", "floor-figment", None
         ("env loader load", "job-env", "floor"),
         ("figment job, rustls-ring", "ring-job-figment", "floor + figment"),
         ("client list_values, rustls-ring", "ring-job-list", "floor"),
+        ("env loader load, rustls-ring", "ring-job-env", "floor"),
         ("start-up alone (client built, no request)", "job-build", None),
         ("start-up alone, rustls-ring", "ring-job-build", None),
         ("floor start-up alone (runtime and client, no request)", "floor-build", None)]
