@@ -15,6 +15,13 @@ pub(super) struct Origin {
     pub(super) folder: Arc<str>,
 }
 
+impl Origin {
+    /// The secret as error messages name it: name, folder and environment.
+    pub(super) fn describe(&self, environment: &str) -> String {
+        format!("secret `{}` in {} ({environment})", self.key, self.folder)
+    }
+}
+
 pub(super) use crate::resources::secrets::precedence::KEY_SEP as SEP;
 
 /// One environment's keys (parts joined by [`SEP`]) and where each came from.
@@ -48,8 +55,9 @@ impl Keys {
         self.origins.len()
     }
 
+    /// A key's origin as error messages name it, in this environment.
     pub(super) fn describe(&self, origin: &Origin) -> String {
-        format!("secret `{}` in {} ({})", origin.key, origin.folder, self.environment)
+        origin.describe(&self.environment)
     }
 }
 

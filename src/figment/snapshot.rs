@@ -19,7 +19,6 @@ impl Infisical {
         let mut data = Map::new();
         let mut index = Index::new();
         for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
-            let keys = Keys::new(environment.clone(), Vec::new());
             let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
@@ -34,7 +33,10 @@ impl Infisical {
                         Ok(Some(key)) => entries.push((key, secret.value, origin)),
                         Ok(None) => {}
                         Err(reason) => {
-                            return Err(Error::KeyMapping { secret: keys.describe(&origin), reason: reason.into() });
+                            return Err(Error::KeyMapping {
+                                secret: origin.describe(environment),
+                                reason: reason.into(),
+                            });
                         }
                     }
                 }
@@ -42,8 +44,8 @@ impl Infisical {
             }
             let values = layered(mapped).map_err(|c| Error::KeyConflict {
                 key: c.key.replace(SEP, "."),
-                first: keys.describe(&c.first),
-                second: keys.describe(&c.second),
+                first: c.first.describe(environment),
+                second: c.second.describe(environment),
             })?;
             let mut leaves = Vec::with_capacity(values.len());
             let mut origins = Vec::with_capacity(values.len());
@@ -58,7 +60,7 @@ impl Infisical {
                 origins.push((key, origin));
             }
             let dict = tree(origins.iter().map(|(key, _)| key.as_str()).zip(leaves));
-            let keys = Keys::new(keys.environment, origins);
+            let keys = Keys::new(environment.clone(), origins);
             tracing::debug!(%environment, profile = %profile, keys = keys.len(), "secrets mapped to configuration");
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
