@@ -71,18 +71,18 @@ pub(crate) fn merge<S: Merge>(
         folders.into_iter().zip(&entries).zip(0..).map(|((folder, (at, _)), n)| (folder, head(&at.key), n)).collect();
     let name = |n: u32| entries[n as usize].0.key.as_str();
     sort_by_name(&mut order, name);
-    let mut best: Vec<u32> = Vec::with_capacity(order.len());
+    let mut winners: Vec<u32> = Vec::with_capacity(order.len());
     let mut last: Option<(u32, u128)> = None;
     for (folder, head, at) in order {
-        match best.last_mut() {
+        match winners.last_mut() {
             Some(kept) if last == Some((folder, head)) && name(*kept) == name(at) => *kept = at,
-            _ => best.push(at),
+            _ => winners.push(at),
         }
         last = Some((folder, head));
     }
     let mut slots: Vec<Option<(SecretPath, S)>> = entries.into_iter().map(Some).collect();
-    let mut merged = Vec::with_capacity(best.len());
-    merged.extend(best.into_iter().filter_map(|at| slots[at as usize].take()));
+    let mut merged = Vec::with_capacity(winners.len());
+    merged.extend(winners.into_iter().filter_map(|at| slots[at as usize].take()));
     merged
 }
 
