@@ -76,52 +76,90 @@ pub(super) struct Mapping {
 
 impl Mapping {
     /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
+    #[cfg(test)]
     pub(super) fn key_of(
         &self,
         listed: &str,
         at: &SecretPath,
         recursive: bool,
     ) -> std::result::Result<Option<String>, &'static str> {
+        Keyer::new(self, listed, recursive).key_of(at)
+    }
+
+    /// A folder's part of the key: its parts under `listed`, or nothing unless folders `nest`.
+    fn folder_part(&self, listed: &str, nest: bool, folder: &str) -> std::result::Result<String, &'static str> {
+        let mut part = String::new();
+        if nest {
+            let relative = folder.strip_prefix(listed).unwrap_or(folder);
+            for name in relative.split('/').filter(|s| !s.is_empty()) {
+                self.push(&mut part, name)?;
+            }
+        }
+        Ok(part)
+    }
+
+    /// Appends `part` to `key` (after a [`SEP`] unless `key` is empty), as this mapping writes it.
+    fn push(&self, key: &mut String, part: &str) -> std::result::Result<(), &'static str> {
+        // SEP is ASCII: a byte search, quicker than a char search on short names.
+        if part.as_bytes().contains(&(SEP as u8)) {
+            // The separator of key parts here: a name holding it would nest as if split.
+            return Err("the name holds the control character U+001F, which no configuration key can hold");
+        }
+        if part.is_empty() {
+            return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
+        }
+        if !key.is_empty() {
+            key.push(SEP);
+        }
+        if self.lowercase && part.is_ascii() {
+            let from = key.len();
+            key.push_str(part);
+            key[from..].make_ascii_lowercase();
+        } else if self.lowercase {
+            key.extend(part.chars().flat_map(char::to_lowercase));
+        } else {
+            key.push_str(part);
+        }
+        Ok(())
+    }
+}
+
+/// The keys of one listed folder's secrets. The secrets of a folder are neighbours (a layer is
+/// sorted by place), so the folder's part of the key is mapped once for them all.
+pub(super) struct Keyer<'a> {
+    mapping: &'a Mapping,
+    listed: &'a str,
+    nest: bool,
+    /// The last folder seen and its part of the key (or why it has none), once a secret needed it.
+    folder: Option<(String, std::result::Result<String, &'static str>)>,
+}
+
+impl<'a> Keyer<'a> {
+    pub(super) fn new(mapping: &'a Mapping, listed: &'a str, recursive: bool) -> Self {
+        Keyer { mapping, listed, nest: mapping.nest_folders.unwrap_or(recursive), folder: None }
+    }
+
+    /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
+    pub(super) fn key_of(&mut self, at: &SecretPath) -> std::result::Result<Option<String>, &'static str> {
         let mut name = at.key.as_str();
-        if let Some(prefix) = &self.prefix {
+        if let Some(prefix) = &self.mapping.prefix {
             match name.get(..prefix.len()) {
                 Some(head) if head.eq_ignore_ascii_case(prefix) => name = &name[prefix.len()..],
                 _ => return Ok(None),
             }
         }
-        let mut key = String::with_capacity(at.folder.len() + name.len());
-        let mut push = |part: &str| {
-            // SEP is ASCII: a byte search, quicker than a char search on short names.
-            if part.as_bytes().contains(&(SEP as u8)) {
-                // The separator of key parts here: a name holding it would nest as if split.
-                return Err("the name holds the control character U+001F, which no configuration key can hold");
-            }
-            if part.is_empty() {
-                return Err("a part of the key is empty (a prefix, separator or folder leaves nothing)");
-            }
-            if !key.is_empty() {
-                key.push(SEP);
-            }
-            if self.lowercase && part.is_ascii() {
-                let from = key.len();
-                key.push_str(part);
-                key[from..].make_ascii_lowercase();
-            } else if self.lowercase {
-                key.extend(part.chars().flat_map(char::to_lowercase));
-            } else {
-                key.push_str(part);
-            }
-            Ok(())
-        };
-        if self.nest_folders.unwrap_or(recursive) {
-            let relative = at.folder.strip_prefix(listed).unwrap_or(&at.folder);
-            for part in relative.split('/').filter(|s| !s.is_empty()) {
-                push(part)?;
-            }
+        if self.folder.as_ref().is_some_and(|(folder, _)| *folder != at.folder) {
+            self.folder = None;
         }
-        match &self.separator {
-            Some(sep) => name.split(sep.as_str()).try_for_each(&mut push)?,
-            None => push(name)?,
+        let (mapping, listed, nest) = (self.mapping, self.listed, self.nest);
+        let (_, folder_part) =
+            self.folder.get_or_insert_with(|| (at.folder.clone(), mapping.folder_part(listed, nest, &at.folder)));
+        let folder_part = folder_part.as_deref().map_err(|reason| *reason)?;
+        let mut key = String::with_capacity(folder_part.len() + 1 + name.len());
+        key.push_str(folder_part);
+        match &self.mapping.separator {
+            Some(sep) => name.split(sep.as_str()).try_for_each(|part| self.mapping.push(&mut key, part))?,
+            None => self.mapping.push(&mut key, name)?,
         }
         Ok(Some(key))
     }
@@ -167,6 +205,28 @@ mod tests {
     fn key(mapping: &Mapping, folder: &str, name: &str) -> std::result::Result<Option<String>, &'static str> {
         let at = SecretPath { folder: folder.to_owned(), key: name.to_owned() };
         mapping.key_of("/", &at, true).map(|k| k.map(|k| k.replace(SEP, ".")))
+    }
+
+    /// One keyer maps a run of secrets: each folder's part is mapped once, and again when the folder
+    /// changes, back to an earlier one too; a folder no key can hold fails only secrets the prefix
+    /// filter keeps.
+    #[test]
+    fn a_keyer_maps_each_folder_as_a_fresh_mapping_would() {
+        let mut prefixed = mapping(true, Some("__"));
+        prefixed.prefix = Some("APP_".into());
+        let at = |folder: &str, name: &str| SecretPath { folder: folder.to_owned(), key: name.to_owned() };
+        let mut keyer = Keyer::new(&prefixed, "/", true);
+        let run = [at("/db", "APP_HOST"), at("/db", "APP_PORT"), at("/Cache", "APP_A__B"), at("/db", "APP_USER")];
+        for secret in &run {
+            let fresh = prefixed.key_of("/", secret, true);
+            assert_eq!(keyer.key_of(secret), fresh, "{secret:?}");
+        }
+        let keys: Vec<String> = run.iter().map(|s| keyer.key_of(s).unwrap().unwrap().replace(SEP, ".")).collect();
+        assert_eq!(keys, ["db.host", "db.port", "cache.a.b", "db.user"]);
+        let bad = format!("/x{SEP}y");
+        assert_eq!(keyer.key_of(&at(&bad, "OTHER")), Ok(None), "left out by the prefix before the folder is read");
+        assert!(keyer.key_of(&at(&bad, "APP_KEY")).unwrap_err().contains("U+001F"));
+        assert_eq!(keyer.key_of(&at("/db", "APP_HOST")).unwrap().unwrap().replace(SEP, "."), "db.host");
     }
 
     #[test]

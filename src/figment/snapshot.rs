@@ -7,7 +7,7 @@ use ::figment::{Metadata, Profile, Provider, Source};
 use secrecy::ExposeSecret;
 
 use super::Infisical;
-use super::keys::{Index, Keys, Origin, SEP, tree};
+use super::keys::{Index, Keyer, Keys, Origin, SEP, tree};
 use crate::error::{Error, Result};
 use crate::pipeline::Layer;
 use crate::resources::secrets::precedence::layered;
@@ -23,11 +23,12 @@ impl Infisical {
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
                 let mut folder: Arc<str> = Arc::from("");
+                let mut keyer = Keyer::new(&self.mapping, &layer.path, self.query.recursive);
                 for (at, secret) in layer.secrets {
                     if *folder != *at.folder {
                         folder = Arc::from(at.folder.as_str());
                     }
-                    let key = self.mapping.key_of(&layer.path, &at, self.query.recursive);
+                    let key = keyer.key_of(&at);
                     let origin = Origin { key: at.key, folder: folder.clone() };
                     match key {
                         Ok(Some(key)) => entries.push((key, secret.value, origin)),
