@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Times whole processes, start-up included, with hyperfine: this crate's figment job, its client list
 # and its env loader against the floors (bare reqwest + serde_json; the same plus figment) and the
 # official `infisical` crate, all built in release in this run, against the bench server of
@@ -15,13 +15,29 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 SIZES=${SIZES:-"10 1000 10000"}
-# Rounds of RUNS each (after WARMUP runs), taking turns: short rounds, so that a slow spell of the
-# machine falls on every program alike.
+# Rounds of RUNS each (after WARMUP runs), taking turns in a new order each round: short rounds, so
+# that a slow spell of the machine falls on every program alike.
 ROUNDS=${ROUNDS:-40}
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 # With valgrind installed (Debian: apt install valgrind), each program's instructions are counted too.
 valgrind=$(command -v valgrind || true)
+
+# What is timed: a name for the table, and the program with its mode.
+programs=(
+    "floor|floor list"
+    "floor + figment|floor figment"
+    "official infisical crate (list only)|official"
+    "figment job|job figment"
+    "client list_values|job list"
+    "env loader load|job env"
+    "figment job, rustls-ring|job-ring figment"
+    "client list_values, rustls-ring|job-ring list"
+    "env loader load, rustls-ring|job-ring env"
+    "start-up alone (client built, no request)|job build"
+    "start-up alone, rustls-ring|job-ring build"
+    "floor start-up alone (runtime and client, no request)|floor build"
+)
 
 for program in floor job job-ring official; do
     cargo build --quiet --release --manifest-path "$here/Cargo.toml" -p "$program"
@@ -45,19 +61,13 @@ for n in $SIZES; do
         INFISICAL_UNIVERSAL_AUTH_CLIENT_ID=bench-id INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=bench-secret
     cd "$work"
     for round in $(seq "$ROUNDS"); do
-    hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$work/$n-$round.json" \
-        -n floor "$* $bin/floor list" \
-        -n "floor + figment" "$* $bin/floor figment" \
-        -n "official infisical crate (list only)" "$* $bin/official" \
-        -n "figment job" "$* $bin/job figment" \
-        -n "client list_values" "$* $bin/job list" \
-        -n "env loader load" "$* $bin/job env" \
-        -n "figment job, rustls-ring" "$* $bin/job-ring figment" \
-        -n "client list_values, rustls-ring" "$* $bin/job-ring list" \
-        -n "env loader load, rustls-ring" "$* $bin/job-ring env" \
-        -n "start-up alone (client built, no request)" "$* $bin/job build" \
-        -n "start-up alone, rustls-ring" "$* $bin/job-ring build" \
-        -n "floor start-up alone (runtime and client, no request)" "$* $bin/floor build" > /dev/null
+        # In a new order every round: no program always runs first, or right after another.
+        args=()
+        while IFS='|' read -r name program; do
+            args+=(-n "$name" "$* $bin/$program")
+        done < <(printf '%s\n' "${programs[@]}" | shuf)
+        hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$work/$n-$round.json" \
+            "${args[@]}" > /dev/null
     done
     for what in "floor list" "floor figment" official "job figment" "job list" "job env" "job build" "floor build" \
         "ring/job figment" "ring/job list" "ring/job env" "ring/job build"; do
