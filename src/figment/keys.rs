@@ -130,17 +130,28 @@ pub(super) struct Keyer<'a> {
     mapping: &'a Mapping,
     listed: &'a str,
     nest: bool,
-    /// The last folder seen and its part of the key (or why it has none), once a secret needed it.
-    folder: Option<(String, std::result::Result<String, &'static str>)>,
+    /// The last folder seen, shared by the origins of its secrets.
+    folder: Arc<str>,
+    /// That folder's part of the key (or why it has none), once a secret of it needed it.
+    part: Option<std::result::Result<String, &'static str>>,
 }
 
 impl<'a> Keyer<'a> {
     pub(super) fn new(mapping: &'a Mapping, listed: &'a str, recursive: bool) -> Self {
-        Keyer { mapping, listed, nest: mapping.nest_folders.unwrap_or(recursive), folder: None }
+        Keyer { mapping, listed, nest: mapping.nest_folders.unwrap_or(recursive), folder: Arc::from(""), part: None }
+    }
+
+    /// The folder of the last secret given to [`key_of`](Self::key_of).
+    pub(super) fn folder(&self) -> &Arc<str> {
+        &self.folder
     }
 
     /// The key of a secret (parts joined by [`SEP`]), or `None` when the prefix filter leaves it out.
     pub(super) fn key_of(&mut self, at: &SecretPath) -> std::result::Result<Option<String>, &'static str> {
+        if *self.folder != *at.folder {
+            self.folder = Arc::from(at.folder.as_str());
+            self.part = None;
+        }
         let mut name = at.key.as_str();
         if let Some(prefix) = &self.mapping.prefix {
             match name.get(..prefix.len()) {
@@ -148,12 +159,8 @@ impl<'a> Keyer<'a> {
                 _ => return Ok(None),
             }
         }
-        if self.folder.as_ref().is_some_and(|(folder, _)| *folder != at.folder) {
-            self.folder = None;
-        }
         let (mapping, listed, nest) = (self.mapping, self.listed, self.nest);
-        let (_, folder_part) =
-            self.folder.get_or_insert_with(|| (at.folder.clone(), mapping.folder_part(listed, nest, &at.folder)));
+        let folder_part = self.part.get_or_insert_with(|| mapping.folder_part(listed, nest, &at.folder));
         let folder_part = folder_part.as_deref().map_err(|reason| *reason)?;
         let mut key = String::with_capacity(folder_part.len() + 1 + name.len());
         key.push_str(folder_part);

@@ -22,14 +22,10 @@ impl Infisical {
             let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
-                let mut folder: Arc<str> = Arc::from("");
                 let mut keyer = Keyer::new(&self.mapping, &layer.path, self.query.recursive);
                 for (at, secret) in layer.secrets {
-                    if *folder != *at.folder {
-                        folder = Arc::from(at.folder.as_str());
-                    }
                     let key = keyer.key_of(&at);
-                    let origin = Origin { key: at.key, folder: folder.clone() };
+                    let origin = Origin { key: at.key, folder: keyer.folder().clone() };
                     match key {
                         Ok(Some(key)) => entries.push((key, secret.value, origin)),
                         Ok(None) => {}
