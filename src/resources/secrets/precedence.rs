@@ -37,7 +37,7 @@ impl Merge for Secret {
 /// Each import comes with the folder that imports it when known (`None`: the listed folder). At one
 /// place, the first personal override wins, else the last of the folder's own secrets, else the
 /// last import's (its first entry of that name). The entries are laid out in rising precedence, so
-/// that at each place the last one wins; one sort of all of them by place then decides it, with no
+/// that at each place the last one wins; sorting them by place then decides it, with no
 /// map: every later step (keys, conflicts, the configuration tree) then reads sorted entries.
 pub(crate) fn merge<S: Merge>(
     listed: &str,
@@ -61,56 +61,106 @@ pub(crate) fn merge<S: Merge>(
     }
     // Personal overrides over everything, the first of them last.
     entries.extend(personal.into_iter().rev());
-    // Sort positions, not the entries (each is a hundred bytes and more to move); entries of one place
-    // end up together, in rising precedence, and the last is kept. A position is three integers: its
-    // folder's rank among the answer's few folders, the first bytes of its name, and its index. Sorted
-    // as plain integers, only names that share those first bytes are then put in order by their whole
-    // name.
-    let folders = folder_ranks(&entries);
-    let mut order: Vec<(u32, u128, u32)> =
-        folders.into_iter().zip(&entries).zip(0..).map(|((folder, (at, _)), n)| (folder, head(&at.key), n)).collect();
+    // Sort positions, not the entries (each is a hundred bytes and more to move): grouped by folder
+    // with one counting pass (answers hold few folders), then each folder's sorted by name. Entries of
+    // one place end up together, in rising precedence, and the last is kept.
+    let (folders, count) = folder_ranks(&entries);
+    let mut starts = vec![0usize; count + 1];
+    for &folder in &folders {
+        starts[folder as usize + 1] += 1;
+    }
+    for n in 1..starts.len() {
+        starts[n] += starts[n - 1];
+    }
+    let mut order = vec![0u128; entries.len()];
+    let mut next = starts.clone();
+    // In index order, so each folder's positions are too.
+    for ((&folder, (at, _)), n) in folders.iter().zip(&entries).zip(0..) {
+        let slot = &mut next[folder as usize];
+        order[*slot] = position(&at.key, n);
+        *slot += 1;
+    }
     let name = |n: u32| entries[n as usize].0.key.as_str();
-    sort_by_name(&mut order, name);
     let mut winners: Vec<u32> = Vec::with_capacity(order.len());
-    let mut last: Option<(u32, u128)> = None;
-    for (folder, head, at) in order {
-        match winners.last_mut() {
-            Some(kept) if last == Some((folder, head)) && name(*kept) == name(at) => *kept = at,
-            _ => winners.push(at),
+    for folder in starts.windows(2) {
+        let places = &mut order[folder[0]..folder[1]];
+        sort_by_name(places, name);
+        let mut previous: Option<u128> = None;
+        for &at in places.iter() {
+            match (previous, winners.last_mut()) {
+                (Some(before), Some(kept)) if same_head(at, before) && name(*kept) == name(index(at)) => {
+                    *kept = index(at);
+                }
+                _ => winners.push(index(at)),
+            }
+            previous = Some(at);
         }
-        last = Some((folder, head));
     }
-    let mut slots: Vec<Option<(SecretPath, S)>> = entries.into_iter().map(Some).collect();
-    let mut merged = Vec::with_capacity(winners.len());
-    merged.extend(winners.into_iter().filter_map(|at| slots[at as usize].take()));
-    merged
+    keep_in_order(&mut entries, &winners);
+    entries
 }
 
-/// Sorts positions `(group, head(name), index)` by group, then name, then index. Most comparisons are
-/// of integers; only names whose first 16 bytes tie are compared in full.
-fn sort_by_name<'a>(order: &mut [(u32, u128, u32)], name: impl Fn(u32) -> &'a str) {
-    // The stable sort finds runs already in order (a layer arrives as one sorted run per folder).
-    order.sort();
-    for run in order.chunk_by_mut(|a, b| (a.0, a.1) == (b.0, b.1)).filter(|run| run.len() > 1) {
-        // Stable: equal names stay in index order.
-        run.sort_by(|a, b| name(a.2).cmp(name(b.2)));
+/// Moves the items at `order` (indices, each once) to the front in that order, in place, and drops
+/// the others: a copy of a large answer would touch as many fresh pages again, each a page fault.
+fn keep_in_order<T>(items: &mut Vec<T>, order: &[u32]) {
+    // Where each item goes: its place in `order`, else one after those kept.
+    let mut to = vec![u32::MAX; items.len()];
+    for (n, &at) in (0..).zip(order) {
+        to[at as usize] = n;
     }
+    for (next, place) in (order.len() as u32..).zip(to.iter_mut().filter(|place| **place == u32::MAX)) {
+        *place = next;
+    }
+    // Each swap puts one item where it goes: at most one swap an item.
+    for n in 0..items.len() {
+        while to[n] as usize != n {
+            let other = to[n] as usize;
+            items.swap(n, other);
+            to.swap(n, other);
+        }
+    }
+    items.truncate(order.len());
 }
 
-/// The first 16 bytes of a name as a big-endian integer, zero-padded: names in this order are in
-/// byte order, up to a tie between names that share those bytes (or differ only by trailing NULs).
-fn head(name: &str) -> u128 {
+/// An entry's position to sort: the first [`HEAD_BYTES`] bytes of its name as a big-endian integer,
+/// zero-padded, over its index. Plain integer order is then name order, up to a tie between names
+/// that share those bytes (or differ only by trailing NULs), and index order within a tie.
+fn position(name: &str, index: u32) -> u128 {
     let mut bytes = [0u8; 16];
-    let n = name.len().min(16);
+    let n = name.len().min(HEAD_BYTES);
     bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+    bytes[HEAD_BYTES..].copy_from_slice(&index.to_be_bytes());
     u128::from_be_bytes(bytes)
 }
 
-/// Each entry's folder as its rank among the entries' distinct folders, in folder order.
+/// How much of a name a position holds: the rest of its 16 bytes is the index.
+const HEAD_BYTES: usize = 12;
+
+fn index(position: u128) -> u32 {
+    position as u32
+}
+
+fn same_head(a: u128, b: u128) -> bool {
+    (a ^ b) >> 32 == 0
+}
+
+/// Sorts positions by name, then index. Most comparisons are of integers; only names whose heads tie
+/// are compared in full.
+fn sort_by_name<'a>(positions: &mut [u128], name: impl Fn(u32) -> &'a str) {
+    // The stable sort finds runs already in order (names often arrive partly sorted).
+    positions.sort();
+    for run in positions.chunk_by_mut(|a, b| same_head(*a, *b)).filter(|run| run.len() > 1) {
+        // Stable: equal names stay in index order.
+        run.sort_by(|a, b| name(index(*a)).cmp(name(index(*b))));
+    }
+}
+
+/// Each entry's folder as its rank among the entries' distinct folders, in folder order, and how many
+/// there are.
 ///
 /// Answers interleave their folders but hold few: each folder is looked up among those seen so far
 /// (the previous entry's first), and only past [`FEW_FOLDERS`] through a hash map.
-fn folder_ranks<S>(entries: &[(SecretPath, S)]) -> Vec<u32> {
+fn folder_ranks<S>(entries: &[(SecretPath, S)]) -> (Vec<u32>, usize) {
     const FEW_FOLDERS: usize = 32;
     // Each folder with its last bytes and length as one integer: sibling folders differ there, so a
     // lookup compares integers and whole paths only once they match.
@@ -154,7 +204,7 @@ fn folder_ranks<S>(entries: &[(SecretPath, S)]) -> Vec<u32> {
     for (r, id) in (0..).zip(by_name) {
         rank[id as usize] = r;
     }
-    ids.into_iter().map(|id| rank[id as usize]).collect()
+    (ids.into_iter().map(|id| rank[id as usize]).collect(), distinct.len())
 }
 
 /// Separates the parts of a key: a control character that names holding it are refused for, so a
@@ -200,21 +250,20 @@ pub(crate) fn layered<V, O>(
 ///
 /// In sorted order, every key that is a prefix of another comes before it, and so does every key in
 /// between: a stack of the keys that are prefixes of the current one finds each overlapping pair.
-fn sorted_without_overlap<V, O>(layer: Vec<(String, V, O)>) -> Result<Vec<(String, V, O)>, Conflict<O>> {
-    let mut positions: Vec<(u32, u128, u32)> =
-        layer.iter().zip(0..).map(|((key, _, _), n)| (0, head(key), n)).collect();
+fn sorted_without_overlap<V, O>(mut layer: Vec<(String, V, O)>) -> Result<Vec<(String, V, O)>, Conflict<O>> {
+    let mut positions: Vec<u128> = layer.iter().zip(0..).map(|((key, _, _), n)| position(key, n)).collect();
     // Equal keys keep the layer's order.
     sort_by_name(&mut positions, |n| layer[n as usize].0.as_str());
-    let order: Vec<usize> = positions.into_iter().map(|(_, _, n)| n as usize).collect();
-    let mut conflict: Option<(usize, usize)> = None;
-    let mut prefixes: Vec<usize> = Vec::new();
+    let order: Vec<u32> = positions.into_iter().map(index).collect();
+    let key = |at: u32| layer[at as usize].0.as_str();
+    let mut conflict: Option<(u32, u32)> = None;
+    let mut prefixes: Vec<u32> = Vec::new();
     for &at in &order {
-        let key = layer[at].0.as_str();
-        while prefixes.last().is_some_and(|&p| !key.starts_with(layer[p].0.as_str())) {
+        while prefixes.last().is_some_and(|&p| !key(at).starts_with(key(p))) {
             prefixes.pop();
         }
         for &p in &prefixes {
-            let rest = &key[layer[p].0.len()..];
+            let rest = &key(at)[key(p).len()..];
             if rest.is_empty() || rest.starts_with(KEY_SEP) {
                 // The pair the layer's order meets first: the smallest later index, then earlier one.
                 let pair = (p.min(at), p.max(at));
@@ -225,13 +274,14 @@ fn sorted_without_overlap<V, O>(layer: Vec<(String, V, O)>) -> Result<Vec<(Strin
         }
         prefixes.push(at);
     }
-    let mut slots: Vec<Option<(String, V, O)>> = layer.into_iter().map(Some).collect();
     if let Some((first, second)) = conflict {
-        let first = slots[first].take().map(|(_, _, o)| o);
-        let (key, _, second) = slots[second].take().expect("an index of the layer");
-        return Err(Conflict { key, first: first.expect("an index of the layer"), second });
+        // `first` is the smaller index: removing `second` first leaves it in place.
+        let (key, _, second) = layer.swap_remove(second as usize);
+        let (_, _, first) = layer.swap_remove(first as usize);
+        return Err(Conflict { key, first, second });
     }
-    Ok(order.into_iter().filter_map(|at| slots[at].take()).collect())
+    keep_in_order(&mut layer, &order);
+    Ok(layer)
 }
 
 /// A key of `map` equal to `key`, inside it, or containing it.
@@ -279,6 +329,16 @@ mod tests {
         assert_eq!(err.key, "a");
         // A prefix that is not a whole part is no overlap.
         assert!(layered([vec![(k("db"), 1, "x"), (k("dbx"), 2, "y")]]).is_ok());
+    }
+
+    #[test]
+    fn keeping_in_order_moves_the_kept_and_drops_the_rest() {
+        for order in [vec![], vec![4, 0, 2], vec![5, 4, 3, 2, 1, 0], vec![1, 2, 3, 4, 5, 0], vec![3]] {
+            let mut items: Vec<String> = (0..6).map(|n| n.to_string()).collect();
+            keep_in_order(&mut items, &order);
+            let expected: Vec<String> = order.iter().map(|n| n.to_string()).collect();
+            assert_eq!(items, expected);
+        }
     }
 
     #[derive(Clone, Debug, PartialEq)]
@@ -338,7 +398,7 @@ mod tests {
         assert_eq!(got, reference(&own, &[]));
     }
 
-    /// Short names, and names that share their first 16 bytes or differ only by trailing NULs: the
+    /// Short names, and names that share their first 12 bytes or differ only by trailing NULs: the
     /// merge sorts by those bytes first, then by whole names.
     const NAMES: &str = "[ab]|LONG_SHARED_HEAD_[ab]{0,2}|a\\x00{0,17}";
 
