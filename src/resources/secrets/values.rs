@@ -21,9 +21,9 @@ pub(crate) struct ValueSecret {
     personal: bool,
 }
 
-/// Whether a secret's `type` is `personal`: read as text in place, where decoding `SecretType`
-/// goes through serde's enum machinery for every secret of a large answer. The same two names, and
-/// the same error for any other.
+/// Whether a secret's `type` is `personal`: read as raw bytes in place, where decoding `SecretType`
+/// goes through serde's enum machinery, and a string its UTF-8 check, for every secret of a large
+/// answer. The same two names, and the same error for any other.
 fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     struct Kind;
     impl serde::de::Visitor<'_> for Kind {
@@ -31,15 +31,18 @@ fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("`shared` or `personal`")
         }
-        fn visit_str<E: serde::de::Error>(self, kind: &str) -> Result<bool, E> {
+        fn visit_bytes<E: serde::de::Error>(self, kind: &[u8]) -> Result<bool, E> {
             match kind {
-                "shared" => Ok(false),
-                "personal" => Ok(true),
-                other => Err(E::unknown_variant(other, &["shared", "personal"])),
+                b"shared" => Ok(false),
+                b"personal" => Ok(true),
+                other => Err(E::unknown_variant(&String::from_utf8_lossy(other), &["shared", "personal"])),
             }
         }
+        fn visit_str<E: serde::de::Error>(self, kind: &str) -> Result<bool, E> {
+            self.visit_bytes(kind.as_bytes())
+        }
     }
-    d.deserialize_str(Kind)
+    d.deserialize_bytes(Kind)
 }
 
 impl ValueSecret {
@@ -134,5 +137,14 @@ mod tests {
         assert_eq!(kinds(body).unwrap(), [true, false, false], "an escaped name and a missing type read too");
         let err = kinds(r#"{"secrets":[{"secretKey":"A","type":"team"}]}"#).unwrap_err().to_string();
         assert!(err.contains("unknown variant `team`") && err.contains("personal"), "{err}");
+        for other in [r#"["shared"]"#, "7", r#""Shared""#] {
+            let body = format!(r#"{{"secrets":[{{"secretKey":"A","type":{other}}}]}}"#);
+            assert!(kinds(&body).is_err(), "{other} is no type");
+        }
+        // Through a decoded value, which hands the visitor a string rather than bytes.
+        let value: serde_json::Value =
+            serde_json::from_str(r#"{"secrets":[{"secretKey":"A","type":"personal"}]}"#).unwrap();
+        let list = ValueList::deserialize(value).unwrap();
+        assert!(list.secrets[0].personal);
     }
 }
