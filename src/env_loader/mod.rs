@@ -183,12 +183,14 @@ impl EnvLoader {
         let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
         let mut mapped = Vec::with_capacity(layers.len());
         for layer in layers {
-            let mut entries = Vec::with_capacity(layer.secrets.len());
-            for (at, secret) in layer.secrets {
-                check_variable(&at.key, &secret.value, || describe(&at.key, &at.folder))?;
-                entries.push((at.key, secret.value, at.folder));
-            }
-            mapped.push(entries);
+            // Collected in place, into the layer's own buffer.
+            let entries: Result<Vec<_>> = (layer.secrets.into_iter())
+                .map(|(at, secret)| {
+                    check_variable(&at.key, &secret.value, || describe(&at.key, &at.folder))?;
+                    Ok((at.key, secret.value, at.folder))
+                })
+                .collect();
+            mapped.push(entries?);
         }
         // A later folder wins; one name twice in one folder's answer (two sub-folders) is a conflict.
         let vars: Vec<(String, SecretString)> = layered(mapped)
@@ -223,7 +225,8 @@ impl EnvLoader {
 /// Refuses what no environment can hold, which `std::env::set_var` and `Command::env` would panic on.
 fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> String) -> Result<()> {
     // The key separator of the precedence merge too: a name holding it would read as nested.
-    if name.is_empty() || name.contains(['=', '\0', crate::resources::secrets::precedence::KEY_SEP]) {
+    let separator = crate::resources::secrets::precedence::KEY_SEP as u8;
+    if name.is_empty() || name.bytes().any(|b| b == b'=' || b == 0 || b == separator) {
         return Err(Error::KeyMapping { secret: describe(), reason: "not a valid environment variable name".into() });
     }
     if value.expose_secret().contains('\0') {
