@@ -75,6 +75,22 @@ fn a_project_file_others_can_write_is_refused_naming_it() {
 
 #[cfg(unix)]
 #[test]
+fn a_project_file_is_not_read_when_the_site_is_set() {
+    let dir = project_dir("https://infisical.example");
+    set_mode(&dir.path().join(".infisical.json"), 0o666);
+    // Refused when it would choose the site ...
+    assert!(Client::builder().env_source(env_in(dir.path(), &[])).cli_login(false).build().is_err());
+    // ... and never read when the environment or the builder chose it.
+    let env = env_in(dir.path(), &[("INFISICAL_URL", "https://eu.infisical.com")]);
+    let client = Client::builder().env_source(env).cli_login(false).build().unwrap();
+    assert_eq!(client.site().as_str(), "https://eu.infisical.com/");
+    let client =
+        Client::builder().site("https://eu.infisical.com").env_source(env_in(dir.path(), &[])).build().unwrap();
+    assert_eq!(client.site().as_str(), "https://eu.infisical.com/");
+}
+
+#[cfg(unix)]
+#[test]
 fn a_project_file_that_is_a_fifo_or_huge_is_refused_not_read() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join(".infisical.json");

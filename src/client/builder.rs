@@ -244,7 +244,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`Error::Config`] for a bad site URL or CA certificate, [`Error::InvalidHeader`] for a header
-    /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused;
+    /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused (looked
+    /// for only when neither the builder nor the environment names the site);
     /// [`Error::Credentials`] when credentials of two kinds were given (an access token and a Universal
     /// Auth pair, say).
     pub fn build(self) -> Result<Client> {
@@ -259,13 +260,15 @@ impl ClientBuilder {
         if let Some(reader) = self.cli_keyring.clone() {
             cli = cli.shared_keyring(reader);
         }
-        let project_file = ProjectFile::discover(&self.env)?;
-        let (raw_site, source) = site::site_from(self.site.as_deref(), &self.env)
-            .or_else(|| {
-                project_file.and_then(|f| f.domain.map(|d| (d, SiteSource::ProjectFile(f.path.display().to_string()))))
-            })
-            .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
-            .unwrap_or_else(|| (site::DEFAULT_SITE.to_owned(), SiteSource::Default));
+        let (raw_site, source) = match site::site_from(self.site.as_deref(), &self.env) {
+            Some(chosen) => chosen,
+            // The project file is looked for only now: a site set by the caller or the environment
+            // needs no walk up the directory tree, and is not failed by a file it would not read.
+            None => ProjectFile::discover(&self.env)?
+                .and_then(|f| f.domain.map(|d| (d, SiteSource::ProjectFile(f.path.display().to_string()))))
+                .or_else(|| self.cli_login.then(|| cli.site()).flatten().map(|d| (d, SiteSource::CliLogin)))
+                .unwrap_or_else(|| (site::DEFAULT_SITE.to_owned(), SiteSource::Default)),
+        };
         let (site, api) = site::parse_site(&raw_site, &source)?;
         if let SiteSource::ProjectFile(file) = &source {
             // A project file sits in a directory others may control (a cloned repository, a parent):
