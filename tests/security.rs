@@ -84,8 +84,8 @@ fn a_project_file_is_not_read_when_the_site_is_set() {
     let env = env_in(dir.path(), &[("INFISICAL_URL", "https://eu.infisical.com")]);
     let client = Client::builder().env_source(env).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://eu.infisical.com/");
-    let client =
-        Client::builder().site("https://eu.infisical.com").env_source(env_in(dir.path(), &[])).build().unwrap();
+    let builder = Client::builder().site("https://eu.infisical.com").env_source(env_in(dir.path(), &[]));
+    let client = builder.cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://eu.infisical.com/");
 }
 
