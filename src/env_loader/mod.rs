@@ -185,9 +185,9 @@ impl EnvLoader {
         for layer in layers {
             // Collected in place, into the layer's own buffer.
             let entries: Result<Vec<_>> = (layer.secrets.into_iter())
-                .map(|(at, secret)| {
-                    check_variable(&at.key, &secret.value, || describe(&at.key, &at.folder))?;
-                    Ok((at.key, secret.value, at.folder))
+                .map(|(at, value)| {
+                    check_variable(&at.key, &value, || describe(&at.key, &at.folder))?;
+                    Ok((at.key, value, at.folder))
                 })
                 .collect();
             mapped.push(entries?);

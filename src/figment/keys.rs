@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ::figment::Profile;
-use ::figment::value::{Dict, Value};
+use ::figment::value::{Dict, Tag, Value};
 
 use crate::resources::secrets::SecretPath;
 
@@ -188,7 +188,8 @@ pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict 
                     let value = entries.next().expect("peeked").1;
                     inner.push((rest, value));
                 }
-                table.push((head.to_owned(), Value::from(tree(inner.into_iter()))));
+                // Not `Value::from`: figment's conversion of a map copies every key into a new map.
+                table.push((head.to_owned(), Value::Dict(Tag::Default, tree(inner.into_iter()))));
             }
         }
     }

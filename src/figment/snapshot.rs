@@ -23,11 +23,11 @@ impl Infisical {
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
                 let mut keyer = Keyer::new(&self.mapping, &layer.path, self.query.recursive);
-                for (at, secret) in layer.secrets {
+                for (at, value) in layer.secrets {
                     let key = keyer.key_of(&at);
                     let origin = Origin { key: at.key, folder: keyer.folder().clone() };
                     match key {
-                        Ok(Some(key)) => entries.push((key, secret.value, origin)),
+                        Ok(Some(key)) => entries.push((key, value, origin)),
                         Ok(None) => {}
                         Err(reason) => {
                             return Err(Error::KeyMapping {

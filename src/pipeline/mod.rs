@@ -2,11 +2,13 @@
 //! env loader both do. One list request per folder (recursive ones included); each answer is merged
 //! with the precedence `infisical run` uses ([`SecretList::into_map`]).
 
+use secrecy::SecretString;
+
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::resources::folders::ListFolders;
 use crate::resources::imports::ImportTarget;
-use crate::resources::secrets::values::{Importers, ValueList, ValueSecret};
+use crate::resources::secrets::values::{Importers, ValueList};
 use crate::resources::secrets::{ListSecrets, SecretPath};
 
 use crate::resources::{Conditional, ProjectRef, normalize_path};
@@ -53,7 +55,7 @@ pub(crate) struct Layer {
     #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) path: String,
     /// Sorted by place, each place once.
-    pub(crate) secrets: Vec<(SecretPath, ValueSecret)>,
+    pub(crate) secrets: Vec<(SecretPath, SecretString)>,
 }
 
 /// What a fetch brought: one layer per folder and each list answer's `ETag`, and whether every folder

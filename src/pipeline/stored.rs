@@ -12,7 +12,6 @@ use zeroize::Zeroizing;
 
 use super::Layer;
 use crate::resources::secrets::SecretPath;
-use crate::resources::secrets::values::ValueSecret;
 
 /// The last load of one target: each listed folder's merged secrets and its list answer's `ETag`.
 #[derive(Clone, Debug)]
@@ -31,18 +30,11 @@ pub(crate) struct StoredLayer {
 
 impl StoredLayer {
     pub(crate) fn of(layer: &Layer, etag: Option<String>) -> Self {
-        StoredLayer {
-            path: layer.path.clone(),
-            etag,
-            secrets: layer.secrets.iter().map(|(at, s)| (at.clone(), s.value.clone())).collect(),
-        }
+        StoredLayer { path: layer.path.clone(), etag, secrets: layer.secrets.clone() }
     }
 
     pub(crate) fn to_layer(&self) -> Layer {
-        Layer {
-            path: self.path.clone(),
-            secrets: self.secrets.iter().map(|(at, v)| (at.clone(), ValueSecret::from_value(v.clone()))).collect(),
-        }
+        Layer { path: self.path.clone(), secrets: self.secrets.clone() }
     }
 }
 

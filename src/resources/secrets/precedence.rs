@@ -12,14 +12,20 @@ use super::{Secret, SecretPath};
 use crate::folder_path::{into_normal_path, normalize_path};
 
 /// What the precedence merge needs of a secret: its name and folder (a model the merge consumes
-/// hands them over; the public one keeps its copy), and whether it is a personal override.
+/// hands them over; the public one keeps its copy), whether it is a personal override, and what is
+/// kept of it once it has its place.
 pub(crate) trait Merge {
+    /// What the merge returns at each place: the loaders keep only the value, so that the entries it
+    /// sorts and moves are small.
+    type Kept;
     fn take_name(&mut self) -> String;
     fn take_folder(&mut self) -> Option<String>;
     fn personal(&self) -> bool;
+    fn kept(self) -> Self::Kept;
 }
 
 impl Merge for Secret {
+    type Kept = Secret;
     fn take_name(&mut self) -> String {
         self.key.clone()
     }
@@ -28,6 +34,9 @@ impl Merge for Secret {
     }
     fn personal(&self) -> bool {
         self.kind == super::SecretType::Personal
+    }
+    fn kept(self) -> Secret {
+        self
     }
 }
 
@@ -43,21 +52,21 @@ pub(crate) fn merge<S: Merge>(
     listed: &str,
     own: Vec<S>,
     imports: impl Iterator<Item = (Option<String>, Vec<S>)>,
-) -> Vec<(SecretPath, S)> {
+) -> Vec<(SecretPath, S::Kept)> {
     let listed = normalize_path(listed);
-    let mut entries: Vec<(SecretPath, S)> = Vec::with_capacity(own.len());
+    let mut entries: Vec<(SecretPath, S::Kept)> = Vec::with_capacity(own.len());
     for (importer, import) in imports {
         let folder = importer.unwrap_or_else(|| listed.clone());
         // Within one import its first entry of a name wins: the last in rising precedence.
         for mut secret in import.into_iter().rev() {
-            entries.push((SecretPath { folder: folder.clone(), key: secret.take_name() }, secret));
+            entries.push((SecretPath { folder: folder.clone(), key: secret.take_name() }, secret.kept()));
         }
     }
     let mut personal = Vec::new();
     for mut secret in own {
         let folder = secret.take_folder().map_or_else(|| listed.clone(), into_normal_path);
         let at = SecretPath { folder, key: secret.take_name() };
-        if secret.personal() { personal.push((at, secret)) } else { entries.push((at, secret)) }
+        if secret.personal() { personal.push((at, secret.kept())) } else { entries.push((at, secret.kept())) }
     }
     // Personal overrides over everything, the first of them last.
     entries.extend(personal.into_iter().rev());
@@ -350,6 +359,7 @@ mod tests {
     }
 
     impl Merge for S {
+        type Kept = S;
         fn take_name(&mut self) -> String {
             self.name.clone()
         }
@@ -358,6 +368,9 @@ mod tests {
         }
         fn personal(&self) -> bool {
             self.personal
+        }
+        fn kept(self) -> S {
+            self
         }
     }
 

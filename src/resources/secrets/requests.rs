@@ -278,8 +278,7 @@ impl Secrets<'_> {
     /// As [`list`](Self::list).
     pub async fn list_values(&self, req: &ListSecrets) -> Result<BTreeMap<SecretPath, SecretString>> {
         let list: ValueList = self.list_as(req).await?;
-        let merged = list.into_map(&req.path, &Importers::new());
-        Ok(merged.into_iter().map(|(at, secret)| (at, secret.value)).collect())
+        Ok(list.into_map(&req.path, &Importers::new()).into_iter().collect())
     }
 
     /// Lists into another model (the loaders' lean one); the same request and route choice as

@@ -14,7 +14,7 @@ pub(crate) struct ValueSecret {
     #[serde(rename = "secretKey")]
     key: String,
     #[serde(rename = "secretValue", default, deserialize_with = "null_default")]
-    pub(crate) value: SecretString,
+    value: SecretString,
     #[serde(rename = "secretPath", default)]
     path: Option<String>,
     #[serde(rename = "type", default, deserialize_with = "personal")]
@@ -45,15 +45,9 @@ fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_bytes(Kind)
 }
 
-impl ValueSecret {
-    /// A merged secret as a cache keeps it: its place is in the layer, only the value is here.
-    pub(crate) fn from_value(value: SecretString) -> Self {
-        ValueSecret { key: String::new(), value, path: None, personal: false }
-    }
-}
-
 impl Merge for ValueSecret {
-    // The merge keeps name and folder in the secret's place; nothing reads them here afterwards.
+    // The merge keeps name and folder in the secret's place, and the value beside it.
+    type Kept = SecretString;
     fn take_name(&mut self) -> String {
         std::mem::take(&mut self.key)
     }
@@ -62,6 +56,9 @@ impl Merge for ValueSecret {
     }
     fn personal(&self) -> bool {
         self.personal
+    }
+    fn kept(self) -> SecretString {
+        self.value
     }
 }
 
@@ -101,7 +98,7 @@ impl ValueList {
     /// Merges with the precedence of [`merge`]; each import lands in the folder that imports it, as
     /// `importers` says (a source imported by several folders is matched to them in order), else in the
     /// listed folder.
-    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> Vec<(SecretPath, ValueSecret)> {
+    pub(crate) fn into_map(self, listed: &str, importers: &Importers) -> Vec<(SecretPath, SecretString)> {
         let mut used = vec![false; importers.len()];
         let imports: Vec<(Option<String>, Vec<ValueSecret>)> = self
             .imports
