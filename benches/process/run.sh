@@ -44,9 +44,16 @@ for program in floor job job-ring official; do
 done
 load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=json 2>/dev/null \
     | python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable") and m["target"]["name"] == "load"][0])')
-bin="$here/target/release"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# Every program is timed from a fresh copy: a binary cargo just relinked and one left from an earlier
+# build sit in the page cache differently, and start-up page faults differ by 10 to 30 between the two
+# states of one binary (measured), whichever programs this run happened to rebuild.
+bin="$work/bin"
+mkdir "$bin"
+for program in floor job job-ring official; do
+    cp "$here/target/release/$program" "$bin/"
+done
 
 for n in $SIZES; do
     rm -f "$work/port"
