@@ -47,8 +47,8 @@ load=$(cd "$root" && cargo bench --quiet --bench load --no-run --message-format=
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 # Every program is timed from a fresh copy: a binary cargo just relinked and one left from an earlier
-# build sit in the page cache differently, and start-up page faults differ by 10 to 30 between the two
-# states of one binary (measured), whichever programs this run happened to rebuild.
+# build sit in the page cache differently: the same process took 18 to 31 more page faults from one
+# than from a fresh copy (measured), whichever programs this run happened to rebuild.
 bin="$work/bin"
 mkdir "$bin"
 for program in floor job job-ring official; do
