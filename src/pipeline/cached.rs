@@ -37,7 +37,7 @@ pub(super) async fn load(
                     error = %crate::error::with_causes(&err),
                     "Infisical cannot be reached; serving the last good load from the cache"
                 );
-                Ok(stored.layers.iter().map(StoredLayer::to_layer).collect())
+                Ok(stored.layers.into_iter().map(|l| l.layer).collect())
             }
             (OnFailure::UseCache { max_age }, Some(stored)) => {
                 tracing::warn!(

@@ -49,10 +49,9 @@ impl Default for Query {
 }
 
 /// The secrets of one listed folder, merged (own over imported, later import over earlier).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Layer {
     /// The folder listed (the figment provider nests keys relative to it).
-    #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) path: String,
     /// Sorted by place, each place once.
     pub(crate) secrets: Vec<(SecretPath, SecretString)>,
@@ -90,13 +89,13 @@ impl Query {
                 .include_imports(self.include_imports)
                 .expand_references(self.expand_references)
                 .tags(self.tags.iter().cloned());
-            let kept = previous.and_then(|p| p.layers.get(n)).filter(|l| l.path == path && l.etag.is_some());
+            let kept = previous.and_then(|p| p.layers.get(n)).filter(|l| l.layer.path == path && l.etag.is_some());
             let etag = kept.and_then(|l| l.etag.as_deref());
             let answer = client.secrets().list_as_if_modified::<ValueList>(&req, etag).await?;
             let (list, etag) = match (answer, kept) {
                 (Conditional::Modified(answer), _) => answer,
                 (Conditional::NotModified, Some(kept)) => {
-                    fetched.layers.push(kept.to_layer());
+                    fetched.layers.push(kept.layer.clone());
                     fetched.etags.push(kept.etag.clone());
                     continue;
                 }

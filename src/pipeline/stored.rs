@@ -20,21 +20,16 @@ pub(crate) struct Stored {
     pub(crate) layers: Vec<StoredLayer>,
 }
 
-/// One listed folder of a [`Stored`] load.
+/// One listed folder of a [`Stored`] load: the layer as it was loaded, and its list answer's `ETag`.
 #[derive(Clone, Debug)]
 pub(crate) struct StoredLayer {
-    pub(crate) path: String,
+    pub(crate) layer: Layer,
     pub(crate) etag: Option<String>,
-    pub(crate) secrets: Vec<(SecretPath, SecretString)>,
 }
 
 impl StoredLayer {
     pub(crate) fn of(layer: &Layer, etag: Option<String>) -> Self {
-        StoredLayer { path: layer.path.clone(), etag, secrets: layer.secrets.clone() }
-    }
-
-    pub(crate) fn to_layer(&self) -> Layer {
-        Layer { path: self.path.clone(), secrets: self.secrets.clone() }
+        StoredLayer { layer: layer.clone(), etag }
     }
 }
 
@@ -51,9 +46,9 @@ impl Stored {
                 .layers
                 .iter()
                 .map(|l| WireLayer {
-                    path: &l.path,
+                    path: &l.layer.path,
                     etag: l.etag.as_deref(),
-                    secrets: l.secrets.iter().map(|(at, v)| (&*at.folder, &*at.key, v.expose_secret())).collect(),
+                    secrets: l.layer.secrets.iter().map(|(at, v)| (&*at.folder, &*at.key, v.expose_secret())).collect(),
                 })
                 .collect(),
         };
@@ -71,13 +66,15 @@ impl Stored {
                 .layers
                 .into_iter()
                 .map(|l| StoredLayer {
-                    path: l.path,
+                    layer: Layer {
+                        path: l.path,
+                        secrets: l
+                            .secrets
+                            .into_iter()
+                            .map(|(folder, key, value)| (SecretPath { folder, key }, value))
+                            .collect(),
+                    },
                     etag: l.etag,
-                    secrets: l
-                        .secrets
-                        .into_iter()
-                        .map(|(folder, key, value)| (SecretPath { folder, key }, value))
-                        .collect(),
                 })
                 .collect(),
         })

@@ -70,9 +70,9 @@ pub(crate) fn merge<S: Merge>(
     }
     // Personal overrides over everything, the first of them last.
     entries.extend(personal.into_iter().rev());
-    // Sort positions, not the entries (each is a hundred bytes and more to move): grouped by folder
-    // with one counting pass (answers hold few folders), then each folder's sorted by name. Entries of
-    // one place end up together, in rising precedence, and the last is kept.
+    // Sort positions, not the entries (each four times a position's size, a whole model for the public
+    // merge): grouped by folder with one counting pass (answers hold few folders), then each folder's
+    // sorted by name. Entries of one place end up together, in rising precedence, and the last is kept.
     let (folders, count) = folder_ranks(&entries);
     let mut starts = vec![0usize; count + 1];
     for &folder in &folders {
