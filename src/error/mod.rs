@@ -129,6 +129,22 @@ pub enum Error {
         existing: Vec<String>,
     },
 
+    /// A load (the figment provider, the env loader, the `config` source, a watcher) failed: names what
+    /// was being loaded (site, project, environments, folders) before the error itself.
+    ///
+    /// The error is the variant's `error` (or [`innermost`](Self::innermost)); the methods
+    /// [`status`](Self::status), [`is_not_found`](Self::is_not_found),
+    /// [`is_transient`](Self::is_transient) and [`is_unavailable`](Self::is_unavailable) answer for
+    /// it. Its text, causes included, is already in this one's, so this variant has no
+    /// [`source`](std::error::Error::source): a report that walks the chain does not print it twice.
+    #[error("loading secrets from {target} failed: {error}")]
+    Load {
+        /// What was loaded: `infisical://host:port/project/environments/folders`.
+        target: String,
+        /// What went wrong.
+        error: Box<Error>,
+    },
+
     /// A local file or keyring could not be read or is malformed.
     #[error("{what} {path}: {reason}")]
     File {
@@ -166,10 +182,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error itself, without the context of a load ([`Error::Load`]) around it.
+    #[must_use]
+    pub fn innermost(&self) -> &Error {
+        match self {
+            Error::Load { error, .. } => error.innermost(),
+            other => other,
+        }
+    }
+
     /// The HTTP status the server answered with, when this is an API error.
     #[must_use]
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.innermost() {
             Error::Api(api) => Some(api.status()),
             _ => None,
         }
@@ -178,15 +203,44 @@ impl Error {
     /// True when the server answered 404.
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404) || matches!(self, Error::NotFound { .. })
+        self.status() == Some(404) || matches!(self.innermost(), Error::NotFound { .. })
     }
 
     /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).
     #[must_use]
     pub fn is_transient(&self) -> bool {
-        match self {
+        match self.innermost() {
             Error::Api(api) => matches!(api.status(), 429 | 500..=599),
-            Error::Transport { kind, .. } => !matches!(kind, TransportErrorKind::ResponseTooLarge),
+            Error::Transport { kind, .. } => {
+                matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Other)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when Infisical could not be reached or was unavailable: a connection refused or reset, a
+    /// name that did not resolve, a timeout, or a `408`, `429` or `5xx` answer once the retries were
+    /// spent (a login answered so included).
+    ///
+    /// This is the one condition under which an [`optional`](crate::Infisical::optional) provider
+    /// provides nothing and a cache may stand in for the server. Everything else is an answer or a
+    /// mistake that must be seen: credentials refused at login (401, 403, 404), a project the identity
+    /// may not read, an unknown project, environment or folder, invalid input, an untrusted
+    /// certificate, missing credentials.
+    ///
+    /// ```
+    /// use infisical_config::Error;
+    ///
+    /// let typo = Error::NotFound { target: "environment `prd`".into(), within: "project `app`".into(), existing: vec!["prod".into()] };
+    /// assert!(!typo.is_unavailable());
+    /// ```
+    #[must_use]
+    pub fn is_unavailable(&self) -> bool {
+        match self.innermost() {
+            Error::Api(api) => matches!(api.status(), 408 | 429 | 500..=599),
+            Error::Transport { kind, .. } => {
+                matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Other)
+            }
             _ => false,
         }
     }
