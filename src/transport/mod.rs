@@ -4,6 +4,7 @@
 //! figment provider. Retrying lives here and only here.
 
 mod body;
+mod cause;
 mod request;
 mod retry;
 
@@ -91,6 +92,7 @@ impl Transport {
                         return Err(budget.timed_out(&req.method, &self.site, &req.path()));
                     }
                     TransportErrorKind::Timeout | TransportErrorKind::Other => (true, None, err),
+                    // A refused certificate or handshake fails the same way every time.
                     _ => return Err(err),
                 },
             };
@@ -147,7 +149,7 @@ impl Transport {
         if resp.status().is_redirection() && status != 304 {
             return Err(Failure::Transport(
                 TransportErrorKind::Redirect,
-                self.transport_error(TransportErrorKind::Redirect, req, budget, None),
+                self.transport_error(TransportErrorKind::Redirect, req, budget, None, None),
             ));
         }
         let headers = resp.headers().clone();
@@ -168,7 +170,7 @@ impl Transport {
         let too_large = || {
             Failure::Transport(
                 TransportErrorKind::ResponseTooLarge,
-                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None),
+                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None, None),
             )
         };
         let announced = resp.content_length();
@@ -203,14 +205,8 @@ impl Transport {
     }
 
     fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error, budget: &Budget) -> Failure {
-        let kind = if e.is_timeout() {
-            TransportErrorKind::Timeout
-        } else if e.is_connect() {
-            TransportErrorKind::Connect
-        } else {
-            TransportErrorKind::Other
-        };
-        Failure::Transport(kind, self.transport_error(kind, req, budget, Some(Box::new(e.without_url()))))
+        let (kind, cause) = cause::classify(&e, &self.site);
+        Failure::Transport(kind, self.transport_error(kind, req, budget, cause, Some(Box::new(e.without_url()))))
     }
 
     fn transport_error(
@@ -218,6 +214,7 @@ impl Transport {
         kind: TransportErrorKind,
         req: &ApiRequest,
         budget: &Budget,
+        cause: Option<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Error {
         Error::Transport {
@@ -226,6 +223,7 @@ impl Transport {
             attempts: budget.attempts.load(Ordering::Relaxed),
             elapsed: budget.started.elapsed(),
             limit: (kind == TransportErrorKind::Timeout).then_some(self.attempt_timeout.min(budget.limit)),
+            cause,
             source,
         }
     }
