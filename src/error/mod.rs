@@ -98,18 +98,18 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
-    /// Two secrets map to the same configuration key (or one to a key inside the other's): the error names
-    /// both, and never a value.
-    #[error(
-        "configuration key `{key}` would come from both {first} and {second}; rename one, or change the key mapping"
-    )]
+    /// Two secrets map to the same configuration key (or one to a key inside the other's), or to the same
+    /// environment variable: the error names both, and never a value, and says what the loader offers.
+    #[error("`{key}` would come from both {first} and {second}; {remedy}")]
     KeyConflict {
-        /// The configuration key.
+        /// The configuration key, or the environment variable.
         key: String,
         /// The first secret (name, folder, environment).
         first: String,
         /// The second secret.
         second: String,
+        /// What can be done, with what the loader offers: ``rename one, or change the key mapping``.
+        remedy: String,
     },
 
     /// A secret's name cannot be turned into a key under the chosen mapping.

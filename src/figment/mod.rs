@@ -359,27 +359,17 @@ impl Infisical {
         }
     }
 
-    /// `infisical://host:port/project/environments/folders`, for figment's metadata. It builds no
-    /// client and reads no file: the site is the given client's, else one named by the environment,
-    /// else the one the default chain will choose (`default`).
+    /// `infisical://host:port/project/environments/folders`, for figment's metadata and errors: see
+    /// [`describe_target`](crate::pipeline::describe_target).
     fn source(&self) -> String {
-        let site = match &self.client {
-            Some(c) => Some(c.site().clone()),
-            None => crate::site::site_from(None, &self.env)
-                .and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok())
-                .map(|(site, _)| site),
-        };
-        let host = site.map_or_else(
-            || "default".to_owned(),
-            |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
-        );
-        let project = match &self.project {
-            Ok(p) => p.to_string(),
-            Err(_) => "(no project)".into(),
-        };
-        let envs: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
-        let paths = self.query.paths.iter().map(|p| crate::resources::normalize_path(p)).collect::<Vec<_>>().join(",");
-        format!("infisical://{host}/{project}/{}{paths}", envs.join(","))
+        let environments: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
+        crate::pipeline::describe_target(
+            self.client.as_ref().map(ProviderClient::site),
+            &self.env,
+            self.project.as_ref().ok(),
+            &environments,
+            &self.query.paths,
+        )
     }
 
     async fn snapshot(&self, client: &Client) -> Result<Snapshot> {

@@ -43,6 +43,7 @@ impl Infisical {
                 key: c.key.replace(SEP, "."),
                 first: c.first.describe(environment),
                 second: c.second.describe(environment),
+                remedy: "rename one, or change the key mapping".into(),
             })?;
             let mut leaves = Vec::with_capacity(values.len());
             let mut origins = Vec::with_capacity(values.len());

@@ -231,6 +231,39 @@ pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRe
     }
 }
 
+/// What a load names, written alike by every loader (figment's metadata, [`Error::Load`]):
+/// `infisical://host:port/project/environments/folders`, e.g. `infisical://eu.infisical.com:443/app/prod/,/api`.
+/// It builds no client and reads no file: the site is `site` (a given client's), else one the
+/// environment names, else `default` (the one the default chain will choose).
+pub(crate) fn describe_target(
+    site: Option<&reqwest::Url>,
+    env: &EnvSource,
+    project: Option<&ProjectRef>,
+    environments: &[&str],
+    paths: &[String],
+) -> String {
+    let site = site.cloned().or_else(|| {
+        let (raw, from) = crate::site::site_from(None, env)?;
+        crate::site::parse_site(&raw, &from).ok().map(|(site, _)| site)
+    });
+    let host = site.map_or_else(
+        || "default".to_owned(),
+        |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
+    );
+    let project = project.map_or_else(|| "(no project)".to_owned(), ToString::to_string);
+    let paths = paths.iter().map(|p| normalize_path(p)).collect::<Vec<_>>().join(",");
+    format!("infisical://{host}/{project}/{}{paths}", environments.join(","))
+}
+
+/// `error` within the load of `target` ([`Error::Load`]); an error that already names its load is
+/// returned as it is.
+pub(crate) fn in_load(error: Error, target: impl FnOnce() -> String) -> Error {
+    match error {
+        Error::Load { .. } => error,
+        error => Error::Load { target: target(), error: Box::new(error) },
+    }
+}
+
 /// The client builder the loaders use when not given a client: their environment, and their explicit
 /// credentials first in the chain.
 pub(crate) fn own_client(env: &EnvSource, credentials: Option<&Credentials>) -> ClientBuilder {
