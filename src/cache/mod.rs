@@ -9,10 +9,16 @@
 //! folder, fsync, rename) with mode 0600.
 //!
 //! The next load sends each folder's `ETag` as `If-None-Match`; a `304` reuses the cached folder.
-//! When the server cannot be reached, or refuses the login, [`OnFailure`] decides: fail (the default),
-//! serve the cached load if it is no older than a maximum age (with a warning giving its age), or
-//! provide nothing. A refused request (403 on the project, 404 on an environment or folder) is an
-//! answer, not an outage: it is never hidden by the cache.
+//! When Infisical cannot be reached or is unavailable ([`Error::is_unavailable`](crate::Error::is_unavailable):
+//! a connection refused or reset, a name that does not resolve, a timeout, a 5xx, 408 or 429 once the
+//! retries are spent), [`OnFailure`] decides: fail (the default), serve the cached load if it is no
+//! older than a maximum age (with a warning giving its age), or provide nothing.
+//!
+//! A refusal is an answer, not an outage, and the cache never hides it: credentials refused at login
+//! (a revoked or wrong client secret, an identity removed: 401, 403, 404), a project the identity may
+//! not read (403), an unknown environment or folder (404) fail the load whatever the policy. A cache
+//! that served on a refused login would keep handing out secrets to a caller whose access was
+//! withdrawn; there is deliberately no option to do so.
 //!
 //! A cache that cannot be used (no file, a missing or wrong key, a file of another target, a truncated
 //! or tampered file) is treated as absent, with a warning that says why; never a panic, never a wrong
@@ -36,7 +42,6 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretBox};
 
 use crate::EnvSource;
-use crate::error::Error;
 
 mod file;
 
@@ -137,7 +142,13 @@ impl CacheKey {
     }
 }
 
-/// What a load does when Infisical cannot be reached or logging in fails.
+/// What a load does when Infisical cannot be reached or is unavailable
+/// ([`Error::is_unavailable`](crate::Error::is_unavailable)).
+///
+/// Only an outage: a refusal (credentials refused at login, a project the identity may not read, an
+/// unknown environment or folder) or a mistake on this machine (no credentials configured) fails the
+/// load under every policy, so that withdrawing an identity's access stops its secrets at once. No
+/// policy serves the cache on a refusal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnFailure {
@@ -150,7 +161,8 @@ pub enum OnFailure {
         /// The oldest cached load that may be served.
         max_age: Duration,
     },
-    /// Provide nothing, with a warning (the figment provider's [`optional`](crate::Infisical::optional)).
+    /// Provide nothing, with a warning: the env loader's and the `config` source's counterpart of the
+    /// figment provider's [`optional`](crate::Infisical::optional), under the same rule.
     ProvideNothing,
 }
 
@@ -183,7 +195,7 @@ impl Cache {
         /// Keeps the files in this folder (created 0700 when missing).
         dir(dir: impl Into<PathBuf>) => dir = Some(dir.into());
 
-        /// What a load does when Infisical cannot be reached or logging in fails.
+        /// What a load does when Infisical cannot be reached (see [`OnFailure`]).
         on_failure(policy: OnFailure) => on_failure = policy;
     }
 
@@ -231,16 +243,5 @@ impl Cache {
             Ok(path) => tracing::debug!(file = %path.display(), "Infisical cache written"),
             Err(reason) => tracing::warn!(%reason, "the Infisical cache could not be written"),
         }
-    }
-}
-
-/// Whether `err` is a failure to reach the server or to log in to it (which a cache may stand in
-/// for), rather than an answer (403, 404, a bad request) it must never hide, or a mistake on this
-/// machine (no credentials configured, a malformed variable) that no cache should cover up.
-pub(crate) fn is_outage(err: &Error) -> bool {
-    match err {
-        Error::Transport { .. } | Error::Credentials(crate::error::CredentialsError::Rejected { .. }) => true,
-        Error::Api(api) => matches!(api.status(), 408 | 429 | 500..=599),
-        _ => false,
     }
 }

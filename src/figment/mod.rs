@@ -46,11 +46,12 @@
 //!
 //! # Failures
 //!
-//! The provider fails closed: when Infisical cannot be reached or no credentials are found, `extract`
-//! fails with this crate's error inside. [`optional()`](Infisical::optional) turns that into "provide
-//! nothing", with a warning. For typed errors before building the figment, use
-//! [`fetch`](Infisical::fetch) or [`fetch_async`](Infisical::fetch_async), whose [`Snapshot`] is a
-//! provider too.
+//! The provider fails closed: when Infisical cannot be reached, no credentials are found or the server
+//! refuses them, or the project, environment or folder is not there, `extract` fails with this crate's
+//! error inside. [`optional()`](Infisical::optional) provides nothing instead, with a warning, only
+//! when Infisical cannot be reached or is unavailable ([`Error::is_unavailable`]); a mistake still
+//! fails. For typed errors before building the figment, use [`fetch`](Infisical::fetch) or
+//! [`fetch_async`](Infisical::fetch_async), whose [`Snapshot`] is a provider too.
 //!
 //! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
 //! own type errors quote the value they found; pass them through [`redact`] before logging them.
@@ -123,7 +124,8 @@ impl ProviderClient {
     }
 }
 
-/// Called with the error when an [`optional`](Infisical::optional) provider provides nothing.
+/// Called with the error when an [`optional`](Infisical::optional) provider provides nothing because
+/// Infisical cannot be reached.
 type OnUnavailable = Arc<dyn Fn(&Error) + Send + Sync>;
 
 /// Loads Infisical secrets into a figment.
@@ -185,7 +187,7 @@ impl Infisical {
     /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT` and
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json` (see
     /// [`ProjectDefaults`](crate::project_file::ProjectDefaults)). With no project anywhere, loading fails
-    /// saying so (or provides nothing, when [`optional`](Self::optional)).
+    /// saying so, [`optional`](Self::optional) or not: a missing setting is a mistake, not an outage.
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
     }
@@ -258,17 +260,44 @@ impl Infisical {
         nest_folders(yes: bool) => mapping.nest_folders = Some(yes);
     }
 
-    /// Provides nothing (with a warning) instead of failing when Infisical cannot be loaded. The
-    /// warning goes to `tracing`; to see it without a subscriber, or to act on it, pass a callback to
+    /// Provides nothing, with a warning, instead of failing when Infisical cannot be reached or is
+    /// unavailable: a connection refused or reset, a name that does not resolve, a timeout, a 5xx, 408
+    /// or 429 once the retries are spent ([`Error::is_unavailable`]). An optional source rides out an
+    /// outage, as an optional file in figment is one that is not there.
+    ///
+    /// It never hides a mistake: credentials missing or refused at login (a wrong or revoked client
+    /// secret, an unknown client id), a project the identity may not read, an unknown project,
+    /// environment or folder, and invalid input fail the load as without it.
+    ///
+    /// The warning goes to `tracing` and names what was not loaded (`infisical://host:port/project/env/folders`)
+    /// and why; to see it without a subscriber, or to act on it, pass a callback to
     /// [`on_unavailable`](Self::on_unavailable).
+    ///
+    /// ```
+    /// # use figment::Figment;
+    /// # use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start_blocking();
+    /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+    /// // A typo in the environment fails, optional or not.
+    /// let typo = Infisical::new(fake.project_id(), "dve").client(client.clone()).optional();
+    /// assert!(Figment::from(typo).extract::<serde_json::Value>().is_err());
+    ///
+    /// // An outage provides nothing.
+    /// fake.set_unavailable(true);
+    /// let down = Infisical::new(fake.project_id(), "dev").client(client).optional();
+    /// assert_eq!(Figment::from(down).extract::<serde_json::Value>().unwrap(), serde_json::json!({}));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn optional(mut self) -> Self {
         self.optional = true;
         self
     }
 
     crate::setters::setters! {
-        /// Calls `report` with the error whenever an [`optional`](Self::optional) provider provides nothing
-        /// because loading failed. The error names no value.
+        /// Calls `report` with the error, once, whenever an [`optional`](Self::optional) provider provides
+        /// nothing because Infisical cannot be reached ([`Error::is_unavailable`]); never for an error
+        /// that fails the load. The error names no value. (A cache whose policy stands in for the server,
+        /// or provides nothing itself, answers the load first: then this is not called.)
         ///
         /// ```
         /// use std::sync::{Arc, Mutex};
@@ -397,8 +426,13 @@ impl Provider for Infisical {
                 *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot.index;
                 Ok(snapshot.data)
             }
-            Err(err) if self.optional => {
-                tracing::warn!(error = %err, source = %self.source(), "Infisical is optional here and could not be loaded; providing nothing");
+            // Optional rides out an outage only: a refusal or a mistake fails as below.
+            Err(err) if self.optional && err.is_unavailable() => {
+                tracing::warn!(
+                    "Infisical cannot be reached and is optional here; providing nothing instead of {}: {}",
+                    self.source(),
+                    crate::error::with_causes(&err)
+                );
                 if let Some(report) = &self.on_unavailable {
                     report(&err);
                 }

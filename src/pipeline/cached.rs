@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use super::{Layer, Query, Stored, StoredLayer};
-use crate::cache::{Cache, OnFailure, is_outage};
+use crate::cache::{Cache, OnFailure};
 use crate::error::Result;
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource};
@@ -29,7 +29,8 @@ pub(super) async fn load(
             cache.write(env, &target, &stored);
             Ok(fetched.layers)
         }
-        Err(err) if is_outage(&err) => match (cache.policy(), cached) {
+        // An outage only: a refusal (a login, a project) is never hidden by the cache.
+        Err(err) if err.is_unavailable() => match (cache.policy(), cached) {
             (OnFailure::UseCache { max_age }, Some(stored)) if stored.age() <= max_age => {
                 tracing::warn!(
                     %environment,

@@ -105,9 +105,6 @@ impl Query {
                 }
             };
             fetched.unchanged = false;
-            if list.is_empty() {
-                check_target(client, project, environment, &path).await?;
-            }
             // The answer does not say which sub-folder imports what: ask, only when it matters.
             let importers = if self.recursive && list.has_imports() {
                 importers(client, project, environment, &path).await?
@@ -151,47 +148,6 @@ impl Query {
             self.expand_references,
             self.tags.join(",")
         )
-    }
-}
-
-/// After an empty answer: fails, naming what is missing, when the environment or the folder does not
-/// exist. Older servers answer a list of either with `200` and nothing (current ones with 404), so
-/// without this a typo loads nothing, silently. One request for the root folder, two for another.
-async fn check_target(client: &Client, project: &ProjectRef, environment: &str, folder: &str) -> Result<()> {
-    let found = match client.projects().get(project).await {
-        Ok(found) => found,
-        Err(err) => {
-            // The list itself worked; a project the identity may not read is no reason to fail.
-            tracing::debug!(%project, error = %err, "could not check that the environment exists");
-            return Ok(());
-        }
-    };
-    if !found.environments.iter().any(|e| e.slug == environment) {
-        return Err(Error::NotFound {
-            target: format!("environment `{environment}`"),
-            within: format!("project `{project}`"),
-            existing: found.environments.into_iter().map(|e| e.slug).collect(),
-        });
-    }
-    let Some((parent, name)) = folder.rsplit_once('/').filter(|(_, name)| !name.is_empty()) else { return Ok(()) };
-    let parent = normalize_path(parent);
-    let siblings = client.folders().list(&ListFolders::new(project.clone(), environment).path(parent.as_str())).await;
-    match siblings {
-        Ok(siblings) if !siblings.iter().any(|f| f.name == name) => Err(Error::NotFound {
-            target: format!("folder `{folder}`"),
-            within: format!("environment `{environment}` of project `{project}` (folders in `{parent}`)"),
-            existing: siblings.into_iter().map(|f| f.name).collect(),
-        }),
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Err(Error::NotFound {
-            target: format!("folder `{folder}`"),
-            within: format!("environment `{environment}` of project `{project}`"),
-            existing: Vec::new(),
-        }),
-        Err(err) => {
-            tracing::debug!(%project, error = %err, "could not check that the folder exists");
-            Ok(())
-        }
     }
 }
 
