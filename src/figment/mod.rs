@@ -306,7 +306,7 @@ impl Infisical {
         /// use figment::Figment;
         /// use infisical_config::{Infisical, testing::FakeInfisical};
         ///
-        /// #[derive(serde::Deserialize)]
+        /// #[derive(Debug, serde::Deserialize)]
         /// struct Config { port: u16, pin: String }
         ///
         /// let fake = FakeInfisical::builder()
