@@ -52,6 +52,7 @@ pool_size = 10
 }
 
 #[test]
+#[allow(clippy::result_large_err)] // figment's jail takes a closure returning figment's own `Result`
 fn the_readme_quickstart_runs_against_the_fake_with_its_app_toml() {
     use infisical_config::ExposeSecret;
 
