@@ -40,9 +40,15 @@
 //!
 //! Values are strings exactly as stored: `"0123"` stays `"0123"` and extracts into a `String` or a
 //! [`SecretString`](crate::SecretString) field. Numbers and booleans are strings too, so a strict
-//! `extract()` into `u16` or `bool` fails; use figment's
-//! [`extract_lossy`](figment::Figment::extract_lossy), which parses `"8080"` and `"true"`, or a serde
-//! `deserialize_with`.
+//! `extract()` into `u16` or `bool` fails (the error names the secret and says what follows). Extract
+//! with [`extract_lossy_redacted`](ExtractRedacted::extract_lossy_redacted), figment's
+//! [lossy extraction](figment::Figment::extract_lossy) with a redacted error: a number or `bool`
+//! field reads `"8080"` or `"true"`, and string fields keep their values as stored.
+//! [`parse_values`](Infisical::parse_values) is the other way, with `Env`'s caveat.
+//!
+//! A secret that no field reads is usually a typo on one side (`DATABSE_URL`):
+//! [`extract_checked`](ExtractRedacted::extract_checked) fails naming every such secret, and
+//! [`unread_secrets`] lists them, for a test or a start-up check.
 //!
 //! # Failures
 //!
@@ -72,12 +78,14 @@ pub mod config_source;
 mod keys;
 mod redact;
 mod snapshot;
+mod unread;
 #[cfg(feature = "watch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub mod watch;
 
 pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
+pub use unread::{UnreadSecret, unread_secrets};
 
 use keys::{Index, Mapping};
 use snapshot::metadata_for;
@@ -315,10 +323,30 @@ impl Infisical {
         /// Parses values the way figment's `Env` provider does (default false: strings as stored).
         ///
         /// With it, `"8080"` extracts into a `u16` and `"true"` into a `bool` with a strict `extract()`.
-        /// The caveat is `Env`'s: a value that looks like a number or a boolean becomes one, so `"0123"`
-        /// becomes the number 123 and no longer extracts into a `String` as written. Keep it off for
-        /// secrets that must stay byte for byte (tokens, passwords, PINs); [`SecretString`](crate::SecretString)
-        /// fields still receive strings either way only when it is off.
+        /// The caveat is `Env`'s: every value that looks like a number or a boolean becomes one, whatever
+        /// the field, so `"0123"` becomes the number 123 and no longer extracts into a `String` or a
+        /// [`SecretString`](crate::SecretString) field (a [`RedactedError`] says so). A PIN, a token of
+        /// digits, a password `"true"`: all break. Prefer
+        /// [`extract_lossy_redacted`](ExtractRedacted::extract_lossy_redacted), which converts a
+        /// string only for a field that asks for a number or a boolean; this setter stays for code that
+        /// must call figment's strict `extract()`.
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::{Infisical, testing::FakeInfisical};
+        ///
+        /// #[derive(Debug, serde::Deserialize)]
+        /// struct Config { port: u16, pin: String }
+        ///
+        /// let fake = FakeInfisical::builder()
+        ///     .secret("dev", "/", "PORT", "8080")
+        ///     .secret("dev", "/", "PIN", "0123")
+        ///     .start_blocking();
+        /// let provider = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+        /// let err = Figment::new().merge(provider.parse_values(true)).extract::<Config>().unwrap_err();
+        /// assert!(err.to_string().contains("expected a string")); // PIN is the number 123 now
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         parse_values(yes: bool) => mapping.parse_values = yes;
 
         /// Uses this client, blocking or async (shared: its token and connections are reused). See
