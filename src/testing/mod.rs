@@ -27,9 +27,11 @@
 //! ```
 
 mod cli_login;
+mod clock;
 mod server;
 
 pub use cli_login::FakeCliLogin;
+pub use clock::ManualClock;
 use server::{Responder, Seeded, State};
 
 use std::sync::atomic::AtomicUsize;
