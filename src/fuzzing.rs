@@ -46,3 +46,10 @@ pub fn list_and_precedence(body: &[u8]) {
         let _ = list.into_map();
     }
 }
+
+/// A cache file opened under a fixed key and target, and the same bytes as a load's plaintext (decoded
+/// as they are, and sealed then opened again).
+#[cfg(feature = "cache")]
+pub fn cache_file(bytes: &[u8]) {
+    crate::cache::fuzz_file(bytes);
+}

@@ -234,6 +234,14 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
         assert!(matches!(err, Error::Transport { .. }), "{reason}: the cache was absent, the outage shows: {err:?}");
         let said = logs().text()[before..].to_owned();
         assert!(said.contains("the Infisical cache is not used") && said.contains(reason), "{reason}: {said}");
+        // Each names the file and says what to do.
+        let file = format!("file={}", root_file.display());
+        assert!(
+            said.contains(&file)
+                && said.contains("fix=")
+                && said.contains("it will be replaced after the next successful load"),
+            "{said}"
+        );
     };
     let mut tampered = good.clone();
     *tampered.last_mut().unwrap() ^= 0x40;
@@ -242,7 +250,7 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
     fails_with("truncated", &|| std::fs::write(&root_file, &good[..5]).unwrap(), 1);
     fails_with("another key", &|| std::fs::write(&root_file, &good).unwrap(), 2);
     fails_with("another target", &|| std::fs::copy(&db_file, &root_file).map(drop).unwrap(), 1);
-    fails_with("not one of this crate", &|| std::fs::write(&root_file, b"{\"secrets\": []}").unwrap(), 1);
+    fails_with("not a cache file of this crate", &|| std::fs::write(&root_file, b"{\"secrets\": []}").unwrap(), 1);
 
     // And a key from the environment that is missing or malformed.
     for (env, reason) in [
@@ -259,7 +267,8 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
             .env_source(env)
             .cache(cache);
         assert!(p.fetch().is_err());
-        assert!(logs().text()[before..].contains(reason), "{reason}");
+        let said = &logs().text()[before..];
+        assert!(said.contains(reason) && said.contains("fix=set K to base64 of 32 bytes"), "{reason}: {said}");
     }
 }
 

@@ -334,6 +334,11 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
     let cache =
         Cache::new(key.clone()).dir(dir.path()).on_failure(OnFailure::UseCache { max_age: Duration::from_secs(60) });
     shown.push(format!("{cache:?} {key:?}"));
+    // A key refused for its text or its length: the error shows neither.
+    for text in [CANARY.to_owned(), base64_of(CANARY)] {
+        let err = CacheKey::from_base64(&text).unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+    }
     let fake = FakeInfisical::builder()
         .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
         .secret("dev", "/", "PORT", &format!("{CANARY}-port"))

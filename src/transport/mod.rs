@@ -59,6 +59,12 @@ impl Transport {
         &self.site
     }
 
+    /// The most bytes an answer may have (`ClientBuilder::max_response_bytes`).
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
     /// Sends a request, retrying as the policy allows, within the call's `budget`. 2xx and 304 answers
     /// are `Ok`; any other status is an [`Error::Api`].
     pub(crate) async fn send(
