@@ -73,3 +73,10 @@ pub fn cloud_answers(status: u16, body: &[u8]) {
         let _ = crate::auth::cloud::aws::sign_get_caller_identity(&keys, region, std::time::UNIX_EPOCH);
     }
 }
+
+/// A cache file opened under a fixed key and target, and the same bytes as a load's plaintext (decoded
+/// as they are, and sealed then opened again).
+#[cfg(feature = "cache")]
+pub fn cache_file(bytes: &[u8]) {
+    crate::cache::fuzz_file(bytes);
+}

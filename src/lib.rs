@@ -51,6 +51,7 @@ pub mod blocking;
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
 mod client;
+pub mod clock;
 pub mod env_loader;
 mod env_source;
 mod error;

@@ -55,6 +55,7 @@ pub(crate) fn site_from(explicit: Option<&str>, env: &EnvSource) -> Option<(Stri
 /// Parses a site URL into its canonical form and the API base (`<site>/api/`).
 pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
     let root = site_root(raw);
+    check_scheme(&root, source)?;
     let site =
         Url::parse(&root).map_err(|e| Error::Config(format!("the Infisical URL from {source} is not a URL: {e}")))?;
     if site.has_authority() && (!site.username().is_empty() || site.password().is_some()) {
@@ -72,6 +73,29 @@ pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
     }
     let api = Url::parse(&format!("{root}/api/")).map_err(|e| Error::Config(format!("bad API URL: {e}")))?;
     Ok((site, api))
+}
+
+/// Refuses a site written without its scheme, with the fix. `Url::parse` would not: it reads
+/// `localhost:8080` and `infisical.example.com:443` as the scheme `localhost` or `infisical.example.com`
+/// followed by a path, and `127.0.0.1:8080` or `infisical.example.com` as a relative URL.
+fn check_scheme(root: &str, source: &SiteSource) -> Result<()> {
+    let lower = root.to_ascii_lowercase();
+    if root.contains("://") || lower.starts_with("http:") || lower.starts_with("https:") {
+        return Ok(());
+    }
+    if root.is_empty() {
+        return Err(Error::Config(format!("the Infisical URL from {source} is empty")));
+    }
+    if root.contains('@') {
+        // A user name or password: never echoed.
+        return Err(Error::Config(format!(
+            "the Infisical URL from {source} has no scheme and holds a user name or password; write it as \
+             https://host (credentials go in INFISICAL_CLIENT_ID/INFISICAL_CLIENT_SECRET or INFISICAL_TOKEN)"
+        )));
+    }
+    Err(Error::Config(format!(
+        "the Infisical URL from {source} has no scheme; add the scheme: http://{root} or https://{root}"
+    )))
 }
 
 #[cfg(test)]
@@ -107,6 +131,27 @@ mod tests {
         let err = parse_site("http://user:PW-secret@host", &SiteSource::Env("INFISICAL_URL")).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("INFISICAL_URL") && !text.contains("PW-secret") && !text.contains("user:"), "{text}");
+    }
+
+    #[test]
+    fn a_site_without_its_scheme_is_refused_with_the_fix() {
+        for raw in
+            ["127.0.0.1:8080", "localhost:8080", "localhost", "infisical.example.com", "infisical.example.com:443/"]
+        {
+            let err = parse_site(raw, &SiteSource::Env("INFISICAL_URL")).unwrap_err();
+            let root = raw.trim_end_matches('/');
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "configuration error: the Infisical URL from environment variable INFISICAL_URL has no scheme; \
+                     add the scheme: http://{root} or https://{root}"
+                )
+            );
+        }
+        let err = parse_site("me:PW-secret@host:8080", &SiteSource::Builder).unwrap_err().to_string();
+        assert!(err.contains("no scheme") && !err.contains("PW-secret"), "{err}");
+        assert!(parse_site("  ", &SiteSource::Builder).unwrap_err().to_string().contains("empty"));
+        assert_eq!(parse_site("HTTPS://x.example", &SiteSource::Builder).unwrap().0.as_str(), "https://x.example/");
     }
 
     #[test]

@@ -173,9 +173,44 @@ fn missing_credentials_are_not_hidden_by_the_cache() {
         .unwrap();
     let err = provider(&unconfigured, cache(dir.path(), 1, serve_stale())).fetch().unwrap_err();
     assert!(matches!(err, Error::Credentials(_)), "{err:?}");
-    // A login the server refuses is one: the cache stands in.
-    let refused = fake.blocking_client_builder().universal_auth("fake-client-id", "wrong-secret").build().unwrap();
-    assert_eq!(provider(&refused, cache(dir.path(), 1, serve_stale())).fetch().unwrap().len(), 3);
+}
+
+/// A login the server refuses (a revoked or wrong client secret, an identity removed) is an answer,
+/// not an outage: the cache must not keep serving secrets to a caller whose access was withdrawn.
+/// (Until issue 24 the cache stood in for a refused login; this test asserted it did.)
+#[test]
+fn a_refused_login_is_never_hidden_by_the_cache() {
+    logs();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake();
+    provider(&no_retries(&fake), cache(dir.path(), 1, serve_stale())).fetch().unwrap();
+    // The server is down for the good client (an outage the cache rides out)...
+    fake.set_unavailable(true);
+    assert_eq!(provider(&no_retries(&fake), cache(dir.path(), 1, serve_stale())).fetch().unwrap().len(), 3);
+    // ...and refuses the revoked credential when it answers: under every policy, the load fails.
+    fake.set_unavailable(false);
+    for policy in [serve_stale(), OnFailure::ProvideNothing] {
+        let revoked =
+            fake.blocking_client_builder().universal_auth("fake-client-id", "revoked-secret").build().unwrap();
+        let err = provider(&revoked, cache(dir.path(), 1, policy)).fetch().unwrap_err();
+        assert!(
+            matches!(err, Error::Credentials(infisical_config::CredentialsError::Rejected { .. })),
+            "{policy:?}: {err:?}"
+        );
+        assert!(!err.is_unavailable());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provide_nothing_does_not_hide_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = refusing_after_one(403).await;
+    let client = builder(&server.uri()).access_token("t").api_version(ApiVersion::Current).build().unwrap();
+    let provider =
+        Infisical::new(PROJECT, "prod").client(client).cache(cache(dir.path(), 1, OnFailure::ProvideNothing));
+    assert_eq!(provider.fetch_async().await.unwrap().len(), 1);
+    let err = provider.fetch_async().await.unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err:?}");
 }
 
 #[test]
@@ -199,6 +234,14 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
         assert!(matches!(err, Error::Transport { .. }), "{reason}: the cache was absent, the outage shows: {err:?}");
         let said = logs().text()[before..].to_owned();
         assert!(said.contains("the Infisical cache is not used") && said.contains(reason), "{reason}: {said}");
+        // Each names the file and says what to do.
+        let file = format!("file={}", root_file.display());
+        assert!(
+            said.contains(&file)
+                && said.contains("fix=")
+                && said.contains("it will be replaced after the next successful load"),
+            "{said}"
+        );
     };
     let mut tampered = good.clone();
     *tampered.last_mut().unwrap() ^= 0x40;
@@ -207,7 +250,7 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
     fails_with("truncated", &|| std::fs::write(&root_file, &good[..5]).unwrap(), 1);
     fails_with("another key", &|| std::fs::write(&root_file, &good).unwrap(), 2);
     fails_with("another target", &|| std::fs::copy(&db_file, &root_file).map(drop).unwrap(), 1);
-    fails_with("not one of this crate", &|| std::fs::write(&root_file, b"{\"secrets\": []}").unwrap(), 1);
+    fails_with("not a cache file of this crate", &|| std::fs::write(&root_file, b"{\"secrets\": []}").unwrap(), 1);
 
     // And a key from the environment that is missing or malformed.
     for (env, reason) in [
@@ -224,7 +267,8 @@ fn an_unusable_file_reads_as_absent_with_the_reason() {
             .env_source(env)
             .cache(cache);
         assert!(p.fetch().is_err());
-        assert!(logs().text()[before..].contains(reason), "{reason}");
+        let said = &logs().text()[before..];
+        assert!(said.contains(reason) && said.contains("fix=set K to base64 of 32 bytes"), "{reason}: {said}");
     }
 }
 

@@ -56,14 +56,36 @@ fn later_folders_win_and_a_recursive_clash_names_both() {
     assert_eq!(vars.get("API_ONLY").unwrap().expose_secret(), "yes");
 
     let err = loader(&fake).recursive(true).load().unwrap_err();
-    let Error::KeyConflict { key, first, second } = &err else { panic!("{err:?}") };
+    let Error::KeyConflict { key, first, second, .. } = err.innermost() else { panic!("{err:?}") };
     assert_eq!(key, "DATABASE_URL");
     assert!(first.contains("in /") && second.contains("in /api"), "{err}");
     assert!(!err.to_string().contains("postgres"), "{err}");
 }
 
 #[test]
-fn apply_to_command_keeps_existing_variables_by_default() {
+fn a_clash_offers_the_remedies_the_env_loader_has() {
+    let fake = fake();
+    let err = loader(&fake).recursive(true).load().unwrap_err().to_string();
+    assert!(err.contains("rename one"), "{err}");
+    assert!(err.contains(".recursive(false)") && err.contains(r#".paths(["/", "/api"])"#), "{err}");
+    assert!(err.contains("a later folder wins"), "{err}");
+    assert!(!err.contains("key mapping"), "the env loader has none: {err}");
+}
+
+#[test]
+fn a_failed_load_names_the_site_project_environment_and_folders() {
+    let fake = fake();
+    let site = fake.uri().trim_start_matches("http://").to_owned();
+    let client = fake.blocking_client_builder().build().unwrap();
+    let err = EnvLoader::new(fake.project_id(), "qa").client(client).paths(["/", "/api"]).load().unwrap_err();
+    let Error::Load { target, error } = &err else { panic!("{err:?}") };
+    assert_eq!(target, &format!("infisical://{site}/{}/qa/,/api", fake.project_id()));
+    assert!(error.is_not_found() && err.is_not_found(), "{err}");
+    assert!(err.to_string().starts_with(&format!("loading secrets from {target} failed: ")), "{err}");
+}
+
+#[test]
+fn apply_to_command_keeps_what_the_caller_set_on_the_command() {
     let fake = fake();
     let vars = loader(&fake).load().unwrap();
     let mut cmd = Command::new("env");
@@ -154,11 +176,12 @@ fn json_export() {
 fn names_an_environment_cannot_hold_are_refused_before_anything_is_set() {
     let fake = FakeInfisical::builder().secret("dev", "/", "A=B", "x").start_blocking();
     let err = loader(&fake).load().unwrap_err();
-    assert!(matches!(err, Error::KeyMapping { .. }) && err.to_string().contains("`A=B`"), "{err}");
+    assert!(matches!(err.innermost(), Error::KeyMapping { .. }) && err.to_string().contains("`A=B`"), "{err}");
 }
 
 #[test]
 fn from_env_needs_a_project() {
     let err = EnvLoader::from_env_source(common::empty_env()).load().unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest { field: "project", .. }), "{err:?}");
+    assert!(matches!(err.innermost(), Error::InvalidRequest { field: "project", .. }), "{err:?}");
+    assert!(err.to_string().contains("infisical://default/(no project)/dev/"), "{err}");
 }

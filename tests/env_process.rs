@@ -1,4 +1,4 @@
-//! The one test that changes this process's environment: alone in its own test binary, one `#[test]`,
+//! A test that changes this process's environment: alone in its own test binary, one `#[test]`,
 //! so no other thread reads the environment meanwhile.
 
 use infisical_config::EnvLoader;

@@ -122,7 +122,7 @@ fn two_secrets_at_one_key_are_an_error_naming_both() {
     let fake = fake();
     // Flattening folders: /db/HOST and /db/replica/HOST collide.
     let err = provider(&fake, "dev").recursive(true).nest_folders(false).fetch().unwrap_err();
-    let Error::KeyConflict { key, first, second } = &err else { panic!("{err:?}") };
+    let Error::KeyConflict { key, first, second, .. } = &err else { panic!("{err:?}") };
     assert_eq!(key, "host");
     assert!(first.contains("`HOST` in /db (dev)") && second.contains("`HOST` in /db/replica (dev)"), "{err}");
     assert!(!err.to_string().contains("db.internal"), "never a value: {err}");

@@ -13,6 +13,8 @@ proptest! {
         fuzzing::cli_config(&data);
         fuzzing::keyring_forms(&data);
         fuzzing::list_and_precedence(&data);
+        #[cfg(feature = "cache")]
+        fuzzing::cache_file(&data);
         if let [a, b, body @ ..] = data.as_slice() {
             fuzzing::api_error(u16::from_be_bytes([*a, *b]), body);
             fuzzing::cloud_answers(u16::from_be_bytes([*a, *b]), body);
@@ -27,6 +29,8 @@ proptest! {
     fn json_shaped_input_never_panics(s in r#"\{("[a-zA-Z_]{0,16}":("[^"]{0,12}"|-?[0-9]{1,6}(\.[0-9])?|null|true|\[\{"secretKey":"[A-Z]{0,3}","secretValue":"[a-z]{0,3}","secretPath":"[/a-z]{0,6}"\}\]|\{\}),?){0,8}\}"#) {
         fuzzing::cli_config(s.as_bytes());
         fuzzing::list_and_precedence(s.as_bytes());
+        #[cfg(feature = "cache")]
+        fuzzing::cache_file(s.as_bytes());
         fuzzing::project_file(&s);
         fuzzing::api_error(400, s.as_bytes());
         fuzzing::cloud_answers(200, s.as_bytes());

@@ -154,12 +154,20 @@ async fn the_env_loader_fails_on_an_unknown_environment_too() {
     assert!(err.to_string().contains("environment `qa`"), "{err}");
 }
 
+/// The fake answers 404 as a current server does; the plain list turns that 404 into the same
+/// `Error::NotFound` an empty answer gets on older servers (it asserted the bare 404 before issue 24
+/// made unknown targets fail the same way everywhere).
 #[tokio::test]
 async fn a_current_server_answers_404_for_an_unknown_environment_and_the_fake_does_too() {
     let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
     let client = fake.client_builder().build().unwrap();
     let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "nope")).await.unwrap_err();
-    assert_eq!(err.status(), Some(404), "{err}");
+    assert!(matches!(&err, Error::NotFound { existing, .. } if existing == &["dev"]), "{err:?}");
+    assert!(err.is_not_found(), "{err}");
+    // The fake's own answer, with the token the client was issued: 404, not 200 and nothing.
+    let url = format!("{}/api/v4/secrets?projectId={}&environment=nope", fake.uri(), fake.project_id());
+    let raw = reqwest::Client::new().get(url).bearer_auth("fake-token-0").send().await.unwrap();
+    assert_eq!(raw.status(), 404);
 }
 
 #[derive(Debug, Deserialize)]

@@ -206,6 +206,16 @@ async fn the_canary_never_leaks() {
         let figment = figment::Figment::new().merge(provider.clone().fetch_async().await.unwrap());
         let err = figment.extract_redacted::<Typed>().unwrap_err();
         shown.push(format!("{err} {err:?}"));
+        // Lossy extraction, and the check for secrets no field reads (it reads none here).
+        let err = figment.extract_lossy_redacted::<Typed>().unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+        #[derive(Debug, serde::Deserialize)]
+        struct Nothing {}
+        let err = figment.extract_checked::<Nothing>().unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+        let unread = infisical_config::figment::unread_secrets::<Nothing>(&figment).unwrap();
+        assert_eq!(unread.len(), 3, "{unread:?}");
+        shown.push(format!("{unread:?} {}", unread.iter().map(|s| s.to_string()).collect::<String>()));
         // Values parsed the way `Env` does, and an import nested in its folder.
         let parsed = provider.clone().parse_values(true).fetch_async().await.unwrap();
         shown.push(format!("{parsed:?} {:?}", parsed.origins(&figment::Profile::Default).collect::<Vec<_>>()));
@@ -330,6 +340,11 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
     let cache =
         Cache::new(key.clone()).dir(dir.path()).on_failure(OnFailure::UseCache { max_age: Duration::from_secs(60) });
     shown.push(format!("{cache:?} {key:?}"));
+    // A key refused for its text or its length: the error shows neither.
+    for text in [CANARY.to_owned(), base64_of(CANARY)] {
+        let err = CacheKey::from_base64(&text).unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+    }
     let fake = FakeInfisical::builder()
         .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
         .secret("dev", "/", "PORT", &format!("{CANARY}-port"))

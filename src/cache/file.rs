@@ -1,4 +1,4 @@
-//! The cache file: its format, its encryption and its atomic write.
+//! The cache file: its format, its encryption, its size bound, and how it is read and written.
 //!
 //! ```text
 //! magic "ICFGLKG1" | SHA-256 of the target (32) | key id (8) | saved at, Unix seconds, BE (8) | nonce (12)
@@ -18,12 +18,28 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha256};
 
+use crate::local_file::LocalFileError;
 use crate::pipeline::Stored;
 
 const MAGIC: &[u8; 8] = b"ICFGLKG1";
 const HEADER: usize = 8 + 32 + 8 + 8 + 12;
-/// A cache file larger than this is not read (a load of 100,000 secrets is far smaller).
-const MAX_BYTES: u64 = 512 * 1024 * 1024;
+const TAG: usize = 16;
+/// What a load's plaintext adds to the answers it came from, for all its folders together: the JSON
+/// around them, each folder's path and its answer's `ETag` (see [`max_file_bytes`]).
+const FRAMING: u64 = 1024 * 1024;
+
+/// The largest cache file of a target whose answers total at most `answers_cap` bytes (the client's
+/// response cap times the target's folders): the header, the tag, and a plaintext no larger than the
+/// answers plus [`FRAMING`].
+///
+/// The plaintext keeps three of the many fields of each secret the answers held (its folder, name and
+/// value, escaped as JSON escapes them in the answer), so a load is smaller than its answers: a
+/// secret's answer carries its id, version, type, comment, tags and dates besides. Only folder paths
+/// far longer than the secrets in them could make it larger; such a load is not written (see
+/// [`write`]), so every file this crate writes is read back, and nothing larger is ever read.
+pub(super) fn max_file_bytes(answers_cap: u64) -> u64 {
+    answers_cap.saturating_add(FRAMING).saturating_add((HEADER + TAG) as u64)
+}
 
 fn target_hash(target: &str) -> [u8; 32] {
     Sha256::digest(target.as_bytes()).into()
@@ -44,76 +60,99 @@ pub(super) fn path_of(dir: &Path, target: &str) -> PathBuf {
 
 /// Encrypts `stored` for `target` under `key`.
 pub(super) fn seal(stored: &Stored, key: &SecretBox<[u8; 32]>, target: &str) -> Result<Vec<u8>, String> {
-    let plain = stored.to_bytes()?;
+    seal_plain(&stored.to_bytes()?, Stored::seconds(stored.saved_at), key, target)
+}
+
+fn seal_plain(plain: &[u8], saved_at: u64, key: &SecretBox<[u8; 32]>, target: &str) -> Result<Vec<u8>, String> {
     let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-    let mut out = Vec::with_capacity(HEADER + plain.len() + 16);
+    let mut out = Vec::with_capacity(HEADER + plain.len() + TAG);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&target_hash(target));
     out.extend_from_slice(&key_id(key));
-    out.extend_from_slice(&Stored::seconds(stored.saved_at).to_be_bytes());
+    out.extend_from_slice(&saved_at.to_be_bytes());
     out.extend_from_slice(&nonce);
     let aad = [&out[..HEADER], target.as_bytes()].concat();
     let cipher = Aes256Gcm::new_from_slice(key.expose_secret()).expect("a 32-byte key");
     let sealed = cipher
-        .encrypt(&nonce, Payload { msg: &plain, aad: &aad })
+        .encrypt(&nonce, Payload { msg: plain, aad: &aad })
         .map_err(|_| "could not encrypt the load".to_owned())?;
     out.extend_from_slice(&sealed);
     Ok(out)
 }
 
-/// Decrypts a file read for `target`, or says why it cannot be used.
-pub(super) fn open(bytes: &[u8], key: &SecretBox<[u8; 32]>, target: &str) -> Result<Stored, String> {
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(if MAGIC.starts_with(bytes) {
-            "the cache file is truncated".to_owned()
-        } else {
-            "the cache file is not one of this crate".to_owned()
-        });
+/// Why a cache file that was read cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unusable {
+    /// Not a cache file of this crate.
+    Foreign,
+    Truncated,
+    /// Written for another target: copied or renamed onto this one's name.
+    OtherTarget,
+    OtherKey,
+    /// It does not authenticate.
+    Tampered,
+    /// It authenticates, but its content is not a load this version reads.
+    Content,
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unusable::Foreign => "it is not a cache file of this crate",
+            Unusable::Truncated => "it is truncated",
+            Unusable::OtherTarget => {
+                "it was written for another target (project, environment, folders or options): copied or renamed there"
+            }
+            Unusable::OtherKey => "it was written with another key",
+            Unusable::Tampered => "it is truncated or was tampered with (it does not authenticate)",
+            Unusable::Content => "its content is not a load this version of the crate reads",
+        })
     }
-    if bytes.len() < HEADER + 16 {
-        return Err("the cache file is truncated".into());
+}
+
+/// Decrypts a file read for `target`, or says why it cannot be used.
+pub(super) fn open(bytes: &[u8], key: &SecretBox<[u8; 32]>, target: &str) -> Result<Stored, Unusable> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(if MAGIC.starts_with(bytes) { Unusable::Truncated } else { Unusable::Foreign });
+    }
+    if bytes.len() < HEADER + TAG {
+        return Err(Unusable::Truncated);
     }
     if bytes[8..40] != target_hash(target) {
-        return Err("the cache file was written for another target (project, environment, folders or options)".into());
+        return Err(Unusable::OtherTarget);
     }
     if bytes[40..48] != key_id(key) {
-        return Err("the cache file was written with another key".into());
+        return Err(Unusable::OtherKey);
     }
     let saved = u64::from_be_bytes(bytes[48..56].try_into().expect("8 bytes"));
     let nonce = Nonce::from_slice(&bytes[56..HEADER]);
     let aad = [&bytes[..HEADER], target.as_bytes()].concat();
     let cipher = Aes256Gcm::new_from_slice(key.expose_secret()).expect("a 32-byte key");
     let plain = zeroize::Zeroizing::new(
-        cipher
-            .decrypt(nonce, Payload { msg: &bytes[HEADER..], aad: &aad })
-            .map_err(|_| "the cache file is truncated or was tampered with (it does not authenticate)".to_owned())?,
+        cipher.decrypt(nonce, Payload { msg: &bytes[HEADER..], aad: &aad }).map_err(|_| Unusable::Tampered)?,
     );
-    Stored::from_bytes(&plain, UNIX_EPOCH + Duration::from_secs(saved))
+    // A time past what `SystemTime` holds (only a holder of the key can write one) reads as the epoch:
+    // too old to serve.
+    let saved_at = UNIX_EPOCH.checked_add(Duration::from_secs(saved)).unwrap_or(UNIX_EPOCH);
+    Stored::from_bytes(&plain, saved_at).map_err(|_| Unusable::Content)
 }
 
-/// The bytes of `target`'s file, `None` when there is none.
-pub(super) fn read(dir: &Path, target: &str) -> Result<Option<Vec<u8>>, String> {
-    let path = path_of(dir, target);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            tracing::debug!(file = %path.display(), "no Infisical cache yet");
-            return Ok(None);
-        }
-        Err(e) => return Err(format!("the cache file {} cannot be read: {e}", path.display())),
-    };
-    if !meta.is_file() || meta.len() > MAX_BYTES {
-        return Err(format!("the cache file {} is not a regular file of a sane size", path.display()));
+/// The bytes of `target`'s file in `dir`, `None` when there is none: a regular file of the effective
+/// user that no one else can write, of at most `max_bytes`, opened once without following a link or
+/// blocking on a FIFO, and read no further than its size. `dir` is checked by the caller.
+pub(super) fn read(path: &Path, max_bytes: u64) -> Result<Option<Vec<u8>>, LocalFileError> {
+    match crate::local_file::read_own(path, max_bytes) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
     }
-    std::fs::read(&path).map(Some).map_err(|e| format!("the cache file {} cannot be read: {e}", path.display()))
 }
 
-/// Writes `target`'s file atomically: a temporary file beside it, written, synced, renamed over it.
-/// Two processes writing at once each rename a whole file; the last one wins.
-pub(super) fn write(dir: &Path, target: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    let path = path_of(dir, target);
-    let fail = |what: &str, e: std::io::Error| format!("{what} {}: {e}", path.display());
-    create_private_dir(dir).map_err(|e| format!("could not create the cache folder {}: {e}", dir.display()))?;
+/// Writes `path` atomically: a temporary file beside it, written, synced, renamed over it. Two
+/// processes writing at once each rename a whole file; the last one wins. Its folder is made and
+/// checked by the caller.
+pub(super) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
     let temp = dir.join(format!(".{file_name}.{}.{:016x}.tmp", std::process::id(), fastrand::u64(..)));
     let written = (|| {
@@ -121,25 +160,26 @@ pub(super) fn write(dir: &Path, target: &str, bytes: &[u8]) -> Result<PathBuf, S
         file.write_all(bytes)?;
         file.sync_all()
     })();
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, &path)) {
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
         let _ = std::fs::remove_file(&temp);
-        return Err(fail("could not write the cache file", e));
+        return Err(e);
     }
     // The rename is durable once the folder is synced; where a folder cannot be opened, skip it.
     if let Ok(folder) = std::fs::File::open(dir) {
         let _ = folder.sync_all();
     }
-    Ok(path)
+    Ok(())
 }
 
+/// Makes `dir` and the folders above it that are missing, each 0700 on unix.
 #[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 #[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
@@ -166,19 +206,33 @@ pub(super) fn keyring_key(service: &str, account: &str) -> Result<SecretBox<[u8;
     let entry =
         keyring_core::Entry::new(service, account).map_err(|e| format!("the cache key's keyring entry: {e}"))?;
     match entry.get_secret() {
-        Ok(bytes) => {
-            let bytes = zeroize::Zeroizing::new(bytes);
-            let key: [u8; 32] =
-                bytes.as_slice().try_into().map_err(|_| "the keyring's cache key is not 32 bytes".to_owned())?;
-            Ok(SecretBox::new(Box::new(key)))
-        }
+        Ok(bytes) => super::key::key_from_slice(&zeroize::Zeroizing::new(bytes))
+            .map_err(|len| format!("the keyring's cache key holds {len} bytes, not 32")),
         Err(K::NoEntry) => {
-            let key = Aes256Gcm::generate_key(&mut OsRng);
-            entry.set_secret(&key).map_err(|e| format!("could not keep a new cache key in the keyring: {e}"))?;
-            let key: [u8; 32] = key.into();
-            Ok(SecretBox::new(Box::new(key)))
+            let mut made = Aes256Gcm::generate_key(&mut OsRng);
+            let kept = entry
+                .set_secret(&made)
+                .map_err(|e| format!("could not keep a new cache key in the keyring: {e}"))
+                .map(|()| super::key::key_from_slice(&made).expect("a 32-byte key"));
+            zeroize::Zeroize::zeroize(made.as_mut_slice());
+            kept
         }
         Err(e) => Err(format!("the keyring's cache key cannot be read: {e}")),
+    }
+}
+
+/// The fuzz target's entry (`fuzzing::cache_file`): `bytes` as a cache file, and as the plaintext of
+/// one (decoded as it is, and sealed under the same key and opened again).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz(bytes: &[u8]) {
+    const TARGET: &str = "infisical-config cache v1\nsite=https://fuzz\nproject=p\nenvironment=dev\npaths=/";
+    let key = SecretBox::new(Box::new([0x42; 32]));
+    let _ = open(bytes, &key, TARGET);
+    let _ = Stored::from_bytes(bytes, UNIX_EPOCH);
+    let saved = bytes.get(..8).map_or(0, |b| u64::from_be_bytes(b.try_into().expect("8 bytes")));
+    let sealed = seal_plain(bytes, saved, &key, TARGET).expect("sealing never fails");
+    if let Ok(stored) = open(&sealed, &key, TARGET) {
+        let _ = (stored.age(), stored.to_bytes());
     }
 }
 
@@ -205,19 +259,77 @@ mod tests {
         let opened = open(&sealed, &key(1), "t1").unwrap();
         assert_eq!(opened.layers[0].etag.as_deref(), Some("\"e1\""));
         assert!(!sealed.windows(7).any(|w| w == b"value-a"), "no value in clear");
-        assert!(open(&sealed, &key(2), "t1").unwrap_err().contains("another key"));
-        assert!(open(&sealed, &key(1), "t2").unwrap_err().contains("another target"));
-        assert!(open(&sealed[..sealed.len() - 1], &key(1), "t1").unwrap_err().contains("tampered"));
-        assert!(open(&sealed[..20], &key(1), "t1").unwrap_err().contains("truncated"));
-        assert!(open(b"ICF", &key(1), "t1").unwrap_err().contains("truncated"));
-        assert!(open(b"{\"json\": 1}", &key(1), "t1").unwrap_err().contains("not one of this crate"));
+        assert_eq!(open(&sealed, &key(2), "t1").unwrap_err(), Unusable::OtherKey);
+        assert_eq!(open(&sealed, &key(1), "t2").unwrap_err(), Unusable::OtherTarget);
+        assert_eq!(open(&sealed[..sealed.len() - 1], &key(1), "t1").unwrap_err(), Unusable::Tampered);
+        assert_eq!(open(&sealed[..20], &key(1), "t1").unwrap_err(), Unusable::Truncated);
+        assert_eq!(open(b"ICF", &key(1), "t1").unwrap_err(), Unusable::Truncated);
+        assert_eq!(open(b"{\"json\": 1}", &key(1), "t1").unwrap_err(), Unusable::Foreign);
         let mut flipped = sealed.clone();
         *flipped.last_mut().unwrap() ^= 1;
-        assert!(open(&flipped, &key(1), "t1").unwrap_err().contains("tampered"));
+        assert_eq!(open(&flipped, &key(1), "t1").unwrap_err(), Unusable::Tampered);
         // The time is authenticated too.
         let mut older = sealed;
         older[55] ^= 1;
-        assert!(open(&older, &key(1), "t1").unwrap_err().contains("tampered"));
+        assert_eq!(open(&older, &key(1), "t1").unwrap_err(), Unusable::Tampered);
+    }
+
+    #[test]
+    fn what_authenticates_but_does_not_decode_is_unusable_and_any_time_opens() {
+        let sealed = seal_plain(b"[1, 2]", 0, &key(1), "t").unwrap();
+        assert_eq!(open(&sealed, &key(1), "t").unwrap_err(), Unusable::Content);
+        let plain = br#"{"layers":[]}"#;
+        let far = seal_plain(plain, u64::MAX, &key(1), "t").unwrap();
+        assert_eq!(open(&far, &key(1), "t").unwrap().saved_at, UNIX_EPOCH, "past SystemTime: the epoch");
+    }
+
+    /// The bound's premise, on the recorded answers of a real server: what the cache keeps of a load is
+    /// smaller than the answers it came from.
+    #[test]
+    fn a_load_is_kept_in_fewer_bytes_than_its_answers() {
+        use crate::pipeline::{Layer, StoredLayer};
+        use crate::resources::secrets::values::ValueList;
+        for (name, listed) in [
+            ("034-list-secrets-dev-recursive.json", "/"),
+            ("036-list-secrets-dev-app-include-imports.json", "/app"),
+            ("028-list-secrets-dev-root.json", "/"),
+        ] {
+            let path = format!("{}/tests/fixtures/server-2024-10/{name}", env!("CARGO_MANIFEST_DIR"));
+            let exchange: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let answer = serde_json::to_vec(&exchange["response"]).unwrap();
+            let list: ValueList = serde_json::from_slice(&answer).unwrap();
+            let layer = Layer { path: listed.into(), secrets: list.into_map(listed, &Vec::new()) };
+            assert!(!layer.secrets.is_empty(), "{name}");
+            let etag = exchange["headers"]["etag"].as_str().map(str::to_owned);
+            let load = Stored { saved_at: SystemTime::now(), layers: vec![StoredLayer::of(&layer, etag)] };
+            let plain = load.to_bytes().unwrap();
+            assert!(plain.len() < answer.len(), "{name}: {} bytes kept of {}", plain.len(), answer.len());
+            let sealed = seal(&load, &key(1), "t").unwrap();
+            assert!(sealed.len() as u64 <= max_file_bytes(answer.len() as u64), "{name}");
+        }
+        assert_eq!(max_file_bytes(0), FRAMING + (HEADER + TAG) as u64);
+        assert_eq!(max_file_bytes(u64::MAX), u64::MAX, "saturates");
+    }
+
+    /// The writer keeps the reader's bound: a load that would not fit is not written, so that every file
+    /// written is read back.
+    #[test]
+    fn a_load_larger_than_its_bound_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = crate::cache::Cache::new(crate::cache::CacheKey::from([1; 32])).dir(dir.path());
+        let env = crate::EnvSource::from_pairs::<_, String, String>([]);
+        let value = "v".repeat(FRAMING as usize);
+        let big = Stored::from_bytes(
+            format!(r#"{{"layers":[{{"path":"/","etag":null,"secrets":[["/","A","{value}"]]}}]}}"#).as_bytes(),
+            SystemTime::now(),
+        )
+        .unwrap();
+        cache.write(&env, "t", &big, 0);
+        assert!(!path_of(dir.path(), "t").exists(), "more than the framing alone allows");
+        cache.write(&env, "t", &big, 100);
+        assert!(path_of(dir.path(), "t").exists(), "within an answer's 100 bytes and the framing");
+        assert!(cache.read(&env, "t", 100).is_some());
+        assert!(cache.read(&env, "t", 0).is_none(), "and the reader keeps it too");
     }
 
     #[test]

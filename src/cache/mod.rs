@@ -9,14 +9,29 @@
 //! folder, fsync, rename) with mode 0600.
 //!
 //! The next load sends each folder's `ETag` as `If-None-Match`; a `304` reuses the cached folder.
-//! When the server cannot be reached, or refuses the login, [`OnFailure`] decides: fail (the default),
-//! serve the cached load if it is no older than a maximum age (with a warning giving its age), or
-//! provide nothing. A refused request (403 on the project, 404 on an environment or folder) is an
-//! answer, not an outage: it is never hidden by the cache.
+//! When Infisical cannot be reached or is unavailable ([`Error::is_unavailable`](crate::Error::is_unavailable):
+//! a connection refused or reset, a name that does not resolve, a timeout, a 5xx, 408 or 429 once the
+//! retries are spent), [`OnFailure`] decides: fail (the default), serve the cached load if it is no
+//! older than a maximum age (with a warning giving its age), or provide nothing.
+//!
+//! A refusal is an answer, not an outage, and the cache never hides it: credentials refused at login
+//! (a revoked or wrong client secret, an identity removed: 401, 403, 404), a project the identity may
+//! not read (403), an unknown environment or folder (404) fail the load whatever the policy. A cache
+//! that served on a refused login would keep handing out secrets to a caller whose access was
+//! withdrawn; there is deliberately no option to do so.
 //!
 //! A cache that cannot be used (no file, a missing or wrong key, a file of another target, a truncated
-//! or tampered file) is treated as absent, with a warning that says why; never a panic, never a wrong
-//! value.
+//! or tampered file) is treated as absent, with a warning that names the file and the load it is for,
+//! says why and what to do; never a panic, never a wrong value.
+//!
+//! The folder is used only when no one else can change what is in it, as ssh checks its files: it
+//! belongs to the effective user and no one else can write it, and every folder on the way to it
+//! (links followed) belongs to root or that user and no one else can write it, unless it has the
+//! sticky bit (as `/tmp`). A link to such a folder is followed. Otherwise a warning names the folder
+//! and the reason, the cache is neither read nor written, and the load goes on from the server. A
+//! file is read only if it is a regular file of that user that no one else can write, opened once
+//! without following a link or waiting on a FIFO, and no larger than a load of its target can be.
+//! These checks are made on unix; elsewhere only "a regular file of a bounded size" is.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -30,114 +45,30 @@
 //! # let _ = provider;
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretBox};
-
 use crate::EnvSource;
-use crate::error::Error;
 
 mod file;
+mod key;
+mod not_used;
+
+pub use key::CacheKey;
+
+#[cfg(feature = "fuzzing")]
+pub(crate) use file::fuzz as fuzz_file;
 
 use crate::pipeline::Stored;
+use not_used::{NotUsed, checked_folder, describe};
 
-/// Where the key that encrypts the cache comes from. The key is 32 bytes (AES-256).
-#[derive(Clone)]
-pub struct CacheKey(KeySource);
-
-#[derive(Clone)]
-enum KeySource {
-    Bytes(std::sync::Arc<SecretBox<[u8; 32]>>),
-    Env(String),
-    #[cfg(feature = "keyring")]
-    Keyring {
-        service: String,
-        account: String,
-    },
-}
-
-impl std::fmt::Debug for CacheKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            KeySource::Bytes(_) => f.write_str("CacheKey(bytes: [REDACTED])"),
-            KeySource::Env(var) => write!(f, "CacheKey(env: {var})"),
-            #[cfg(feature = "keyring")]
-            KeySource::Keyring { service, account } => write!(f, "CacheKey(keyring: {service}/{account})"),
-        }
-    }
-}
-
-impl CacheKey {
-    /// This key.
-    ///
-    /// ```
-    /// use infisical_config::cache::CacheKey;
-    /// use secrecy::SecretBox;
-    ///
-    /// let key = CacheKey::from_bytes(SecretBox::new(Box::new([7u8; 32])));
-    /// assert!(!format!("{key:?}").contains('7'));
-    /// ```
-    #[must_use]
-    pub fn from_bytes(key: SecretBox<[u8; 32]>) -> Self {
-        CacheKey(KeySource::Bytes(std::sync::Arc::new(key)))
-    }
-
-    /// The key in this environment variable, base64 of 32 bytes (`openssl rand -base64 32` makes one).
-    /// Read at every load, from the loader's environment.
-    ///
-    /// ```
-    /// use infisical_config::cache::CacheKey;
-    ///
-    /// let key = CacheKey::from_env("APP_CACHE_KEY");
-    /// # let _ = key;
-    /// ```
-    #[must_use]
-    pub fn from_env(var: impl Into<String>) -> Self {
-        CacheKey(KeySource::Env(var.into()))
-    }
-
-    /// A key generated once and kept in the OS keyring under `service` and `account` (feature
-    /// `keyring`): for a developer machine or a host with a keyring service.
-    ///
-    /// ```no_run
-    /// use infisical_config::cache::CacheKey;
-    ///
-    /// let key = CacheKey::keyring("my-app", "infisical-cache");
-    /// # let _ = key;
-    /// ```
-    #[cfg(feature = "keyring")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "keyring")))]
-    #[must_use]
-    pub fn keyring(service: impl Into<String>, account: impl Into<String>) -> Self {
-        CacheKey(KeySource::Keyring { service: service.into(), account: account.into() })
-    }
-
-    /// The key, or why there is none.
-    fn resolve(&self, env: &EnvSource) -> Result<SecretBox<[u8; 32]>, String> {
-        match &self.0 {
-            KeySource::Bytes(key) => Ok(SecretBox::new(Box::new(*key.expose_secret()))),
-            KeySource::Env(var) => {
-                use base64::Engine;
-                let raw = env.non_empty(var).ok_or_else(|| format!("the key variable {var} is not set"))?;
-                let bytes = zeroize::Zeroizing::new(
-                    base64::engine::general_purpose::STANDARD
-                        .decode(raw.trim())
-                        .map_err(|_| format!("the key variable {var} is not base64"))?,
-                );
-                let key: [u8; 32] = bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| format!("the key variable {var} holds {} bytes, not 32", bytes.len()))?;
-                Ok(SecretBox::new(Box::new(key)))
-            }
-            #[cfg(feature = "keyring")]
-            KeySource::Keyring { service, account } => file::keyring_key(service, account),
-        }
-    }
-}
-
-/// What a load does when Infisical cannot be reached or logging in fails.
+/// What a load does when Infisical cannot be reached or is unavailable
+/// ([`Error::is_unavailable`](crate::Error::is_unavailable)).
+///
+/// Only an outage: a refusal (credentials refused at login, a project the identity may not read, an
+/// unknown environment or folder) or a mistake on this machine (no credentials configured) fails the
+/// load under every policy, so that withdrawing an identity's access stops its secrets at once. No
+/// policy serves the cache on a refusal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnFailure {
@@ -150,7 +81,8 @@ pub enum OnFailure {
         /// The oldest cached load that may be served.
         max_age: Duration,
     },
-    /// Provide nothing, with a warning (the figment provider's [`optional`](crate::Infisical::optional)).
+    /// Provide nothing, with a warning: the env loader's and the `config` source's counterpart of the
+    /// figment provider's [`optional`](crate::Infisical::optional), under the same rule.
     ProvideNothing,
 }
 
@@ -183,7 +115,7 @@ impl Cache {
         /// Keeps the files in this folder (created 0700 when missing).
         dir(dir: impl Into<PathBuf>) => dir = Some(dir.into());
 
-        /// What a load does when Infisical cannot be reached or logging in fails.
+        /// What a load does when Infisical cannot be reached (see [`OnFailure`]).
         on_failure(policy: OnFailure) => on_failure = policy;
     }
 
@@ -192,55 +124,111 @@ impl Cache {
     }
 
     /// The folder of the files, or why there is none.
-    fn folder(&self, env: &EnvSource) -> Result<PathBuf, String> {
+    fn folder(&self, env: &EnvSource) -> Result<PathBuf, NotUsed> {
         match &self.dir {
             Some(dir) => Ok(dir.clone()),
-            None => env
-                .cache_dir()
-                .map(|d| d.join("infisical-config"))
-                .ok_or_else(|| "no cache folder: set one with Cache::dir".to_owned()),
+            None => env.cache_dir().map(|d| d.join("infisical-config")).ok_or_else(|| NotUsed {
+                reason: "no cache folder (no home folder, no XDG_CACHE_HOME)".into(),
+                fix: "set one with Cache::dir".into(),
+            }),
         }
     }
 
-    /// The last load of `target`, if there is a usable one; a warning says why otherwise.
-    pub(crate) fn read(&self, env: &EnvSource, target: &str) -> Option<Stored> {
-        let attempt = || -> Result<Option<Stored>, String> {
-            let dir = self.folder(env)?;
-            let Some(bytes) = file::read(&dir, target)? else { return Ok(None) };
-            let key = self.key.resolve(env)?;
-            file::open(&bytes, &key, target).map(Some)
+    /// The last load of `target`, if there is a usable one; otherwise a warning names the file and the
+    /// load, and says why and what to do. `answers_cap` is what the target's answers can total (the
+    /// client's response cap times the target's folders): what bounds its file.
+    pub(crate) fn read(&self, env: &EnvSource, target: &str, answers_cap: u64) -> Option<Stored> {
+        let read = |path: &Path| self.try_read(env, path, target, answers_cap);
+        self.on_file(env, target, "the Infisical cache is not used", read).flatten()
+    }
+
+    fn try_read(
+        &self,
+        env: &EnvSource,
+        path: &Path,
+        target: &str,
+        answers_cap: u64,
+    ) -> Result<Option<Stored>, NotUsed> {
+        let dir = path.parent().expect("a file in a folder");
+        if let Err(e) = std::fs::metadata(dir)
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
+            tracing::debug!(folder = %dir.display(), "no Infisical cache yet");
+            return Ok(None);
+        }
+        checked_folder(dir)?;
+        let Some(bytes) = file::read(path, file::max_file_bytes(answers_cap)).map_err(NotUsed::file)? else {
+            tracing::debug!(file = %path.display(), "no Infisical cache yet");
+            return Ok(None);
         };
-        match attempt() {
-            Ok(found) => found,
-            Err(reason) => {
-                tracing::warn!(%reason, "the Infisical cache is not used");
-                None
+        let key = self.key.resolve(env)?;
+        file::open(&bytes, &key, target).map(Some).map_err(|why| NotUsed::content(why, &self.key))
+    }
+
+    /// Keeps `stored` as the last load of `target`, bounded as [`read`](Self::read) bounds it. A failure is
+    /// a warning: the load itself worked.
+    pub(crate) fn write(&self, env: &EnvSource, target: &str, stored: &Stored, answers_cap: u64) {
+        let write = |path: &Path| self.try_write(env, path, target, stored, answers_cap).map(|()| path.to_owned());
+        if let Some(path) = self.on_file(env, target, "the Infisical cache could not be written", write) {
+            tracing::debug!(file = %path.display(), "Infisical cache written");
+        }
+    }
+
+    /// `attempt` on the file of `target`; when it fails, or there is no folder, a warning: `what`, the
+    /// file and the load, the reason and what to do.
+    fn on_file<T>(
+        &self,
+        env: &EnvSource,
+        target: &str,
+        what: &str,
+        attempt: impl FnOnce(&Path) -> Result<T, NotUsed>,
+    ) -> Option<T> {
+        let (path, done) = match self.folder(env) {
+            Ok(dir) => {
+                let path = file::path_of(&dir, target);
+                let done = attempt(&path);
+                (Some(path), done)
             }
-        }
-    }
-
-    /// Keeps `stored` as the last load of `target`. A failure is a warning: the load itself worked.
-    pub(crate) fn write(&self, env: &EnvSource, target: &str, stored: &Stored) {
-        let attempt = || -> Result<PathBuf, String> {
-            let dir = self.folder(env)?;
-            let key = self.key.resolve(env)?;
-            let sealed = file::seal(stored, &key, target)?;
-            file::write(&dir, target, &sealed)
+            Err(none) => (None, Err(none)),
         };
-        match attempt() {
-            Ok(path) => tracing::debug!(file = %path.display(), "Infisical cache written"),
-            Err(reason) => tracing::warn!(%reason, "the Infisical cache could not be written"),
-        }
+        done.map_err(|NotUsed { reason, fix }| {
+            let file = path.map_or_else(|| "none".into(), |p| p.display().to_string());
+            tracing::warn!(%file, load = %describe(target), %reason, %fix, "{what}");
+        })
+        .ok()
     }
-}
 
-/// Whether `err` is a failure to reach the server or to log in to it (which a cache may stand in
-/// for), rather than an answer (403, 404, a bad request) it must never hide, or a mistake on this
-/// machine (no credentials configured, a malformed variable) that no cache should cover up.
-pub(crate) fn is_outage(err: &Error) -> bool {
-    match err {
-        Error::Transport { .. } | Error::Credentials(crate::error::CredentialsError::Rejected { .. }) => true,
-        Error::Api(api) => matches!(api.status(), 408 | 429 | 500..=599),
-        _ => false,
+    fn try_write(
+        &self,
+        env: &EnvSource,
+        path: &Path,
+        target: &str,
+        stored: &Stored,
+        answers_cap: u64,
+    ) -> Result<(), NotUsed> {
+        let dir = path.parent().expect("a file in a folder");
+        file::create_private_dir(dir).map_err(|e| NotUsed {
+            reason: format!("the cache folder {} cannot be made: {e}", dir.display()),
+            fix: "make it, or choose another with Cache::dir".into(),
+        })?;
+        checked_folder(dir)?;
+        let key = self.key.resolve(env)?;
+        let sealed =
+            file::seal(stored, &key, target).map_err(|reason| NotUsed { reason, fix: "report it as a bug".into() })?;
+        let bound = file::max_file_bytes(answers_cap);
+        if sealed.len() as u64 > bound {
+            return Err(NotUsed {
+                reason: format!(
+                    "the load takes {} bytes, more than the {bound} a file of this target may hold (the \
+                     client's response cap times the target's folders, and 1 MiB)",
+                    sealed.len()
+                ),
+                fix: "raise the client's max_response_bytes to cache it".into(),
+            });
+        }
+        file::write(path, &sealed).map_err(|e| NotUsed {
+            reason: format!("it cannot be written: {e}"),
+            fix: "check the folder's free space and permissions".into(),
+        })
     }
 }

@@ -111,7 +111,9 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     crate::setters::setters! {
-        /// The Infisical site, with or without a trailing `/` or `/api`.
+        /// The Infisical site, with its scheme (`https://infisical.example.com`, `http://127.0.0.1:8080`),
+        /// with or without a trailing `/` or `/api`. A site without its scheme is an error at
+        /// [`build`](Self::build) that says how to write it.
         ///
         /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
         /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
@@ -243,7 +245,8 @@ impl ClientBuilder {
     /// Builds the client. No network access happens here.
     ///
     /// # Errors
-    /// [`Error::Config`] for a bad site URL or CA certificate, [`Error::InvalidHeader`] for a header
+    /// [`Error::Config`] for a bad site URL (one without its scheme, say), an `https` site on a build
+    /// without a TLS feature, or a bad CA certificate; [`Error::InvalidHeader`] for a header
     /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused (looked
     /// for only when neither the builder nor the environment names the site);
     /// [`Error::Credentials`] when credentials of two kinds were given (an access token and a Universal

@@ -99,7 +99,16 @@ impl ClientBuilder {
     }
 
     #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
-    fn tls(&self, rb: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder> {
+    fn tls(&self, rb: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder> {
+        if https {
+            // Refused here: reqwest would fail every request, after every retry, in words that do not
+            // say why.
+            return Err(Error::Config(
+                "the Infisical site is https, and infisical-config was built without TLS: enable its feature \
+                 `rustls` (or `rustls-ring` or `native-tls`)"
+                    .into(),
+            ));
+        }
         if !self.ca_certificates.is_empty() {
             return Err(Error::Config(
                 "custom CA certificates need a TLS feature: `rustls`, `rustls-ring` or `native-tls`".into(),

@@ -2,8 +2,8 @@
 //! or out to a dotenv or JSON file.
 //!
 //! [`EnvLoader::load`] is safe and has no side effect: it returns an [`EnvMap`]. From there:
-//! - [`EnvMap::apply_to_command`] gives the secrets to a child process (what `infisical run` does),
-//!   leaving this process's environment alone;
+//! - [`EnvMap::apply_to_command`] gives the secrets to a child process with `infisical run`'s
+//!   precedence, leaving this process's environment alone;
 //! - [`EnvMap::apply_to_process`] (or [`EnvLoader::load_and_set`]) sets them in this process. Since
 //!   Rust 2024, `std::env::set_var` is `unsafe`: another thread reading the environment at the same
 //!   time is undefined behaviour on most platforms. Call it at the very top of `main`, before any
@@ -28,8 +28,14 @@
 //!
 //! # Rules
 //!
-//! - Existing variables win by default (dotenv's rule: nothing is lost);
-//!   [`override_existing(true)`](EnvLoader::override_existing) lets the secrets replace them.
+//! - In this process, variables already set win by default (dotenv's rule: nothing is lost).
+//! - In a child, a secret wins by default over a variable the child would inherit from this process,
+//!   as with `infisical run` (which gives its child this process's variables, then the secrets over
+//!   them); a variable set on the `Command` itself (`command.env(..)`) wins over the secret: the caller
+//!   asked for it.
+//! - [`overwrite`](EnvLoader::overwrite) changes both: [`Overwrite::Never`] keeps every variable
+//!   already set or inherited, [`Overwrite::Always`] lets the secrets replace them all
+//!   ([`override_existing(true)`](EnvLoader::override_existing) for short).
 //! - Names that make programs, shells or interpreters run code or trust another server
 //!   (`LD_PRELOAD`, `BASH_FUNC_*`, `NODE_OPTIONS`, `PYTHONPATH`, `GIT_*`, `*_PROXY`, `SSL_CERT_FILE`,
 //!   `INFISICAL_*`, `PATH`, ... see [`Reserved`] for the classes and why) are never set from Infisical,
@@ -39,13 +45,14 @@
 //!   should list them with [`only`](EnvLoader::only), and nothing else is set.
 //! - Several folders: a later folder wins, as with `infisical run --path`. Within one (recursive)
 //!   load, two secrets of the same name in different folders are an error naming both.
+//! - A failed load is an [`Error::Load`] naming what was loaded
+//!   (`infisical://host:port/project/environment/folders`), as the figment provider and the `config`
+//!   source name it; [`Error::innermost`] is the error itself.
 
 // The one module allowed `unsafe`: setting process environment variables is unsafe since Rust 2024.
 #![allow(unsafe_code)]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsStr;
-use std::process::Command;
+use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -56,16 +63,18 @@ use crate::resources::ProjectRef;
 use crate::resources::secrets::precedence::layered;
 use crate::{EnvSource, blocking};
 
+mod apply;
 mod dotenv;
 mod policy;
 
-use policy::{NamePolicy, Refused};
+pub use apply::{Applied, Overwrite};
+use policy::NamePolicy;
 pub use policy::{Reserved, reserved};
 
 /// How secrets meet variables that already exist, and which names they may take.
 #[derive(Clone, Debug, Default)]
 struct Policy {
-    overwrite: bool,
+    overwrite: Overwrite,
     names: NamePolicy,
 }
 
@@ -134,8 +143,13 @@ impl EnvLoader {
         /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
         client(client: blocking::Client) => client = Some(client);
 
-        /// Lets secrets replace variables that already exist (default false: existing ones win).
-        override_existing(yes: bool) => policy.overwrite = yes;
+        /// Whether secrets replace variables that are already there (default [`Overwrite::Inherited`]:
+        /// only what a child inherits, as with `infisical run`).
+        overwrite(mode: Overwrite) => policy.overwrite = mode;
+
+        /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
+        /// [`Overwrite::Inherited`].
+        override_existing(yes: bool) => policy.overwrite = if yes { Overwrite::Always } else { Overwrite::Inherited };
     }
 
     /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.
@@ -161,10 +175,43 @@ impl EnvLoader {
 
     /// Fetches the secrets. Touches nothing: no variable is set.
     ///
+    /// ```
+    /// use infisical_config::testing::FakeInfisical;
+    /// use infisical_config::{EnvLoader, Error, ExposeSecret};
+    ///
+    /// let fake = FakeInfisical::builder().secret("staging", "/", "GREETING", "hello").start_blocking();
+    /// let loader = |environment| {
+    ///     EnvLoader::new(fake.project_id(), environment).client(fake.blocking_client_builder().build().unwrap())
+    /// };
+    /// assert_eq!(loader("staging").load()?.get("GREETING").unwrap().expose_secret(), "hello");
+    ///
+    /// // What was loaded, then what went wrong.
+    /// let err = loader("stagin").load().unwrap_err();
+    /// assert!(err.to_string().starts_with("loading secrets from infisical://127.0.0.1:"), "{err}");
+    /// assert!(matches!(err, Error::Load { .. }) && err.is_not_found(), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// Any error of the client; [`Error::KeyConflict`] for two secrets of one name in different folders
-    /// of one load; [`Error::KeyMapping`] for a name no environment variable can have.
+    /// [`Error::Load`] naming the site, project, environment and folders, around any error of the
+    /// client; [`Error::KeyConflict`] for two secrets of one name in different folders of one load;
+    /// [`Error::KeyMapping`] for a name no environment variable can have.
     pub fn load(&self) -> Result<EnvMap> {
+        self.fetch().map_err(|error| crate::pipeline::in_load(error, || self.target()))
+    }
+
+    /// What this loader loads, named as every loader names it.
+    fn target(&self) -> String {
+        crate::pipeline::describe_target(
+            self.client.as_ref().map(blocking::Client::site),
+            &self.env,
+            self.project.as_ref().ok(),
+            &[self.environment.as_str()],
+            &self.query.paths,
+        )
+    }
+
+    fn fetch(&self) -> Result<EnvMap> {
         let project = self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })?;
         // A client built here is dropped, with its runtime and threads, before this returns.
         let owned;
@@ -195,6 +242,11 @@ impl EnvLoader {
         // A later folder wins; one name twice in one folder's answer (two sub-folders) is a conflict.
         let vars: Vec<(String, SecretString)> = layered(mapped)
             .map_err(|c| Error::KeyConflict {
+                remedy: format!(
+                    "rename one, or load without sub-folders (`.recursive(false)`), naming the folders with \
+                     `.paths([\"{}\", \"{}\"])`: a later folder wins",
+                    c.first, c.second
+                ),
                 first: describe(&c.key, &c.first),
                 second: describe(&c.key, &c.second),
                 key: c.key,
@@ -252,22 +304,8 @@ impl std::fmt::Debug for EnvMap {
     }
 }
 
-/// What applying an [`EnvMap`] did, by name (never values).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Applied {
-    /// Variables set from Infisical.
-    pub set: Vec<String>,
-    /// Variables that already existed and were kept.
-    pub kept: Vec<String>,
-    /// Reserved names left alone (see [`Reserved`]).
-    pub reserved: Vec<String>,
-    /// Names left out because a strict list ([`EnvLoader::only`]) does not name them.
-    pub not_listed: Vec<String>,
-}
-
 impl EnvMap {
-    /// A map of these variables (with the default rules: existing ones win, reserved names skipped).
+    /// A map of these variables (with the default rules: [`Overwrite::Inherited`], reserved names skipped).
     /// A name given twice keeps its later value.
     ///
     /// ```
@@ -328,11 +366,19 @@ impl EnvMap {
         self.vars.is_empty()
     }
 
-    /// Lets the secrets replace variables that exist (default false).
+    /// Whether the secrets replace variables that are already there (default
+    /// [`Overwrite::Inherited`]).
     #[must_use]
-    pub fn override_existing(mut self, yes: bool) -> Self {
-        self.policy.overwrite = yes;
+    pub fn overwrite(mut self, mode: Overwrite) -> Self {
+        self.policy.overwrite = mode;
         self
+    }
+
+    /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
+    /// [`Overwrite::Inherited`].
+    #[must_use]
+    pub fn override_existing(self, yes: bool) -> Self {
+        self.overwrite(if yes { Overwrite::Always } else { Overwrite::Inherited })
     }
 
     /// Allows these reserved names to be set.
@@ -347,58 +393,6 @@ impl EnvMap {
     pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
         self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
         self
-    }
-
-    /// Decides for each variable: `exists` says whether the target already has it.
-    fn plan(&self, exists: impl Fn(&str) -> bool) -> (Vec<(&str, &SecretString)>, Applied) {
-        let mut applied = Applied::default();
-        let mut to_set = Vec::new();
-        for (name, value) in &self.vars {
-            if let Err(refused) = self.policy.names.check(name) {
-                match refused {
-                    Refused::Reserved(_) => applied.reserved.push(name.clone()),
-                    Refused::NotListed => applied.not_listed.push(name.clone()),
-                }
-            } else if exists(name) && !self.policy.overwrite {
-                applied.kept.push(name.clone());
-            } else {
-                applied.set.push(name.clone());
-                to_set.push((name.as_str(), value));
-            }
-        }
-        if !applied.reserved.is_empty() {
-            tracing::warn!(names = ?applied.reserved, "reserved environment variables were not set from Infisical (allow them by name)");
-        }
-        if !applied.not_listed.is_empty() {
-            tracing::debug!(names = ?applied.not_listed, "secrets not on the strict list were not set");
-        }
-        (to_set, applied)
-    }
-
-    /// Gives the variables to a child process; this process's environment is not touched. A variable
-    /// counts as existing when the command sets or removes it, or it inherits it from this process.
-    pub fn apply_to_command(&self, command: &mut Command) -> Applied {
-        let explicit: BTreeSet<String> = command.get_envs().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
-        let (to_set, applied) = self.plan(|name| explicit.contains(name) || std::env::var_os(name).is_some());
-        for (name, value) in to_set {
-            command.env(name, OsStr::new(value.expose_secret()));
-        }
-        applied
-    }
-
-    /// Sets the variables in this process.
-    ///
-    /// # Safety
-    /// It calls `std::env::set_var`: no other thread may read or write the environment meanwhile. Call
-    /// it first thing in `main`, before starting any thread or async runtime.
-    pub unsafe fn apply_to_process(&self) -> Applied {
-        let (to_set, applied) = self.plan(|name| std::env::var_os(name).is_some());
-        for (name, value) in to_set {
-            // SAFETY: names and values were checked for `=` and NUL when loaded; the caller guarantees
-            // that no other thread touches the environment.
-            unsafe { std::env::set_var(name, value.expose_secret()) };
-        }
-        applied
     }
 
     /// The variables as a JSON object, `{"NAME": "value", ...}`. The same name rules apply as when

@@ -58,9 +58,11 @@ pub enum Error {
     /// The request did not complete: connection refused, timeout, TLS failure, response too large.
     ///
     /// Its text names the server (`scheme://host:port`), the request, how many attempts were made over
-    /// how long, and for a timeout the limit that was reached; the cause is its
-    /// [`source`](std::error::Error::source).
-    #[error("{}", transport_text(*kind, request, *attempts, *elapsed, *limit))]
+    /// how long, for a timeout the limit that was reached, and last what failed underneath, in words,
+    /// with what to do when trying again cannot help:
+    /// `connection failed while calling GET http://127.0.0.1:8080/api/v4/secrets (4 attempts over 1.9 s): connection refused`.
+    /// The underlying error is its [`source`](std::error::Error::source).
+    #[error("{}", transport_text(*kind, request, *attempts, *elapsed, *limit, cause.as_deref()))]
     Transport {
         /// What failed.
         kind: TransportErrorKind,
@@ -74,6 +76,10 @@ pub enum Error {
         elapsed: Duration,
         /// For a timeout, the limit that was reached (the call's deadline or one attempt's).
         limit: Option<Duration>,
+        /// What failed underneath, in words (`connection refused`, `dns error: ...`,
+        /// `invalid peer certificate: UnknownIssuer; ...`), and the fix when there is one. `None` when
+        /// the rest of the text says it all (a timeout, a redirect, a response too large).
+        cause: Option<String>,
         /// The underlying error, with its URL removed.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -92,18 +98,18 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
-    /// Two secrets map to the same configuration key (or one to a key inside the other's): the error names
-    /// both, and never a value.
-    #[error(
-        "configuration key `{key}` would come from both {first} and {second}; rename one, or change the key mapping"
-    )]
+    /// Two secrets map to the same configuration key (or one to a key inside the other's), or to the same
+    /// environment variable: the error names both, and never a value, and says what the loader offers.
+    #[error("`{key}` would come from both {first} and {second}; {remedy}")]
     KeyConflict {
-        /// The configuration key.
+        /// The configuration key, or the environment variable.
         key: String,
         /// The first secret (name, folder, environment).
         first: String,
         /// The second secret.
         second: String,
+        /// What can be done, with what the loader offers: ``rename one, or change the key mapping``.
+        remedy: String,
     },
 
     /// A secret's name cannot be turned into a key under the chosen mapping.
@@ -306,6 +312,7 @@ fn transport_text(
     attempts: u32,
     elapsed: Duration,
     limit: Option<Duration>,
+    cause: Option<&str>,
 ) -> String {
     let mut text = match (kind, limit) {
         (TransportErrorKind::Timeout, Some(limit)) => {
@@ -317,6 +324,10 @@ fn transport_text(
         let s = if attempts == 1 { "" } else { "s" };
         text.push_str(&format!(" ({attempts} attempt{s} over {})", seconds(elapsed)));
     }
+    if let Some(cause) = cause {
+        text.push_str(": ");
+        text.push_str(cause);
+    }
     text
 }
 
@@ -327,17 +338,20 @@ fn seconds(d: Duration) -> String {
 /// The error and its causes, one after the other: `top: cause: cause`.
 ///
 /// For places that show one line of text where the chain would be lost (figment's error messages).
+/// A transport error's text already holds its cause in words: the chain under it would only restate it.
 pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
-    let mut next = err.source();
-    while let Some(cause) = next {
+    let mut current = err;
+    while !matches!(current.downcast_ref::<Error>(), Some(Error::Transport { .. }))
+        && let Some(cause) = current.source()
+    {
         let shown = cause.to_string();
         // reqwest repeats its cause in its own text; skip what adds nothing.
         if !text.contains(&shown) {
             text.push_str(": ");
             text.push_str(&shown);
         }
-        next = cause.source();
+        current = cause;
     }
     text
 }
@@ -346,7 +360,7 @@ pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// The connection could not be made (DNS, refused, TLS handshake).
+    /// The connection could not be made: a name that did not resolve, a connection refused or reset.
     Connect,
     /// The connect or request timeout elapsed.
     Timeout,
@@ -356,6 +370,11 @@ pub enum TransportErrorKind {
     Redirect,
     /// Anything else: the connection broke mid-request, a body could not be read.
     Other,
+    /// TLS failed: the server's certificate was refused (untrusted, expired, for another name) or the
+    /// handshake failed (an `https` site served by a plain-http server). It would fail the same way
+    /// again, so it is not retried, and it is neither [transient](Error::is_transient) nor
+    /// [unavailable](Error::is_unavailable): the error says what to change.
+    Tls,
 }
 
 impl fmt::Display for TransportErrorKind {
@@ -366,6 +385,53 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::ResponseTooLarge => "response too large",
             TransportErrorKind::Redirect => "unexpected redirect",
             TransportErrorKind::Other => "request failed",
+            TransportErrorKind::Tls => "TLS failed",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(attempts: u32) -> Error {
+        // As reqwest's: a text of its own that restates the cause in other words.
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "tcp connect error");
+        Error::Transport {
+            kind: TransportErrorKind::Connect,
+            request: "GET http://127.0.0.1:9/api/v4/secrets".into(),
+            attempts,
+            elapsed: Duration::from_millis(1900),
+            limit: None,
+            cause: Some("connection refused".into()),
+            source: Some(Box::new(io)),
+        }
+    }
+
+    #[test]
+    fn a_transport_error_ends_with_its_cause_once() {
+        assert_eq!(
+            refused(4).to_string(),
+            "connection failed while calling GET http://127.0.0.1:9/api/v4/secrets (4 attempts over 1.9 s): \
+             connection refused"
+        );
+        // The source stays for code, and figment's one line does not restate it.
+        assert!(std::error::Error::source(&refused(1)).is_some_and(|e| e.is::<std::io::Error>()));
+        assert_eq!(
+            with_causes(&refused(1)),
+            "connection failed while calling GET http://127.0.0.1:9/api/v4/secrets: connection refused"
+        );
+    }
+
+    #[test]
+    fn a_tls_failure_is_neither_transient_nor_unavailable() {
+        let mut err = refused(1);
+        if let Error::Transport { kind, .. } = &mut err {
+            *kind = TransportErrorKind::Tls;
+        }
+        assert!(!err.is_transient() && !err.is_unavailable());
+        let loaded = Error::Load { target: "infisical://h:443/p/dev/".into(), error: Box::new(err) };
+        assert!(!loaded.is_unavailable());
+        assert!(refused(1).is_unavailable() && refused(1).is_transient());
     }
 }

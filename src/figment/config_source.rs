@@ -2,8 +2,11 @@
 //! provider, for services that build their configuration with `config::Config::builder()`.
 //!
 //! Each value's origin is the secret it came from, so config-rs's errors name it
-//! (``secret `PORT` in / (prod)``). Its type errors also quote the value they found: pass them
-//! through [`redact`] before printing them.
+//! (``secret `PORT` in / (prod)``). Its errors also quote the value they found: pass them through
+//! [`redact`] before printing them. A failed load is a `ConfigError::Foreign` holding an
+//! [`Error::Load`](crate::Error::Load) that names what was loaded
+//! (`infisical://host:port/project/environments/folders`), as the figment provider and the env
+//! loader name it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -63,7 +66,8 @@ impl From<Infisical> for InfisicalSource {
 #[async_trait::async_trait]
 impl config::AsyncSource for InfisicalSource {
     async fn collect(&self) -> Result<Map<String, Value>, ConfigError> {
-        let snapshot = self.0.fetch_async().await.map_err(|e| ConfigError::Foreign(Box::new(e)))?;
+        let snapshot = (self.0.fetch_async().await)
+            .map_err(|e| ConfigError::Foreign(Box::new(crate::pipeline::in_load(e, || self.0.source()))))?;
         let mut table = Map::new();
         for (_, profile) in &self.0.targets {
             let Some(keys) = snapshot.index.get(profile) else { continue };
@@ -124,29 +128,71 @@ fn kind_of(value: &FigmentValue) -> ValueKind {
     }
 }
 
-/// Removes the values config-rs's type errors quote, when they came from Infisical (their origin
-/// names a secret), so the error can be printed: such an error becomes a message naming the key, what
-/// was expected and the secret, without what was found. Other errors are returned as they are.
+/// Removes the values config-rs's errors may quote, keeping the key, what was expected and, for a
+/// value from Infisical, the secret it came from; the error can then be printed.
+///
+/// - A type error whose origin is a secret, or unknown (config-rs leaves it out of some, such as a
+///   number out of range, and of values given with `set_default` or `set_override`): its value is
+///   removed. One from another named source is left as it is.
+/// - A message (what serde's and config-rs's own errors become: an unknown enum variant, an invalid
+///   value, a failed parse) says nothing of where its value came from: every one is replaced, keeping
+///   serde's ``expected ...`` and an enum's name.
+/// - Other errors (a missing key, a file that does not parse, a failed load) hold no value from
+///   Infisical and are returned as they are.
 ///
 /// ```
 /// use infisical_config::config_source::redact;
 ///
-/// let err = config::Config::builder()
-///     .set_override("port", "hunter2").unwrap()
-///     .build().unwrap()
-///     .get::<u16>("port")
-///     .unwrap_err();
-/// // An override's origin is not a secret: left as it is.
-/// assert!(redact(err).to_string().contains("hunter2"));
+/// let vars = config::Map::from([("PORT".to_owned(), "hunter2".to_owned())]);
+/// let config = config::Config::builder()
+///     .add_source(config::Environment::default().source(Some(vars)))
+///     .build().unwrap();
+/// // A type error from another source (here "the environment"): left as it is.
+/// assert!(redact(config.get::<u16>("port").unwrap_err()).to_string().contains("hunter2"));
+/// // A message may quote any value: removed, the key and the expectation kept.
+/// let err = redact(config.get::<char>("port").unwrap_err()).to_string();
+/// assert_eq!(err, "invalid value (not shown), expected a character for key `port`");
 /// ```
 #[must_use]
 pub fn redact(error: ConfigError) -> ConfigError {
     match error {
-        ConfigError::Type { origin: Some(origin), expected, key, .. } if origin.starts_with("secret `") => {
+        ConfigError::Type { origin, expected, key, .. } if origin.as_deref().is_none_or(is_secret) => {
             let key = key.map(|k| format!(" for key `{k}`")).unwrap_or_default();
-            ConfigError::Message(format!("invalid type: expected {expected}{key} in {origin} (value not shown)"))
+            let origin = origin.map(|o| format!(" in {o}")).unwrap_or_default();
+            ConfigError::Message(format!("invalid type: expected {expected}{key}{origin} (value not shown)"))
         }
+        ConfigError::Message(message) => ConfigError::Message(redact_message(&message)),
         ConfigError::At { error, origin, key } => ConfigError::At { error: Box::new(redact(*error)), origin, key },
         other => other,
     }
+}
+
+/// The origin of a value from Infisical, as `keys::Origin::describe` writes it.
+fn is_secret(origin: &str) -> bool {
+    origin.starts_with("secret `")
+}
+
+/// A message without the value it may quote. Kept: what serde's own messages say went wrong and was
+/// expected (the text after their last `, expected `, which serde writes from the type after the
+/// value found, so a value holding `, expected ` comes before it), and the enum config-rs names.
+fn redact_message(message: &str) -> String {
+    const SERDE: [(&str, &str); 5] = [
+        ("invalid type: ", "invalid type"),
+        ("invalid value: ", "invalid value"),
+        ("unknown variant `", "unknown variant"),
+        ("unknown field `", "unknown field"),
+        ("invalid length ", "invalid length"),
+    ];
+    if let Some((_, what)) = SERDE.iter().find(|(prefix, _)| message.starts_with(prefix))
+        && let Some(at) = message.rfind(", expected ")
+    {
+        return format!("{what} (not shown){}", &message[at..]);
+    }
+    // config-rs's own: "enum {name} does not have variant constructor {value}".
+    if let Some((name, _)) =
+        message.strip_prefix("enum ").and_then(|m| m.split_once(" does not have variant constructor "))
+    {
+        return format!("unknown variant (not shown), expected a variant of enum {name}");
+    }
+    "invalid value (message not shown)".to_owned()
 }

@@ -20,7 +20,22 @@ impl Origin {
     pub(super) fn describe(&self, environment: &str) -> String {
         format!("secret `{}` in {} ({environment})", self.key, self.folder)
     }
+
+    /// Name, folder and environment as the interpolater answers an [`ORIGIN_QUERY`]: a JSON array,
+    /// so that any character in them survives the trip through figment's `String`.
+    pub(super) fn encode(&self, environment: &str) -> String {
+        serde_json::to_string(&[self.key.as_str(), &self.folder, environment]).unwrap_or_default()
+    }
 }
+
+/// The name of this crate's providers in figment's metadata.
+pub(super) const PROVIDER_NAME: &str = "Infisical";
+
+/// A first key part that asks a provider's interpolater for [`Origin::encode`] of the key in the parts
+/// after it, rather than the text of error messages. figment keeps nothing of a provider but its
+/// metadata, whose interpolater is the one way back to the secret behind a value. No key part holds
+/// U+001F (the key mapping refuses it), so no real key starts with this.
+pub(super) const ORIGIN_QUERY: &str = "\u{1f}origin";
 
 pub(super) use crate::resources::secrets::precedence::KEY_SEP as SEP;
 

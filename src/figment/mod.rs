@@ -40,17 +40,24 @@
 //!
 //! Values are strings exactly as stored: `"0123"` stays `"0123"` and extracts into a `String` or a
 //! [`SecretString`](crate::SecretString) field. Numbers and booleans are strings too, so a strict
-//! `extract()` into `u16` or `bool` fails; use figment's
-//! [`extract_lossy`](figment::Figment::extract_lossy), which parses `"8080"` and `"true"`, or a serde
-//! `deserialize_with`.
+//! `extract()` into `u16` or `bool` fails (the error names the secret and says what follows). Extract
+//! with [`extract_lossy_redacted`](ExtractRedacted::extract_lossy_redacted), figment's
+//! [lossy extraction](figment::Figment::extract_lossy) with a redacted error: a number or `bool`
+//! field reads `"8080"` or `"true"`, and string fields keep their values as stored.
+//! [`parse_values`](Infisical::parse_values) is the other way, with `Env`'s caveat.
+//!
+//! A secret that no field reads is usually a typo on one side (`DATABSE_URL`):
+//! [`extract_checked`](ExtractRedacted::extract_checked) fails naming every such secret, and
+//! [`unread_secrets`] lists them, for a test or a start-up check.
 //!
 //! # Failures
 //!
-//! The provider fails closed: when Infisical cannot be reached or no credentials are found, `extract`
-//! fails with this crate's error inside. [`optional()`](Infisical::optional) turns that into "provide
-//! nothing", with a warning. For typed errors before building the figment, use
-//! [`fetch`](Infisical::fetch) or [`fetch_async`](Infisical::fetch_async), whose [`Snapshot`] is a
-//! provider too.
+//! The provider fails closed: when Infisical cannot be reached, no credentials are found or the server
+//! refuses them, or the project, environment or folder is not there, `extract` fails with this crate's
+//! error inside. [`optional()`](Infisical::optional) provides nothing instead, with a warning, only
+//! when Infisical cannot be reached or is unavailable ([`Error::is_unavailable`]); a mistake still
+//! fails. For typed errors before building the figment, use [`fetch`](Infisical::fetch) or
+//! [`fetch_async`](Infisical::fetch_async), whose [`Snapshot`] is a provider too.
 //!
 //! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
 //! own type errors quote the value they found; pass them through [`redact`] before logging them.
@@ -71,12 +78,14 @@ pub mod config_source;
 mod keys;
 mod redact;
 mod snapshot;
+mod unread;
 #[cfg(feature = "watch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub mod watch;
 
 pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
+pub use unread::{UnreadSecret, unread_secrets};
 
 use keys::{Index, Mapping};
 use snapshot::metadata_for;
@@ -123,7 +132,8 @@ impl ProviderClient {
     }
 }
 
-/// Called with the error when an [`optional`](Infisical::optional) provider provides nothing.
+/// Called with the error when an [`optional`](Infisical::optional) provider provides nothing because
+/// Infisical cannot be reached.
 type OnUnavailable = Arc<dyn Fn(&Error) + Send + Sync>;
 
 /// Loads Infisical secrets into a figment.
@@ -185,7 +195,7 @@ impl Infisical {
     /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT` and
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json` (see
     /// [`ProjectDefaults`](crate::project_file::ProjectDefaults)). With no project anywhere, loading fails
-    /// saying so (or provides nothing, when [`optional`](Self::optional)).
+    /// saying so, [`optional`](Self::optional) or not: a missing setting is a mistake, not an outage.
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
     }
@@ -258,17 +268,44 @@ impl Infisical {
         nest_folders(yes: bool) => mapping.nest_folders = Some(yes);
     }
 
-    /// Provides nothing (with a warning) instead of failing when Infisical cannot be loaded. The
-    /// warning goes to `tracing`; to see it without a subscriber, or to act on it, pass a callback to
+    /// Provides nothing, with a warning, instead of failing when Infisical cannot be reached or is
+    /// unavailable: a connection refused or reset, a name that does not resolve, a timeout, a 5xx, 408
+    /// or 429 once the retries are spent ([`Error::is_unavailable`]). An optional source rides out an
+    /// outage, as an optional file in figment is one that is not there.
+    ///
+    /// It never hides a mistake: credentials missing or refused at login (a wrong or revoked client
+    /// secret, an unknown client id), a project the identity may not read, an unknown project,
+    /// environment or folder, and invalid input fail the load as without it.
+    ///
+    /// The warning goes to `tracing` and names what was not loaded (`infisical://host:port/project/env/folders`)
+    /// and why; to see it without a subscriber, or to act on it, pass a callback to
     /// [`on_unavailable`](Self::on_unavailable).
+    ///
+    /// ```
+    /// # use figment::Figment;
+    /// # use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start_blocking();
+    /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+    /// // A typo in the environment fails, optional or not.
+    /// let typo = Infisical::new(fake.project_id(), "dve").client(client.clone()).optional();
+    /// assert!(Figment::from(typo).extract::<serde_json::Value>().is_err());
+    ///
+    /// // An outage provides nothing.
+    /// fake.set_unavailable(true);
+    /// let down = Infisical::new(fake.project_id(), "dev").client(client).optional();
+    /// assert_eq!(Figment::from(down).extract::<serde_json::Value>().unwrap(), serde_json::json!({}));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn optional(mut self) -> Self {
         self.optional = true;
         self
     }
 
     crate::setters::setters! {
-        /// Calls `report` with the error whenever an [`optional`](Self::optional) provider provides nothing
-        /// because loading failed. The error names no value.
+        /// Calls `report` with the error, once, whenever an [`optional`](Self::optional) provider provides
+        /// nothing because Infisical cannot be reached ([`Error::is_unavailable`]); never for an error
+        /// that fails the load. The error names no value. (A cache whose policy stands in for the server,
+        /// or provides nothing itself, answers the load first: then this is not called.)
         ///
         /// ```
         /// use std::sync::{Arc, Mutex};
@@ -286,10 +323,30 @@ impl Infisical {
         /// Parses values the way figment's `Env` provider does (default false: strings as stored).
         ///
         /// With it, `"8080"` extracts into a `u16` and `"true"` into a `bool` with a strict `extract()`.
-        /// The caveat is `Env`'s: a value that looks like a number or a boolean becomes one, so `"0123"`
-        /// becomes the number 123 and no longer extracts into a `String` as written. Keep it off for
-        /// secrets that must stay byte for byte (tokens, passwords, PINs); [`SecretString`](crate::SecretString)
-        /// fields still receive strings either way only when it is off.
+        /// The caveat is `Env`'s: every value that looks like a number or a boolean becomes one, whatever
+        /// the field, so `"0123"` becomes the number 123 and no longer extracts into a `String` or a
+        /// [`SecretString`](crate::SecretString) field (a [`RedactedError`] says so). A PIN, a token of
+        /// digits, a password `"true"`: all break. Prefer
+        /// [`extract_lossy_redacted`](ExtractRedacted::extract_lossy_redacted), which converts a
+        /// string only for a field that asks for a number or a boolean; this setter stays for code that
+        /// must call figment's strict `extract()`.
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::{Infisical, testing::FakeInfisical};
+        ///
+        /// #[derive(Debug, serde::Deserialize)]
+        /// struct Config { port: u16, pin: String }
+        ///
+        /// let fake = FakeInfisical::builder()
+        ///     .secret("dev", "/", "PORT", "8080")
+        ///     .secret("dev", "/", "PIN", "0123")
+        ///     .start_blocking();
+        /// let provider = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+        /// let err = Figment::new().merge(provider.parse_values(true)).extract::<Config>().unwrap_err();
+        /// assert!(err.to_string().contains("expected a string")); // PIN is the number 123 now
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         parse_values(yes: bool) => mapping.parse_values = yes;
 
         /// Uses this client, blocking or async (shared: its token and connections are reused). See
@@ -359,27 +416,17 @@ impl Infisical {
         }
     }
 
-    /// `infisical://host:port/project/environments/folders`, for figment's metadata. It builds no
-    /// client and reads no file: the site is the given client's, else one named by the environment,
-    /// else the one the default chain will choose (`default`).
+    /// `infisical://host:port/project/environments/folders`, for figment's metadata and errors: see
+    /// [`describe_target`](crate::pipeline::describe_target).
     fn source(&self) -> String {
-        let site = match &self.client {
-            Some(c) => Some(c.site().clone()),
-            None => crate::site::site_from(None, &self.env)
-                .and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok())
-                .map(|(site, _)| site),
-        };
-        let host = site.map_or_else(
-            || "default".to_owned(),
-            |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
-        );
-        let project = match &self.project {
-            Ok(p) => p.to_string(),
-            Err(_) => "(no project)".into(),
-        };
-        let envs: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
-        let paths = self.query.paths.iter().map(|p| crate::resources::normalize_path(p)).collect::<Vec<_>>().join(",");
-        format!("infisical://{host}/{project}/{}{paths}", envs.join(","))
+        let environments: Vec<&str> = self.targets.iter().map(|(e, _)| e.as_str()).collect();
+        crate::pipeline::describe_target(
+            self.client.as_ref().map(ProviderClient::site),
+            &self.env,
+            self.project.as_ref().ok(),
+            &environments,
+            &self.query.paths,
+        )
     }
 
     async fn snapshot(&self, client: &Client) -> Result<Snapshot> {
@@ -407,8 +454,13 @@ impl Provider for Infisical {
                 *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot.index;
                 Ok(snapshot.data)
             }
-            Err(err) if self.optional => {
-                tracing::warn!(error = %err, source = %self.source(), "Infisical is optional here and could not be loaded; providing nothing");
+            // Optional rides out an outage only: a refusal or a mistake fails as below.
+            Err(err) if self.optional && err.is_unavailable() => {
+                tracing::warn!(
+                    "Infisical cannot be reached and is optional here; providing nothing instead of {}: {}",
+                    self.source(),
+                    crate::error::with_causes(&err)
+                );
                 if let Some(report) = &self.on_unavailable {
                     report(&err);
                 }

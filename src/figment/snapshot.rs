@@ -7,7 +7,7 @@ use ::figment::{Metadata, Profile, Provider, Source};
 use secrecy::ExposeSecret;
 
 use super::Infisical;
-use super::keys::{Index, Keyer, Keys, Origin, SEP, tree};
+use super::keys::{Index, Keyer, Keys, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
 use crate::error::{Error, Result};
 use crate::pipeline::Layer;
 use crate::resources::secrets::precedence::layered;
@@ -43,6 +43,7 @@ impl Infisical {
                 key: c.key.replace(SEP, "."),
                 first: c.first.describe(environment),
                 second: c.second.describe(environment),
+                remedy: "rename one, or change the key mapping".into(),
             })?;
             let mut leaves = Vec::with_capacity(values.len());
             let mut origins = Vec::with_capacity(values.len());
@@ -67,7 +68,12 @@ impl Infisical {
 }
 
 pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Metadata {
-    Metadata::from("Infisical", Source::Custom(source)).interpolater(move |profile: &Profile, parts: &[&str]| {
+    Metadata::from(PROVIDER_NAME, Source::Custom(source)).interpolater(move |profile: &Profile, parts: &[&str]| {
+        // `unread_secrets` asks for the secret behind a key by name, folder and environment.
+        let (query, parts) = match parts.split_first() {
+            Some((&first, rest)) if first == ORIGIN_QUERY => (true, rest),
+            _ => (false, parts),
+        };
         let key = parts.join(&SEP.to_string());
         let index = index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         // The value may come from another profile than the one selected (global, default).
@@ -76,7 +82,9 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
             .and_then(|k| Some((k, k.origin(&key)?)))
             .or_else(|| index.values().find_map(|k| Some((k, k.origin(&key)?))));
         match keys {
+            Some((keys, origin)) if query => origin.encode(&keys.environment),
             Some((keys, origin)) => keys.describe(origin),
+            None if query => String::new(),
             None => parts.join("."),
         }
     })

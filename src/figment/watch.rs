@@ -48,6 +48,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{oneshot, watch};
 
 use super::{Infisical, ProviderClient, Snapshot};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::pipeline::{Layer, Stored, StoredLayer};
 use crate::resources::ProjectRef;
@@ -126,7 +127,14 @@ pub enum Change {
 impl Infisical {
     /// Watches these secrets: see [`Watch`]. `interval` is the time between polls (before jitter).
     pub fn watch(self, interval: Duration) -> Watch {
-        Watch { provider: self, interval, debounce: Duration::from_secs(1), jitter: 0.1, on_event: None }
+        Watch {
+            provider: self,
+            interval,
+            debounce: Duration::from_secs(1),
+            jitter: 0.1,
+            on_event: None,
+            clock: Clock::system(),
+        }
     }
 }
 
@@ -138,6 +146,7 @@ pub struct Watch {
     debounce: Duration,
     jitter: f64,
     on_event: Option<OnEvent>,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Watch {
@@ -158,8 +167,13 @@ impl Watch {
         debounce(wait: Duration) => debounce = wait;
 
         /// Spreads each wait by up to this fraction either way (default 0.1, at most 1), so that many
-        /// replicas do not poll in step.
+        /// replicas do not poll in step. The first poll is spread over a whole interval: replicas
+        /// started together (a deploy) do not poll together.
         jitter(fraction: f64) => jitter = fraction.clamp(0.0, 1.0);
+
+        /// Schedules the polls on this clock (default: the system's). Tests give a
+        /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
+        clock(clock: impl Into<Clock>) => clock = clock.into();
 
         /// Called with each change applied, each failed poll and each change refused. Without it, they
         /// are logged (`tracing`: changes at INFO, the rest at WARN).
@@ -291,6 +305,7 @@ struct Poller<T, F> {
     debounce: Duration,
     jitter: f64,
     on_event: Option<OnEvent>,
+    clock: Clock,
     answers: Vec<Stored>,
     snapshot: Snapshot,
     _config: std::marker::PhantomData<fn() -> T>,
@@ -312,6 +327,7 @@ where
             debounce: watch.debounce,
             jitter: watch.jitter,
             on_event: watch.on_event,
+            clock: watch.clock,
             answers: Vec::new(),
             snapshot: Snapshot::default(),
             _config: std::marker::PhantomData,
@@ -351,14 +367,16 @@ where
         }
     }
 
-    fn wait(&self, base: Duration) -> tokio::time::Sleep {
-        let spread = 1.0 + self.jitter * (fastrand::f64() * 2.0 - 1.0);
-        tokio::time::sleep(base.mul_f64(spread))
+    async fn wait(&self, base: Duration) {
+        self.clock.sleep(crate::clock::jittered(base, self.jitter)).await;
     }
 
     async fn run(mut self, tx: watch::Sender<Arc<T>>) {
+        // The first poll anywhere in the first interval: replicas started together spread out.
+        let mut next = crate::clock::spread(self.interval);
         loop {
-            self.wait(self.interval).await;
+            self.clock.sleep(next).await;
+            next = crate::clock::jittered(self.interval, self.jitter);
             let mut fresh = match self.poll(false).await {
                 Ok(Some(fresh)) => fresh,
                 Ok(None) => continue,

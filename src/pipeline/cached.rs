@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use super::{Layer, Query, Stored, StoredLayer};
-use crate::cache::{Cache, OnFailure, is_outage};
+use crate::cache::{Cache, OnFailure};
 use crate::error::Result;
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource};
@@ -18,7 +18,9 @@ pub(super) async fn load(
     env: &EnvSource,
 ) -> Result<Vec<Layer>> {
     let target = query.target(client.site().as_str(), project, environment);
-    let cached = cache.read(env, &target);
+    // What the target's answers can total, which bounds its cache file.
+    let answers_cap = (client.inner.transport.max_response_bytes() as u64).saturating_mul(query.paths.len() as u64);
+    let cached = cache.read(env, &target, answers_cap);
     match query.fetch(client, project, environment, cached.as_ref()).await {
         Ok(fetched) => {
             // Written even when nothing changed: the cache's age is that of the last confirmation.
@@ -26,10 +28,11 @@ pub(super) async fn load(
                 saved_at: SystemTime::now(),
                 layers: fetched.layers.iter().zip(fetched.etags).map(|(l, etag)| StoredLayer::of(l, etag)).collect(),
             };
-            cache.write(env, &target, &stored);
+            cache.write(env, &target, &stored, answers_cap);
             Ok(fetched.layers)
         }
-        Err(err) if is_outage(&err) => match (cache.policy(), cached) {
+        // An outage only: a refusal (a login, a project) is never hidden by the cache.
+        Err(err) if err.is_unavailable() => match (cache.policy(), cached) {
             (OnFailure::UseCache { max_age }, Some(stored)) if stored.age() <= max_age => {
                 tracing::warn!(
                     %environment,

@@ -105,9 +105,6 @@ impl Query {
                 }
             };
             fetched.unchanged = false;
-            if list.is_empty() {
-                check_target(client, project, environment, &path).await?;
-            }
             // The answer does not say which sub-folder imports what: ask, only when it matters.
             let importers = if self.recursive && list.has_imports() {
                 importers(client, project, environment, &path).await?
@@ -154,47 +151,6 @@ impl Query {
     }
 }
 
-/// After an empty answer: fails, naming what is missing, when the environment or the folder does not
-/// exist. Older servers answer a list of either with `200` and nothing (current ones with 404), so
-/// without this a typo loads nothing, silently. One request for the root folder, two for another.
-async fn check_target(client: &Client, project: &ProjectRef, environment: &str, folder: &str) -> Result<()> {
-    let found = match client.projects().get(project).await {
-        Ok(found) => found,
-        Err(err) => {
-            // The list itself worked; a project the identity may not read is no reason to fail.
-            tracing::debug!(%project, error = %err, "could not check that the environment exists");
-            return Ok(());
-        }
-    };
-    if !found.environments.iter().any(|e| e.slug == environment) {
-        return Err(Error::NotFound {
-            target: format!("environment `{environment}`"),
-            within: format!("project `{project}`"),
-            existing: found.environments.into_iter().map(|e| e.slug).collect(),
-        });
-    }
-    let Some((parent, name)) = folder.rsplit_once('/').filter(|(_, name)| !name.is_empty()) else { return Ok(()) };
-    let parent = normalize_path(parent);
-    let siblings = client.folders().list(&ListFolders::new(project.clone(), environment).path(parent.as_str())).await;
-    match siblings {
-        Ok(siblings) if !siblings.iter().any(|f| f.name == name) => Err(Error::NotFound {
-            target: format!("folder `{folder}`"),
-            within: format!("environment `{environment}` of project `{project}` (folders in `{parent}`)"),
-            existing: siblings.into_iter().map(|f| f.name).collect(),
-        }),
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Err(Error::NotFound {
-            target: format!("folder `{folder}`"),
-            within: format!("environment `{environment}` of project `{project}`"),
-            existing: Vec::new(),
-        }),
-        Err(err) => {
-            tracing::debug!(%project, error = %err, "could not check that the folder exists");
-            Ok(())
-        }
-    }
-}
-
 /// Which folder under `listed` (itself included) imports what, in walk order: one folder listing and
 /// one import listing per folder, made only for recursive answers that hold imports.
 async fn importers(client: &Client, project: &ProjectRef, environment: &str, listed: &str) -> Result<Importers> {
@@ -228,6 +184,39 @@ pub(crate) fn target_from_env(env: &EnvSource) -> (std::result::Result<ProjectRe
             d.path,
         ),
         Err(e) => (Err(e.to_string()), "dev".into(), "/".into()),
+    }
+}
+
+/// What a load names, written alike by every loader (figment's metadata, [`Error::Load`]):
+/// `infisical://host:port/project/environments/folders`, e.g. `infisical://eu.infisical.com:443/app/prod/,/api`.
+/// It builds no client and reads no file: the site is `site` (a given client's), else one the
+/// environment names, else `default` (the one the default chain will choose).
+pub(crate) fn describe_target(
+    site: Option<&reqwest::Url>,
+    env: &EnvSource,
+    project: Option<&ProjectRef>,
+    environments: &[&str],
+    paths: &[String],
+) -> String {
+    let site = site.cloned().or_else(|| {
+        let (raw, from) = crate::site::site_from(None, env)?;
+        crate::site::parse_site(&raw, &from).ok().map(|(site, _)| site)
+    });
+    let host = site.map_or_else(
+        || "default".to_owned(),
+        |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
+    );
+    let project = project.map_or_else(|| "(no project)".to_owned(), ToString::to_string);
+    let paths = paths.iter().map(|p| normalize_path(p)).collect::<Vec<_>>().join(",");
+    format!("infisical://{host}/{project}/{}{paths}", environments.join(","))
+}
+
+/// `error` within the load of `target` ([`Error::Load`]); an error that already names its load is
+/// returned as it is.
+pub(crate) fn in_load(error: Error, target: impl FnOnce() -> String) -> Error {
+    match error {
+        Error::Load { .. } => error,
+        error => Error::Load { target: target(), error: Box::new(error) },
     }
 }
 

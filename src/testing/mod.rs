@@ -2,6 +2,9 @@
 //!
 //! It speaks Universal Auth login, renewal, the project lookup, and the v4 and v3 secret list and get
 //! routes, from secrets you seed per environment and folder (imports and `${...}` references included).
+//! It refuses as a real server does: an unknown client id (404) or a wrong client secret (401) at
+//! login, an unknown project with the server's own 404 (`Project with ID '…' not found`), an unknown
+//! environment or folder with 404 or, like servers of 2024, 200 and nothing.
 //! Point a [`Client`](crate::Client) or the figment provider at it to test your typed configuration
 //! without a real server. It is built on `wiremock` and runs on its own thread, so it works from async
 //! and plain `#[test]`s alike.
@@ -24,9 +27,11 @@
 //! ```
 
 mod cli_login;
+mod clock;
 mod server;
 
 pub use cli_login::FakeCliLogin;
+pub use clock::ManualClock;
 use server::{Responder, Seeded, State};
 
 use std::sync::atomic::AtomicUsize;

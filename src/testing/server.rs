@@ -60,8 +60,12 @@ impl Respond for Responder {
         }
         match (method, segs.as_slice()) {
             ("POST", ["api", "v1", "auth", "universal-auth", "login"]) => {
+                // The recorded answers of a real server (samples 083 and 082).
                 let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-                if body["clientId"] != CLIENT_ID || body["clientSecret"] != CLIENT_SECRET {
+                if body["clientId"] != CLIENT_ID {
+                    return error(404, "NotFound", "No identity with specified client ID was found");
+                }
+                if body["clientSecret"] != CLIENT_SECRET {
                     return error(401, "UnauthorizedError", "Invalid credentials");
                 }
                 self.token(&state)
@@ -72,14 +76,20 @@ impl Respond for Responder {
             ("GET", ["api", "v4", ..]) if state.legacy_only => {
                 ResponseTemplate::new(404).set_body_json(json!({"message": format!("Route GET:{} not found", req.url.path()), "error": "Not Found", "statusCode": 404}))
             }
-            ("GET", ["api", "v1", "projects", "slug", slug]) | ("GET", ["api", "v2", "workspace", slug]) if *slug == PROJECT_SLUG => {
+            ("GET", ["api", "v1", "projects", "slug", slug]) | ("GET", ["api", "v2", "workspace", slug]) => {
+                if *slug != PROJECT_SLUG {
+                    return error(404, "NotFound", &format!("Project with slug '{slug}' not found"));
+                }
                 ResponseTemplate::new(200).set_body_json(project(&state))
             }
-            ("GET", ["api", "v1", "projects", id]) if *id == PROJECT_ID => {
-                ResponseTemplate::new(200).set_body_json(json!({"project": project(&state)}))
-            }
-            ("GET", ["api", "v1", "workspace", id]) if *id == PROJECT_ID => {
-                ResponseTemplate::new(200).set_body_json(json!({"workspace": project(&state)}))
+            ("GET", ["api", "v1", "projects" | "workspace", id]) => {
+                // The server's own "not found" (its project lookup), not the router's "Route ... not
+                // found", which a client takes for an older server.
+                if *id != PROJECT_ID {
+                    return error(404, "NotFound", &format!("Project with ID '{id}' not found"));
+                }
+                let key = if segs[2] == "projects" { "project" } else { "workspace" };
+                ResponseTemplate::new(200).set_body_json(json!({key: project(&state)}))
             }
             ("GET", ["api", "v2", "folders"]) => folders(&state, &query(req), "projectId"),
             ("GET", ["api", "v1", "folders"]) => folders(&state, &query(req), "workspaceId"),
@@ -194,7 +204,7 @@ impl State {
 }
 
 fn folders(state: &State, q: &BTreeMap<String, String>, id_param: &str) -> ResponseTemplate {
-    if let Some(err) = project_ok(q, id_param) {
+    if let Some(err) = project_ok(q, id_param, Unknown::Membership) {
         return err;
     }
     let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
@@ -220,7 +230,7 @@ fn folders(state: &State, q: &BTreeMap<String, String>, id_param: &str) -> Respo
 }
 
 fn imports(state: &State, q: &BTreeMap<String, String>, id_param: &str) -> ResponseTemplate {
-    if let Some(err) = project_ok(q, id_param) {
+    if let Some(err) = project_ok(q, id_param, Unknown::Membership) {
         return err;
     }
     let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };
@@ -250,12 +260,46 @@ fn project(state: &State) -> Value {
     })
 }
 
-fn project_ok(q: &BTreeMap<String, String>, id_param: &str) -> Option<ResponseTemplate> {
-    let id_ok =
-        q.get(id_param).is_some_and(|p| p == PROJECT_ID) || q.get("workspaceSlug").is_some_and(|s| s == PROJECT_SLUG);
-    if !id_ok {
-        return Some(error(404, "NotFound", "Project not found"));
+/// How a route refuses a project it does not know, as the real server does.
+#[derive(Clone, Copy)]
+enum Unknown {
+    /// The secret routes look the project up first (sample 095).
+    Lookup,
+    /// Folders and imports check membership first (the answer of sample 097).
+    Membership,
+}
+
+impl Unknown {
+    fn refusal(self, id: &str) -> ResponseTemplate {
+        match self {
+            Unknown::Lookup => error(
+                404,
+                "NotFound",
+                &format!(
+                    "Project with ID '{id}' not found during bot lookup. Are you sure you are using the correct project ID?"
+                ),
+            ),
+            Unknown::Membership => ResponseTemplate::new(403).set_body_json(json!({
+                "statusCode": 403, "message": "You are not allowed to access this resource",
+                "error": format!("Identity is not a member of the specified project with ID '{id}'"),
+            })),
+        }
     }
+}
+
+fn project_ok(q: &BTreeMap<String, String>, id_param: &str, unknown: Unknown) -> Option<ResponseTemplate> {
+    let refused = match (q.get(id_param), q.get("workspaceSlug")) {
+        (Some(id), _) if id == PROJECT_ID => None,
+        (Some(id), _) => Some(unknown.refusal(id)),
+        (None, Some(slug)) if slug == PROJECT_SLUG => None,
+        (None, Some(slug)) => Some(error(404, "NotFound", &format!("Project with slug '{slug}' not found"))),
+        (None, None) => Some(error(400, "BadRequest", "Missing project id or environment")),
+    };
+    refused.or_else(|| bad_flag(q))
+}
+
+/// A 422 for a boolean that is not `true` or `false`, as zod answers it.
+fn bad_flag(q: &BTreeMap<String, String>) -> Option<ResponseTemplate> {
     if let Some((k, v)) = q.iter().find(|(k, v)| {
         matches!(
             k.as_str(),
@@ -293,7 +337,7 @@ fn list(
     id_param: &str,
     imports_param: &str,
 ) -> Result<Value, ResponseTemplate> {
-    if let Some(err) = project_ok(q, id_param) {
+    if let Some(err) = project_ok(q, id_param, Unknown::Lookup) {
         return Err(err);
     }
     let Some(env) = q.get("environment") else {
@@ -341,7 +385,7 @@ fn get(
     id_param: &str,
     imports_param: &str,
 ) -> ResponseTemplate {
-    if let Some(err) = project_ok(q, id_param) {
+    if let Some(err) = project_ok(q, id_param, Unknown::Lookup) {
         return err;
     }
     let Some(env) = q.get("environment") else { return error(400, "BadRequest", "Missing project id or environment") };

@@ -4,6 +4,7 @@
 //! figment provider. Retrying lives here and only here.
 
 mod body;
+mod cause;
 mod request;
 mod retry;
 
@@ -58,6 +59,12 @@ impl Transport {
         &self.site
     }
 
+    /// The most bytes an answer may have (`ClientBuilder::max_response_bytes`).
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
     /// Sends a request, retrying as the policy allows, within the call's `budget`. 2xx and 304 answers
     /// are `Ok`; any other status is an [`Error::Api`].
     pub(crate) async fn send(
@@ -91,6 +98,7 @@ impl Transport {
                         return Err(budget.timed_out(&req.method, &self.site, &req.path()));
                     }
                     TransportErrorKind::Timeout | TransportErrorKind::Other => (true, None, err),
+                    // A refused certificate or handshake fails the same way every time.
                     _ => return Err(err),
                 },
             };
@@ -147,7 +155,7 @@ impl Transport {
         if resp.status().is_redirection() && status != 304 {
             return Err(Failure::Transport(
                 TransportErrorKind::Redirect,
-                self.transport_error(TransportErrorKind::Redirect, req, budget, None),
+                self.transport_error(TransportErrorKind::Redirect, req, budget, None, None),
             ));
         }
         let headers = resp.headers().clone();
@@ -168,7 +176,7 @@ impl Transport {
         let too_large = || {
             Failure::Transport(
                 TransportErrorKind::ResponseTooLarge,
-                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None),
+                self.transport_error(TransportErrorKind::ResponseTooLarge, req, budget, None, None),
             )
         };
         let announced = resp.content_length();
@@ -203,14 +211,8 @@ impl Transport {
     }
 
     fn transport_failure(&self, req: &ApiRequest, e: reqwest::Error, budget: &Budget) -> Failure {
-        let kind = if e.is_timeout() {
-            TransportErrorKind::Timeout
-        } else if e.is_connect() {
-            TransportErrorKind::Connect
-        } else {
-            TransportErrorKind::Other
-        };
-        Failure::Transport(kind, self.transport_error(kind, req, budget, Some(Box::new(e.without_url()))))
+        let (kind, cause) = cause::classify(&e, &self.site);
+        Failure::Transport(kind, self.transport_error(kind, req, budget, cause, Some(Box::new(e.without_url()))))
     }
 
     fn transport_error(
@@ -218,6 +220,7 @@ impl Transport {
         kind: TransportErrorKind,
         req: &ApiRequest,
         budget: &Budget,
+        cause: Option<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Error {
         Error::Transport {
@@ -226,6 +229,7 @@ impl Transport {
             attempts: budget.attempts.load(Ordering::Relaxed),
             elapsed: budget.started.elapsed(),
             limit: (kind == TransportErrorKind::Timeout).then_some(self.attempt_timeout.min(budget.limit)),
+            cause,
             source,
         }
     }

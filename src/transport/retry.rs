@@ -11,7 +11,8 @@ use crate::error::{Error, TransportErrorKind};
 ///
 /// Connection failures, `429`, `502`, `503` and `504` are retried with exponential backoff and jitter,
 /// waiting what `Retry-After` asks when the server says (up to [`max_retry_after`](Self::max_retry_after);
-/// a longer wait is returned to the caller as the error rather than slept through).
+/// a longer wait is returned to the caller as the error rather than slept through). A refused
+/// certificate or a failed TLS handshake is not retried: it would fail the same way again.
 ///
 /// A request that may have reached the server (a timeout, a broken connection, a 502/503/504) is
 /// replayed only when replaying it cannot change anything twice: reads, logins, renewals, KMS
@@ -118,6 +119,7 @@ impl Budget {
             attempts: self.attempts.load(Ordering::Relaxed),
             elapsed: self.started.elapsed(),
             limit: Some(self.limit),
+            cause: None,
             source: None,
         }
     }

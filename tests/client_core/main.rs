@@ -1,5 +1,6 @@
 //! The client core against wiremock, one module a concern: the token's lifecycle, error decoding,
-//! retries and timeouts, and what a client is built with. The helpers they share are here.
+//! retries and timeouts, transport failures in words, and what a client is built with. The helpers
+//! they share are here.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -7,6 +8,7 @@ mod errors;
 mod retries;
 mod setup;
 mod tokens;
+mod transport;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

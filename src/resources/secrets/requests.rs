@@ -3,6 +3,7 @@
 use super::Secrets;
 use crate::Client;
 use crate::error::{Error, Result};
+use crate::resources::folders::ListFolders;
 use crate::resources::{Conditional, ProjectRef, check_environment, normalize_path, require};
 use crate::routes::Routes;
 use crate::transport::ApiRequest;
@@ -223,14 +224,21 @@ impl GetSecret {
 impl Secrets<'_> {
     /// Lists secrets. The answer keeps own and imported secrets apart; [`SecretList::into_map`] merges them.
     ///
+    /// An environment or folder that does not exist is an [`Error::NotFound`] naming it and what exists
+    /// instead, whether the server answers it with `404` (current servers) or with `200` and nothing
+    /// (servers of 2024): an empty answer is checked against the project's environments and the
+    /// parent's folders (one or two more requests, only then). An empty folder that exists is an
+    /// empty list.
+    ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a bad request, [`Error::Api`] when the server refuses.
+    /// [`Error::InvalidRequest`] for a bad request, [`Error::NotFound`] for an unknown environment or
+    /// folder, [`Error::Api`] when the server refuses.
     pub async fn list(&self, req: &ListSecrets) -> Result<SecretList> {
-        let resp = self.list_response(req, None).await?;
-        if resp.status == 304 {
-            return Err(unexpected_304(&resp));
+        match self.list_inner(req, None).await? {
+            Conditional::Modified(list) => Ok(list),
+            // Without a tag a 304 is an error already; this arm is never taken.
+            Conditional::NotModified => Err(Error::invalid("etag", "a 304 answered a list that sent no tag")),
         }
-        Self::decode_list(req, &resp)
     }
 
     /// Lists secrets unless they are unchanged since `etag` (from [`SecretList::etag`]): a cheap
@@ -243,19 +251,13 @@ impl Secrets<'_> {
     }
 
     async fn list_inner(&self, req: &ListSecrets, etag: Option<&str>) -> Result<Conditional<SecretList>> {
-        let resp = self.list_response(req, etag).await?;
-        if resp.status == 304 {
+        let Conditional::Modified((mut list, etag)) = self.list_as_if_modified::<SecretList>(req, etag).await? else {
             return Ok(Conditional::NotModified);
-        }
-        Self::decode_list(req, &resp).map(Conditional::Modified)
-    }
-
-    fn decode_list(req: &ListSecrets, resp: &crate::transport::ApiResponse) -> Result<SecretList> {
-        let mut list: SecretList = resp.json()?;
-        list.etag = resp.header("etag");
+        };
+        list.etag = etag;
         list.path = normalize_path(&req.path);
         tracing::debug!(project = %req.project, environment = %req.environment, path = %list.path, count = list.secrets.len(), "listed secrets");
-        Ok(list)
+        Ok(Conditional::Modified(list))
     }
 
     /// Lists each secret's place and value, and nothing else: own and imported secrets merged as
@@ -281,9 +283,9 @@ impl Secrets<'_> {
         Ok(list.into_map(&req.path, &Importers::new()).into_iter().collect())
     }
 
-    /// Lists into another model (the loaders' lean one); the same request and route choice as
-    /// [`list`](Self::list).
-    pub(crate) async fn list_as<T: serde::de::DeserializeOwned>(&self, req: &ListSecrets) -> Result<T> {
+    /// Lists into another model (the loaders' lean one); the same request, route choice and target
+    /// check as [`list`](Self::list).
+    pub(crate) async fn list_as<T: ListAnswer>(&self, req: &ListSecrets) -> Result<T> {
         match self.list_as_if_modified(req, None).await? {
             Conditional::Modified((list, _)) => Ok(list),
             // Without a tag a 304 is an error already; this arm is never taken.
@@ -291,8 +293,9 @@ impl Secrets<'_> {
         }
     }
 
-    /// [`list_as`](Self::list_as), unless unchanged since `etag`: the answer with its own `ETag`.
-    pub(crate) async fn list_as_if_modified<T: serde::de::DeserializeOwned>(
+    /// [`list_as`](Self::list_as), unless unchanged since `etag`: the answer with its own `ETag`. Every
+    /// list goes through here, so every list checks its target the same way.
+    pub(crate) async fn list_as_if_modified<T: ListAnswer>(
         &self,
         req: &ListSecrets,
         etag: Option<&str>,
@@ -301,15 +304,35 @@ impl Secrets<'_> {
         match resp.status {
             304 if etag.is_some() => Ok(Conditional::NotModified),
             304 => Err(unexpected_304(&resp)),
-            _ => Ok(Conditional::Modified((resp.json()?, resp.header("etag")))),
+            _ => {
+                let list: T = resp.json()?;
+                // Servers of 2024 answer an unknown environment or folder with 200 and nothing.
+                if list.holds_nothing()
+                    && let Some(missing) = missing_target(self.client, req).await?
+                {
+                    return Err(missing);
+                }
+                Ok(Conditional::Modified((list, resp.header("etag"))))
+            }
         }
     }
 
-    /// The answer to a list (a 304 when `etag` still holds).
+    /// The answer to a list (a 304 when `etag` still holds). A 404 for an unknown environment or
+    /// folder (current servers) becomes the [`Error::NotFound`] an empty answer gets on older ones.
     async fn list_response(&self, req: &ListSecrets, etag: Option<&str>) -> Result<crate::transport::ApiResponse> {
         req.validate()?;
         let project_id = read_scope(self.client, &req.project).await?;
-        self.client.routed(|routes| Ok(req.request(routes, &project_id, etag))).await
+        match self.client.routed(|routes| Ok(req.request(routes, &project_id, etag))).await {
+            Err(Error::Api(api)) if api.status() == 404 && !api.is_unknown_route() => {
+                // The server's own words stand when the check cannot say more (an unknown project,
+                // a project this identity may not read).
+                match missing_target(self.client, req).await {
+                    Ok(Some(missing)) => Err(missing),
+                    _ => Err(Error::Api(api)),
+                }
+            }
+            answered => answered,
+        }
     }
 
     /// Gets one secret.
@@ -327,6 +350,72 @@ impl Secrets<'_> {
         secret.path.get_or_insert_with(|| normalize_path(&req.path));
         Ok(secret)
     }
+}
+
+/// A decoded list answer: whether it holds nothing, the cue to check that its target exists.
+pub(crate) trait ListAnswer: serde::de::DeserializeOwned {
+    /// True when the answer holds no secret, of its own or imported.
+    fn holds_nothing(&self) -> bool;
+}
+
+impl ListAnswer for SecretList {
+    fn holds_nothing(&self) -> bool {
+        self.secrets.is_empty() && self.imports.iter().all(|i| i.secrets.is_empty())
+    }
+}
+
+impl ListAnswer for ValueList {
+    fn holds_nothing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// After an empty or 404 answer: the [`Error::NotFound`] for an environment the project does not have
+/// or a folder its parent does not hold, naming what exists there; `None` when both exist (an empty
+/// folder is no error). One request for the root folder, two for another.
+///
+/// An identity may be allowed to list secrets and not to read the project (a custom role, a token
+/// scoped to secrets): its environment goes unchecked, and an empty list of the root is taken as the
+/// server answered it, but its folder is still checked against the parent's folders. Only that
+/// refusal is let pass: a check that cannot reach the server fails as an outage, so an empty answer
+/// is never taken as the truth on a guess (and never kept in a cache as the last good load).
+async fn missing_target(client: &Client, req: &ListSecrets) -> Result<Option<Error>> {
+    let (project, environment) = (&req.project, req.environment.as_str());
+    match client.projects().get(project).await {
+        Ok(found) if !found.environments.iter().any(|e| e.slug == environment) => {
+            return Ok(Some(Error::NotFound {
+                target: format!("environment `{environment}`"),
+                within: format!("project `{project}`"),
+                existing: found.environments.into_iter().map(|e| e.slug).collect(),
+            }));
+        }
+        Ok(_) => {}
+        Err(err) if err.is_unavailable() => return Err(err),
+        Err(err) => {
+            tracing::debug!(%project, error = %err, "could not read the project to check that the environment exists")
+        }
+    }
+    let folder = normalize_path(&req.path);
+    let Some((parent, name)) = folder.rsplit_once('/').filter(|(_, name)| !name.is_empty()) else { return Ok(None) };
+    let parent = normalize_path(parent);
+    let siblings = client.folders().list(&ListFolders::new(project.clone(), environment).path(parent.as_str())).await;
+    // Older servers answer a folder listing in an unknown environment with a bare "Environment not
+    // found": say which, and why it was asked.
+    let siblings = siblings.map_err(|err| match err {
+        Error::Api(api) => Error::from(api.with_hint(format!(
+            "while checking that folder `{folder}` exists in environment `{environment}` of project `{project}`, \
+             whose list came back empty"
+        ))),
+        other => other,
+    })?;
+    if siblings.iter().any(|f| f.name == name) {
+        return Ok(None);
+    }
+    Ok(Some(Error::NotFound {
+        target: format!("folder `{folder}`"),
+        within: format!("environment `{environment}` of project `{project}` (folders in `{parent}`)"),
+        existing: siblings.into_iter().map(|f| f.name).collect(),
+    }))
 }
 
 /// The project id for a read; empty when the routes in use take a slug and the project is one, which
