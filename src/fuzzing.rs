@@ -47,6 +47,33 @@ pub fn list_and_precedence(body: &[u8]) {
     }
 }
 
+/// What the clouds answer a login, as its parsers read it: a managed identity's token (Azure), the
+/// metadata server's ID token and Google's OAuth and `signJwt` answers (GCP), an endpoint's error
+/// answer, and a region and keys as an instance's metadata hands them to the SigV4 signer (AWS).
+pub fn cloud_answers(status: u16, body: &[u8]) {
+    use crate::auth::cloud::{azure, metadata};
+    let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+    let _ = azure::access_token_in(body);
+    let url = "http://169.254.169.254/metadata/identity/oauth2/token?resource=x";
+    let _ = metadata::refused("fuzz", "metadata endpoint", url, status, body).to_string();
+    #[cfg(feature = "gcp")]
+    {
+        use crate::auth::cloud::gcp;
+        let _ = gcp::id_token_in(body);
+        let url = "https://oauth2.googleapis.com/token";
+        let _ = gcp::decode::<gcp::OAuthToken>("OAuth token endpoint", url, status, body).map_err(|e| e.to_string());
+        let _ = gcp::decode::<gcp::SignedJwt>("IAM credentials API", url, status, body).map_err(|e| e.to_string());
+    }
+    #[cfg(feature = "aws")]
+    {
+        let text = String::from_utf8_lossy(body);
+        let mut lines = text.splitn(3, '\n');
+        let (region, id, secret) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        let keys = aws_credential_types::Credentials::new(id, secret, None, None, "fuzz");
+        let _ = crate::auth::cloud::aws::sign_get_caller_identity(&keys, region, std::time::UNIX_EPOCH);
+    }
+}
+
 /// A cache file opened under a fixed key and target, and the same bytes as a load's plaintext (decoded
 /// as they are, and sealed then opened again).
 #[cfg(feature = "cache")]

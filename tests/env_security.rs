@@ -8,6 +8,10 @@ use std::process::Command;
 use infisical_config::env_loader::{Reserved, reserved};
 use infisical_config::{EnvMap, Error, ExposeSecret};
 
+#[path = "common/cloud_login_names.rs"]
+mod cloud_login_names;
+use cloud_login_names::{CREDENTIALS as CLOUD_CREDENTIALS, STEERING as CLOUD_LOGIN};
+
 /// Every name the security review ran a command with, or that redirects trust.
 const HOSTILE: &[(&str, &str)] = &[
     ("BASH_FUNC_ls%%", "() { echo PWNED; }"),
@@ -118,6 +122,54 @@ fn the_exports_leave_reserved_names_out() {
         }
         assert!(text.contains("APP_PORT='8080'"));
     }
+}
+
+fn cloud() -> EnvMap {
+    EnvMap::from_pairs(CLOUD_LOGIN.iter().chain(CLOUD_CREDENTIALS).copied()).unwrap().override_existing(true)
+}
+
+fn json_names(vars: &EnvMap) -> Vec<String> {
+    let json: BTreeMap<String, String> = serde_json::from_str(&vars.to_json()).unwrap();
+    json.into_keys().collect()
+}
+
+#[test]
+fn names_that_steer_a_cloud_login_stay_out_of_children_and_exports_and_the_credentials_pass() {
+    let mut cmd = Command::new("env");
+    cmd.env_clear();
+    let applied = cloud().apply_to_command(&mut cmd);
+    let seen = child_env(cmd);
+    for (name, _) in CLOUD_LOGIN {
+        assert_eq!(reserved(name), Some(Reserved::CloudLogin), "{name}");
+        assert!(!seen.contains_key(*name), "{name} reached the child");
+        assert!(applied.reserved.iter().any(|r| r == name), "{name} is reported as reserved");
+    }
+    for (name, value) in CLOUD_CREDENTIALS {
+        assert_eq!(seen.get(*name).map(String::as_str), Some(*value), "{name} is an ordinary secret");
+    }
+    let mut passed: Vec<&str> = CLOUD_CREDENTIALS.iter().map(|(name, _)| *name).collect();
+    passed.sort_unstable();
+    assert_eq!(applied.set, passed);
+
+    for text in [cloud().to_dotenv().unwrap(), cloud().to_shell().unwrap()] {
+        let names: Vec<&str> = text.lines().filter_map(|l| l.split_once('=')).map(|(name, _)| name).collect();
+        assert_eq!(names, passed, "{}", text.as_str());
+    }
+    assert_eq!(json_names(&cloud()), passed, "the JSON export leaves them out too");
+}
+
+#[test]
+fn a_cloud_login_name_can_be_allowed_by_name() {
+    let vars = cloud().allow_reserved(["GCE_METADATA_HOST"]);
+    let mut cmd = Command::new("env");
+    cmd.env_clear();
+    let applied = vars.apply_to_command(&mut cmd);
+    assert_eq!(child_env(cmd).get("GCE_METADATA_HOST").map(String::as_str), Some("attacker:80"));
+    assert!(applied.set.iter().any(|n| n == "GCE_METADATA_HOST"));
+    assert!(!applied.set.iter().any(|n| n == "GCE_METADATA_ROOT"), "only that name");
+    assert!(vars.to_dotenv().unwrap().contains("GCE_METADATA_HOST='attacker:80'"));
+    assert!(vars.to_shell().unwrap().contains("GCE_METADATA_HOST='attacker:80'"));
+    assert!(json_names(&vars).iter().any(|n| n == "GCE_METADATA_HOST"));
 }
 
 /// Values every reader must read back byte for byte.

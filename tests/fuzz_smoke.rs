@@ -17,6 +17,7 @@ proptest! {
         fuzzing::cache_file(&data);
         if let [a, b, body @ ..] = data.as_slice() {
             fuzzing::api_error(u16::from_be_bytes([*a, *b]), body);
+            fuzzing::cloud_answers(u16::from_be_bytes([*a, *b]), body);
         }
         let text = String::from_utf8_lossy(&data);
         fuzzing::jwt(&text);
@@ -32,12 +33,31 @@ proptest! {
         fuzzing::cache_file(s.as_bytes());
         fuzzing::project_file(&s);
         fuzzing::api_error(400, s.as_bytes());
+        fuzzing::cloud_answers(200, s.as_bytes());
+        fuzzing::cloud_answers(403, s.as_bytes());
     }
 
     #[test]
     fn jwe_shaped_input_never_panics(parts in proptest::collection::vec("[A-Za-z0-9_-]{0,40}", 0..7)) {
         fuzzing::jwe_and_vault(&parts.join("."), b"pass");
         fuzzing::jwt(&parts.join("."));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Token answers of every shape, and a region and keys as an instance's metadata could hand them
+    /// to the signer (a line each).
+    #[test]
+    fn cloud_answers_never_panic(
+        token in r#"\{("(access_token|signedJwt|expires_in)":("[^"]{0,24}"|[0-9]{0,4}|null|\{\}|\[\]),?){0,4}\}"#,
+        region in r"[a-z0-9./:\-\x00-\x1f\u{80}-\u{10ffff}]{0,24}",
+        key in r"[ -~\u{80}-\u{2fff}]{0,40}",
+        status in 100u16..600,
+    ) {
+        fuzzing::cloud_answers(status, token.as_bytes());
+        fuzzing::cloud_answers(status, format!("{region}\n{key}\n{key}").as_bytes());
     }
 }
 

@@ -306,6 +306,12 @@ async fn the_canary_never_leaks() {
 
     let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
+    #[cfg(all(feature = "aws", feature = "gcp"))]
+    {
+        let key = gcp_key_marker();
+        assert!(!logs.contains(&key), "the service account's key reached the logs:\n{logs}");
+        assert!(!shown.iter().any(|text| text.contains(&key)), "the service account's key was shown");
+    }
     #[cfg(all(feature = "cache", feature = "watch", feature = "config"))]
     assert!(logs.contains("Infisical cache written"), "the cache path was logged");
     #[cfg(all(feature = "cache", feature = "watch", feature = "config"))]
@@ -497,6 +503,7 @@ async fn cloud_logins(server: &MockServer) -> Vec<String> {
         client.authenticate().await.unwrap();
         shown.push(format!("{client:?} {}", client.explain_credentials().await));
     }
+    shown.extend(cloud_exchanges(server, &cloud).await);
     // From the environment: AWS keys there, a refusing Azure endpoint, an unreadable GCP key.
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("key.json");
@@ -529,6 +536,124 @@ async fn cloud_logins(server: &MockServer) -> Vec<String> {
         if let Err(err) = outcome {
             shown.push(err.to_string());
         }
+    }
+    shown
+}
+
+/// A line from the middle of the test service account's private key: it must never be shown or logged.
+#[cfg(all(feature = "aws", feature = "gcp"))]
+fn gcp_key_marker() -> String {
+    let pem = std::fs::read_to_string(fixtures().join("gcp").join("test-only-service-account.key.pem")).unwrap();
+    let lines: Vec<&str> = pem.lines().collect();
+    lines[lines.len() / 2].to_owned()
+}
+
+/// Every step of the cloud logins with the canary in what each answers: the instance metadata's
+/// session token and the AWS keys it hands over (signed into the login), the OAuth token and the JWT
+/// the IAM API signs with a service account's key, App Service's header and token; then the answers
+/// a login refuses: a redirect whose target holds the canary, and an oversized answer made of it.
+#[cfg(all(feature = "aws", feature = "gcp"))]
+async fn cloud_exchanges(server: &MockServer, cloud: &MockServer) -> Vec<String> {
+    use infisical_config::auth::IdentityLogin;
+    use wiremock::matchers::header;
+    let mut shown = Vec::new();
+    Mock::given(method("PUT"))
+        .and(path("/latest/api/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!("{CANARY}-imds-session"))
+                .insert_header("x-aws-ec2-metadata-token-ttl-seconds", "21600"),
+        )
+        .mount(cloud)
+        .await;
+    let imds = |route: &str, body: String| {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .and(header("x-aws-ec2-metadata-token", format!("{CANARY}-imds-session").as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_string(body))
+    };
+    imds("/latest/meta-data/placement/region", "us-east-1".into()).mount(cloud).await;
+    imds("/latest/meta-data/iam/security-credentials/", "instance-role".into()).mount(cloud).await;
+    imds(
+        "/latest/meta-data/iam/security-credentials/instance-role",
+        json!({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIACANARY",
+               "SecretAccessKey": format!("{CANARY}-imds-secret"), "Token": format!("{CANARY}-imds-token"),
+               "Expiration": "2099-01-01T00:00:00Z", "LastUpdated": "2026-01-01T00:00:00Z"})
+        .to_string(),
+    )
+    .expect(1..)
+    .mount(cloud)
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": format!("{CANARY}-oauth"), "expires_in": 3599, "token_type": "Bearer"}),
+        ))
+        .expect(1)
+        .mount(cloud)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/projects/-/serviceAccounts/reader@project.iam.gserviceaccount.com:signJwt"))
+        .and(header("authorization", format!("Bearer {CANARY}-oauth").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"signedJwt": format!("{CANARY}-signed-jwt")})))
+        .expect(1)
+        .mount(cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/msi/token"))
+        .and(header("x-identity-header", format!("{CANARY}-app-header").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": format!("{CANARY}-app-token")})))
+        .expect(1..)
+        .mount(cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/redirecting/token"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("{}/stolen?token={CANARY}", cloud.uri())),
+        )
+        .mount(cloud)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/oversized/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CANARY.repeat(10_000)))
+        .mount(cloud)
+        .await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key.json");
+    let private_key =
+        std::fs::read_to_string(fixtures().join("gcp").join("test-only-service-account.key.pem")).unwrap();
+    std::fs::write(
+        &key_file,
+        json!({"client_email": "reader@project.iam.gserviceaccount.com", "private_key": private_key,
+               "token_uri": format!("{}/token", cloud.uri())})
+        .to_string(),
+    )
+    .unwrap();
+    let logins = [
+        IdentityLogin::aws_iam("id-aws").platform_endpoint(cloud.uri()),
+        IdentityLogin::gcp_iam("id-gcp-iam", &key_file).platform_endpoint(cloud.uri()),
+    ];
+    for login in logins {
+        shown.push(format!("{login:?}"));
+        let client = common::builder(&server.uri()).credentials(login).build().unwrap();
+        client.authenticate().await.unwrap();
+        shown.push(format!("{client:?} {}", client.explain_credentials().await));
+    }
+    let app_service = EnvSource::from_pairs([
+        ("INFISICAL_AZURE_AUTH_IDENTITY_ID", "id".to_owned()),
+        ("IDENTITY_ENDPOINT", format!("{}/msi/token", cloud.uri())),
+        ("IDENTITY_HEADER", format!("{CANARY}-app-header")),
+    ]);
+    shown.push(format!("{:?}", EnvCredentials::new(app_service.clone()).provide_credentials().await));
+    let client = common::builder(&server.uri()).env_source(app_service).build().unwrap();
+    client.authenticate().await.unwrap();
+    shown.push(format!("{client:?} {}", client.explain_credentials().await));
+    for route in ["redirecting", "oversized"] {
+        let login = IdentityLogin::azure("id").platform_endpoint(format!("{}/{route}/token", cloud.uri()));
+        let client = common::builder(&server.uri()).credentials(login).build().unwrap();
+        let err = client.authenticate().await.unwrap_err();
+        shown.push(format!("{err} {err:?}"));
     }
     shown
 }

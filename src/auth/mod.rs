@@ -16,7 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub(crate) mod chain;
 pub(crate) mod cli;
-mod cloud;
+pub(crate) mod cloud;
 mod default_chain;
 mod env;
 mod identity;

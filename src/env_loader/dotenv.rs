@@ -6,7 +6,7 @@
 //! no `'` and no `\`: [`EnvMap::to_dotenv`] writes that and refuses any other value, naming the secret.
 //! [`EnvMap::to_shell`] writes for POSIX shells alone, where any value can be quoted.
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use super::EnvMap;
@@ -84,15 +84,25 @@ impl EnvMap {
         })
     }
 
+    /// The variables the name policy admits into an export; the others are left out, with a warning
+    /// naming them (never their values).
+    pub(super) fn exported(&self, export: &str) -> Vec<(&str, &SecretString)> {
+        let (admitted, left_out): (Vec<_>, Vec<_>) = self
+            .vars
+            .iter()
+            .map(|(name, value)| (name.as_str(), value))
+            .partition(|(name, _)| self.policy.names.check(name).is_ok());
+        if !left_out.is_empty() {
+            let names: Vec<&str> = left_out.iter().map(|(name, _)| *name).collect();
+            tracing::warn!(?names, "reserved or unlisted names were left out of {export} (allow them by name)");
+        }
+        admitted
+    }
+
     /// Writes `NAME=<quoted value>\n` for every variable the name policy admits.
     fn write(&self, quote: impl Fn(&str, &str, &mut Zeroizing<String>) -> Result<()>) -> Result<Zeroizing<String>> {
         let mut out = Zeroizing::new(String::new());
-        let mut left_out = Vec::new();
-        for (name, value) in &self.vars {
-            if self.policy.names.check(name).is_err() {
-                left_out.push(name.as_str());
-                continue;
-            }
+        for (name, value) in self.exported("the exported file") {
             let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
@@ -105,9 +115,6 @@ impl EnvMap {
             out.push('=');
             quote(name, value.expose_secret(), &mut out)?;
             out.push('\n');
-        }
-        if !left_out.is_empty() {
-            tracing::warn!(names = ?left_out, "reserved or unlisted names were left out of the exported file (allow them by name)");
         }
         Ok(out)
     }

@@ -395,10 +395,12 @@ impl EnvMap {
         self
     }
 
-    /// The variables as a JSON object, `{"NAME": "value", ...}`.
+    /// The variables as a JSON object, `{"NAME": "value", ...}`. The same name rules apply as when
+    /// setting them: reserved names and names off a strict list are left out (with a warning).
     #[must_use]
     pub fn to_json(&self) -> Zeroizing<String> {
-        let plain: BTreeMap<&str, &str> = self.vars.iter().map(|(k, v)| (k.as_str(), v.expose_secret())).collect();
+        let plain: BTreeMap<&str, &str> =
+            self.exported("the JSON export").into_iter().map(|(name, value)| (name, value.expose_secret())).collect();
         Zeroizing::new(serde_json::to_string_pretty(&plain).unwrap_or_default())
     }
 }

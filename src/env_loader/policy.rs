@@ -34,6 +34,18 @@ pub enum Reserved {
     ProxyAndTrust,
     /// This crate's own settings (`INFISICAL_*`): a secret could re-point every later client.
     ThisCrate,
+    /// Where a cloud login fetches its credentials and tokens or sends them, and which files or
+    /// profiles it takes them from: the metadata and container endpoints
+    /// (`AWS_EC2_METADATA_SERVICE_ENDPOINT` and its mode, `AWS_EC2_METADATA_DISABLED`,
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, `GCE_METADATA_HOST`, Azure's `IDENTITY_ENDPOINT`, ...),
+    /// the endpoints AWS's SDK sends signed requests to (`AWS_ENDPOINT_URL*`), and the credential
+    /// files, profiles and roles (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_CONFIG_FILE`,
+    /// `AWS_PROFILE`, `GOOGLE_APPLICATION_CREDENTIALS`, ...). This crate's cloud logins read them, and
+    /// so do the clouds' SDKs in a child: a secret could hand the login's proof or tokens to another
+    /// server, or have the service log in as someone else. The credentials themselves
+    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) and the region
+    /// (`AWS_REGION`, `AWS_DEFAULT_REGION`) are ordinary secrets and pass.
+    CloudLogin,
     /// What the system and the session rely on: `PATH`, `HOME`, `SHELL`, `TMPDIR`, `LANG`, `LC_*`,
     /// `XDG_*`, Windows' `SYSTEMROOT`, ...
     System,
@@ -48,6 +60,7 @@ impl fmt::Display for Reserved {
             Reserved::Commands => "version control and the commands tools start",
             Reserved::ProxyAndTrust => "proxies and trust stores",
             Reserved::ThisCrate => "this crate's own settings",
+            Reserved::CloudLogin => "cloud logins' endpoints, credential files and profiles",
             Reserved::System => "the system and the session",
         })
     }
@@ -215,6 +228,56 @@ const RULES: &[(Reserved, &[Match])] = &[
         ],
     ),
     (ThisCrate, &[Prefix("INFISICAL_")]),
+    // Each name says where its reader is; `aws-config` is AWS's SDK for Rust (1.13), which this
+    // crate's `aws` login runs. Left out on purpose: the credentials (`AWS_ACCOUNT_ID` too) and the
+    // region; switches that only choose among AWS's own endpoints (`AWS_USE_FIPS_ENDPOINT`,
+    // `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`); labels
+    // (`AWS_ROLE_SESSION_NAME`, `AWS_SDK_UA_APP_ID`) and retry, timeout and checksum settings.
+    (
+        CloudLogin,
+        &[
+            // aws-config `imds/client.rs`: the instance metadata's address, or its IPv6 one;
+            // `imds/credentials.rs`: whether it is asked at all (switched off, the chain moves on to
+            // whatever login comes next, as another identity).
+            Exact("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+            Exact("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"),
+            Exact("AWS_EC2_METADATA_DISABLED"),
+            // aws-config `ecs.rs`: the container credentials endpoint and the token sent to it.
+            Exact("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+            Exact("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+            Exact("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+            Exact("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+            // aws-config `env_service_config.rs`: where STS calls go (`AWS_ENDPOINT_URL_STS`, ...).
+            Prefix("AWS_ENDPOINT_URL"),
+            // aws-config `web_identity_token.rs`: the token file sent to STS, and the role it buys.
+            Exact("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            Exact("AWS_ROLE_ARN"),
+            // aws-runtime `env_config/file.rs`, `env_config/source.rs`: the profile files and profile.
+            Exact("AWS_CONFIG_FILE"),
+            Exact("AWS_SHARED_CREDENTIALS_FILE"),
+            Exact("AWS_PROFILE"),
+            // This crate's `gcp` login and Google's libraries (google-auth's `environment_vars.py`):
+            // the metadata server, by its current and former names and by address.
+            Exact("GCE_METADATA_HOST"),
+            Exact("GCE_METADATA_ROOT"),
+            Exact("GCE_METADATA_IP"),
+            // Google's libraries in a child: the credentials file (it may name token URLs to call).
+            Exact("GOOGLE_APPLICATION_CREDENTIALS"),
+            // This crate's Azure login: App Service's identity endpoint and the header it checks.
+            Exact("IDENTITY_ENDPOINT"),
+            Exact("IDENTITY_HEADER"),
+            // Azure's SDKs in a child (MSAL's and Azure.Identity's `EnvironmentVariables`): the other
+            // managed-identity endpoints, the certificate Service Fabric's is trusted by, where
+            // client secrets and assertions are sent, and the workload identity's token file.
+            Exact("MSI_ENDPOINT"),
+            Exact("MSI_SECRET"),
+            Exact("IMDS_ENDPOINT"),
+            Exact("IDENTITY_SERVER_THUMBPRINT"),
+            Exact("AZURE_POD_IDENTITY_AUTHORITY_HOST"),
+            Exact("AZURE_AUTHORITY_HOST"),
+            Exact("AZURE_FEDERATED_TOKEN_FILE"),
+        ],
+    ),
     (
         System,
         &[
@@ -262,6 +325,8 @@ const RULES: &[(Reserved, &[Match])] = &[
 /// assert_eq!(reserved("LD_PRELOAD"), Some(Reserved::LoaderAndLinker));
 /// assert_eq!(reserved("BASH_FUNC_ls%%"), Some(Reserved::Shell));
 /// assert_eq!(reserved("https_proxy"), Some(Reserved::ProxyAndTrust));
+/// assert_eq!(reserved("GCE_METADATA_HOST"), Some(Reserved::CloudLogin));
+/// assert_eq!(reserved("AWS_SECRET_ACCESS_KEY"), None);
 /// assert_eq!(reserved("DATABASE_URL"), None);
 /// ```
 #[must_use]
@@ -375,6 +440,30 @@ mod tests {
         for name in ["DATABASE_URL", "API_KEY", "PORT", "APP_PROXY_URL", "NODE_ENV", "GITHUB_TOKEN"] {
             assert_eq!(reserved(name), None, "{name} is an ordinary name");
         }
+    }
+
+    /// Every reserved name is in `tests/common/cloud_login_names.rs`; here, what stays an ordinary
+    /// secret and how the classes part.
+    #[test]
+    fn cloud_credentials_are_not_cloud_login_names() {
+        assert_eq!(reserved("aws_endpoint_url_sts"), Some(Reserved::CloudLogin));
+        for name in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_ACCOUNT_ID",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_ROLE_SESSION_NAME",
+            "AWS_USE_FIPS_ENDPOINT",
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_TENANT_ID",
+        ] {
+            assert_eq!(reserved(name), None, "{name} is an ordinary secret");
+        }
+        // A trust store is not a login endpoint: it keeps its own class.
+        assert_eq!(reserved("AWS_CA_BUNDLE"), Some(Reserved::ProxyAndTrust));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod chain;
 #[path = "../common/mod.rs"]
 mod common;
 mod gcp;
+mod hostile;
 
 use std::time::{Duration, Instant};
 

@@ -14,6 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use tracing::instrument::WithSubscriber;
 
 use super::metadata::CONNECT_TIMEOUT;
 use crate::EnvSource;
@@ -65,8 +66,13 @@ impl AwsIam {
         env: &EnvSource,
     ) -> Result<AwsLoginBody<'a>, CredentialsError> {
         let imds = self.imds_client(env)?;
-        let region = self.region(env, &imds).await?;
-        let credentials = self.credentials(env, imds, &region).await?;
+        let (region, credentials) = async {
+            let region = self.region(env, &imds).await?;
+            let credentials = self.credentials(env, imds, &region).await?;
+            Ok::<_, CredentialsError>((region, credentials))
+        }
+        .with_subscriber(super::aws_trace::without_request_dumps())
+        .await?;
         let headers = sign_get_caller_identity(&credentials, &region, SystemTime::now())?;
         Ok(AwsLoginBody {
             identity_id,

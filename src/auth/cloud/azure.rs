@@ -53,12 +53,18 @@ impl Azure {
             None => vec![("Metadata", "true")],
         };
         let body = metadata::get(METHOD, what, url.as_str(), &headers).await?;
-        let answer: TokenAnswer = serde_json::from_str(body.expose_secret()).map_err(|_| {
+        access_token_in(&body).ok_or_else(|| {
             CredentialsError::invalid(
                 METHOD,
                 format!("the {what} at {} answered without an access_token", metadata::endpoint(url.as_str())),
             )
-        })?;
-        Ok(answer.access_token)
+        })
     }
+}
+
+/// The access token in a managed identity endpoint's answer; `None` when there is none.
+pub(crate) fn access_token_in(body: &[u8]) -> Option<SecretString> {
+    // serde's errors could quote the answer: only whether there is a token matters.
+    let answer: TokenAnswer = serde_json::from_slice(body).ok()?;
+    (!answer.access_token.expose_secret().trim().is_empty()).then_some(answer.access_token)
 }

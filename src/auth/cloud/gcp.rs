@@ -62,8 +62,21 @@ async fn id_token(
         .map_err(|e| CredentialsError::invalid_because(METHOD, format!("`{base}` is not a URL"), e))?;
     // `format=full` puts the instance's project and zone in the token, which the server can check.
     url.query_pairs_mut().append_pair("audience", identity_id).append_pair("format", "full");
-    let token = metadata::get(METHOD, "GCP metadata server", url.as_str(), &[("Metadata-Flavor", "Google")]).await?;
-    Ok(SecretString::from(token.expose_secret().trim().to_owned()))
+    let what = "GCP metadata server";
+    let body = metadata::get(METHOD, what, url.as_str(), &[("Metadata-Flavor", "Google")]).await?;
+    id_token_in(&body).ok_or_else(|| {
+        CredentialsError::invalid(
+            METHOD,
+            format!("the {what} at {} answered no ID token (empty, or not text)", metadata::endpoint(url.as_str())),
+        )
+    })
+}
+
+/// The ID token in the metadata server's answer: its text, trimmed; `None` when there is none.
+pub(crate) fn id_token_in(body: &[u8]) -> Option<SecretString> {
+    let token = std::str::from_utf8(body).ok()?.trim();
+    // Copied at its exact length: the secret's box is then not a shrunk copy of a larger buffer.
+    (!token.is_empty()).then(|| SecretString::from(token.to_owned()))
 }
 
 /// What a service-account key file holds that the IAM login uses.
@@ -91,13 +104,13 @@ struct AssertionClaims<'a> {
 }
 
 #[derive(Deserialize)]
-struct OAuthToken {
+pub(crate) struct OAuthToken {
     access_token: SecretString,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SignedJwt {
+pub(crate) struct SignedJwt {
     signed_jwt: SecretString,
 }
 
@@ -133,7 +146,7 @@ async fn signed_jwt(
 
     let http = https_client()?;
     let oauth: OAuthToken = answer(
-        "Google's OAuth token endpoint",
+        "OAuth token endpoint",
         &key.token_uri,
         http.post(&key.token_uri)
             .form(&[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", &assertion)]),
@@ -153,6 +166,8 @@ async fn signed_jwt(
 }
 
 /// The client for Google's APIs: https with the platform's roots, through a proxy when one is set.
+/// It follows no redirect: the requests carry a signed assertion and an OAuth token, which go only
+/// where the key file and the login name.
 fn https_client() -> Result<&'static reqwest::Client, CredentialsError> {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     if let Some(client) = CLIENT.get() {
@@ -161,6 +176,7 @@ fn https_client() -> Result<&'static reqwest::Client, CredentialsError> {
     let client = crate::client::reqwest_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| {
             CredentialsError::invalid_because(METHOD, "could not build the HTTP client for Google's APIs", e)
@@ -168,24 +184,38 @@ fn https_client() -> Result<&'static reqwest::Client, CredentialsError> {
     Ok(CLIENT.get_or_init(|| client))
 }
 
-/// Sends a request to one of Google's APIs and decodes its answer; an error names the API and the status,
-/// never the request (it carries a signed assertion or a token).
+/// Sends a request to one of Google's APIs and decodes its answer (read under the metadata answers'
+/// cap); an error names the API and the status, never the request (it carries a signed assertion or
+/// a token).
 async fn answer<T: serde::de::DeserializeOwned>(
     what: &str,
     url: &str,
     request: reqwest::RequestBuilder,
 ) -> Result<T, CredentialsError> {
-    let at = metadata::endpoint(url);
     let response = request.send().await.map_err(|e| {
-        CredentialsError::invalid_because(METHOD, format!("the {what} at {at} could not be reached"), e)
+        let at = metadata::endpoint(url);
+        CredentialsError::invalid_because(METHOD, format!("the {what} at {at} could not be reached"), e.without_url())
     })?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| {
-        CredentialsError::invalid_because(METHOD, format!("the {what} at {at} broke off its answer"), e)
-    })?;
+    let body = metadata::read_capped(METHOD, what, url, response).await?;
+    decode(what, url, status, &body)
+}
+
+/// An answer of one of Google's APIs: refused unless successful, then decoded as `T`.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    what: &str,
+    url: &str,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, CredentialsError> {
     if !status.is_success() {
-        return Err(metadata::refused(METHOD, what, url, status, &body));
+        return Err(metadata::refused(METHOD, what, url, status, body));
     }
-    serde_json::from_slice(&body)
-        .map_err(|_| CredentialsError::invalid(METHOD, format!("the {what} at {at} answered something unexpected")))
+    // serde's message could quote the answer, which holds a token: name the API instead.
+    serde_json::from_slice(body).map_err(|_| {
+        CredentialsError::invalid(
+            METHOD,
+            format!("the {what} at {} answered something unexpected", metadata::endpoint(url)),
+        )
+    })
 }

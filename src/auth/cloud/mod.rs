@@ -4,6 +4,8 @@
 
 #[cfg(feature = "aws")]
 pub(crate) mod aws;
+#[cfg(feature = "aws")]
+mod aws_trace;
 pub(crate) mod azure;
 #[cfg(feature = "gcp")]
 pub(crate) mod gcp;
