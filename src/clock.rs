@@ -7,6 +7,9 @@
 //! runtime is idle, and a task waiting on a real socket counts as idle, so request timeouts would fire
 //! while the fake server answers.)
 
+// Builds without the watcher or the test kit schedule nothing yet.
+#![cfg_attr(not(any(feature = "watch", feature = "testing")), allow(dead_code))]
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
