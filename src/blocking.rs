@@ -79,6 +79,7 @@ pass_through! {
     timeout(timeout: std::time::Duration);
     attempt_timeout(timeout: std::time::Duration);
     retry(policy: crate::RetryPolicy);
+    request_budget(budget: crate::RequestBudget);
     header(name: impl Into<String>, value: impl Into<String>);
     ca_certificate_pem(pem: impl Into<Vec<u8>>);
     ca_certificate_file(path: impl Into<std::path::PathBuf>);

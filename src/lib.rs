@@ -94,4 +94,4 @@ pub use figment::watch;
 pub use figment::{Infisical, ProviderClient, Snapshot};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
-pub use transport::RetryPolicy;
+pub use transport::{RequestBudget, RetryPolicy};

@@ -18,7 +18,7 @@ use crate::project_file::ProjectFile;
 use crate::routes::ApiVersion;
 use crate::routes::RouteChoice;
 use crate::site::{self, SiteSource};
-use crate::transport::{RetryPolicy, Transport};
+use crate::transport::{RequestBudget, RetryPolicy, Transport};
 
 use super::http::CaSource;
 use super::{Client, Inner};
@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     pub(super) timeout: Duration,
     pub(super) attempt_timeout: Duration,
     pub(super) retry: RetryPolicy,
+    pub(super) request_budget: Option<RequestBudget>,
     pub(super) headers: Vec<(String, String)>,
     pub(super) ca_certificates: Vec<CaSource>,
     pub(super) accept_invalid_certs: Option<bool>,
@@ -97,6 +98,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             attempt_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            request_budget: None,
             headers: Vec::new(),
             ca_certificates: Vec::new(),
             accept_invalid_certs: None,
@@ -194,6 +196,26 @@ impl ClientBuilder {
         retry(policy: RetryPolicy) => retry = policy;
     }
 
+    /// Spends at most this budget of requests: every attempt (logins, retries and revalidations
+    /// included) takes one of its tokens, waiting for one within the call's [`timeout`](Self::timeout).
+    /// Give clones of one budget to several clients to share it. Without one, only the server's
+    /// `429`s slow the client down (each holds every request of the client until the server's time).
+    ///
+    /// ```
+    /// use infisical_config::{Client, RequestBudget};
+    ///
+    /// let client = Client::builder()
+    ///     .site("https://eu.infisical.com")
+    ///     .request_budget(RequestBudget::per_minute(60))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
+        self.request_budget = Some(budget);
+        self
+    }
+
     /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more (a value with
     /// spaces in double quotes: `K3="two words"`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -250,8 +272,13 @@ impl ClientBuilder {
     /// that cannot be sent, [`Error::File`] for a project file that cannot be read or is refused (looked
     /// for only when neither the builder nor the environment names the site);
     /// [`Error::Credentials`] when credentials of two kinds were given (an access token and a Universal
-    /// Auth pair, say).
+    /// Auth pair, say); [`Error::Config`] for a request budget of 0 a minute.
     pub fn build(self) -> Result<Client> {
+        if self.request_budget.as_ref().is_some_and(|b| b.requests_per_minute() == 0) {
+            return Err(Error::Config(
+                "the request budget allows 0 requests a minute: no request could be sent".into(),
+            ));
+        }
         if let Some((first, second)) = &self.explicit_clash {
             return Err(CredentialsError::invalid(
                 "explicit",
@@ -287,7 +314,14 @@ impl ClientBuilder {
         tracing::debug!(site = %site_root, from = %source, "infisical client configured");
 
         let http = self.http_client(site.scheme() == "https")?;
-        let transport = Transport::new(http, api, self.retry.clone(), self.attempt_timeout, self.max_response_bytes);
+        let transport = Transport::new(
+            http,
+            api,
+            self.retry.clone(),
+            self.attempt_timeout,
+            self.max_response_bytes,
+            self.request_budget.clone(),
+        );
 
         let chain = match self.chain {
             Some(chain) => chain,

@@ -130,6 +130,13 @@ impl Client {
         }
     }
 
+    /// When the next request could be sent (the end of a 429's hold, the request budget's next token),
+    /// `None` when it could go now: the watcher and the lease manager move their next step there.
+    #[allow(dead_code, reason = "for the watcher and the lease manager (issues 27, 30)")]
+    pub(crate) fn ready_at(&self) -> Option<tokio::time::Instant> {
+        self.inner.transport.ready_at()
+    }
+
     /// Runs `call` until the budget's deadline. The transport bounds its own attempts and waits, and its
     /// error names the request that was in flight (the login, say); this also bounds what it cannot
     /// see, such as waiting for another task's login, a moment later so the transport's error wins.

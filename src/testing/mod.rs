@@ -29,13 +29,16 @@
 mod cli_login;
 mod clock;
 mod server;
+mod traffic;
 
 pub use cli_login::FakeCliLogin;
 pub use clock::ManualClock;
 use server::{Responder, Seeded, State};
+use traffic::{Metered, RateLimit, Traffic};
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use wiremock::{Mock, MockServer};
 
@@ -56,6 +59,7 @@ pub const CLIENT_SECRET: &str = "fake-client-secret";
 #[must_use]
 pub struct FakeInfisicalBuilder {
     state: State,
+    rate_limit: Option<RateLimit>,
 }
 
 impl FakeInfisicalBuilder {
@@ -122,6 +126,36 @@ impl FakeInfisicalBuilder {
         self
     }
 
+    /// Limits requests as Infisical Cloud does: at most `limit_per_window` requests a `window` (the
+    /// cloud's window is 60 s) per client address, in fixed windows that start at an address's first
+    /// request (`@fastify/rate-limit`'s). Every request counts, logins and `304`s included. Over the
+    /// limit it answers the real server's `429`
+    /// (`{"reqId":"req-…","statusCode":429,"message":"Rate limit exceeded. Please try again in N seconds","error":"RateLimitExceeded"}`
+    /// with `retry-after`); every answer carries `x-ratelimit-limit`, `x-ratelimit-remaining` and
+    /// `x-ratelimit-reset`. Its clients all come from 127.0.0.1, so they share one window, as a fleet
+    /// behind one NAT address does (a request with `X-Forwarded-For` counts for the address it names).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::RetryPolicy;
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").rate_limit(2, Duration::from_secs(60)).start().await;
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// let list = ListSecrets::new(fake.project_id(), "dev");
+    /// client.secrets().list(&list).await?; // the login and the list: the whole window
+    /// let err = client.secrets().list(&list).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(429));
+    /// assert_eq!(fake.rate_limited(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    pub fn rate_limit(mut self, limit_per_window: u32, window: Duration) -> Self {
+        self.rate_limit = Some(RateLimit::new(limit_per_window, window));
+        self
+    }
+
     /// Starts the server.
     pub async fn start(mut self) -> FakeInfisical {
         if self.state.token_ttl == 0 {
@@ -138,8 +172,10 @@ impl FakeInfisicalBuilder {
             issued: Arc::new(AtomicUsize::new(0)),
             not_modified: not_modified.clone(),
         };
-        Mock::given(wiremock::matchers::any()).respond_with(responder).named("fake infisical").mount(&server).await;
-        FakeInfisical { server, state, not_modified }
+        let traffic = Arc::new(Traffic { limit: self.rate_limit, ..Traffic::default() });
+        let metered = Metered { inner: responder, traffic: traffic.clone() };
+        Mock::given(wiremock::matchers::any()).respond_with(metered).named("fake infisical").mount(&server).await;
+        FakeInfisical { server, state, not_modified, traffic }
     }
 
     /// Starts the server from synchronous code (a plain `#[test]`, a sync `main`).
@@ -173,6 +209,7 @@ pub struct FakeInfisical {
     server: MockServer,
     state: Arc<Mutex<State>>,
     not_modified: Arc<AtomicUsize>,
+    traffic: Arc<Traffic>,
 }
 
 impl FakeInfisical {
@@ -244,6 +281,53 @@ impl FakeInfisical {
     #[must_use]
     pub fn not_modified(&self) -> usize {
         self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many bytes of response bodies it has served (a `304` serves none): what revalidation saves.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::resources::ListSecrets;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert!(fake.body_bytes() > 0);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn body_bytes(&self) -> u64 {
+        self.traffic.body_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many requests it answered `429 Too Many Requests` (see
+    /// [`FakeInfisicalBuilder::rate_limit`]).
+    ///
+    /// ```
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().start_blocking();
+    /// assert_eq!(fake.rate_limited(), 0); // no rate limit set
+    /// ```
+    #[must_use]
+    pub fn rate_limited(&self) -> usize {
+        self.traffic.rate_limited.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// When each request arrived, in order: to check how a fleet spreads its requests over time.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::resources::ListSecrets;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// let before = std::time::Instant::now();
+    /// client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// let times = fake.request_times();
+    /// assert_eq!(times.len(), 2); // the login, the list
+    /// assert!(times.iter().all(|t| *t >= before));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn request_times(&self) -> Vec<Instant> {
+        self.traffic.arrivals.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// How many requests it has answered.

@@ -6,8 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::Request;
 
+// Wiremock's template, with the size of its body kept for the fake's traffic figures.
+use super::traffic::Answer as ResponseTemplate;
 use super::{CLIENT_ID, CLIENT_SECRET, PROJECT_ID, PROJECT_SLUG};
 
 #[derive(Clone, Debug)]
@@ -49,8 +51,8 @@ fn query(req: &Request) -> BTreeMap<String, String> {
     req.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-impl Respond for Responder {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+impl Responder {
+    pub(super) fn respond(&self, req: &Request) -> ResponseTemplate {
         let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let path = req.url.path().trim_end_matches('/').to_owned();
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();

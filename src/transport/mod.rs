@@ -5,10 +5,12 @@
 
 mod body;
 mod cause;
+mod gate;
 mod request;
 mod retry;
 
 pub(crate) use body::Body;
+pub use gate::RequestBudget;
 pub(crate) use request::{ApiRequest, ApiResponse};
 pub use retry::RetryPolicy;
 pub(crate) use retry::{Budget, Replay};
@@ -24,8 +26,9 @@ use zeroize::Zeroizing;
 use crate::error::{ApiError, Error, Result, TransportErrorKind};
 
 use body::{SEGMENT_FIRST, SEGMENT_MAX, Wiped};
+use gate::Gate;
 
-/// The HTTP side of a client: the connection pool, the API base URL and the retry policy.
+/// The HTTP side of a client: the connection pool, the API base URL, the retry policy and the gate.
 #[derive(Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
@@ -35,6 +38,8 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     attempt_timeout: Duration,
     max_response_bytes: usize,
+    /// Every attempt passes it: a 429 holds them all, and the request budget spaces them.
+    gate: Gate,
 }
 
 impl Transport {
@@ -44,6 +49,7 @@ impl Transport {
         retry: RetryPolicy,
         attempt_timeout: Duration,
         max_response_bytes: usize,
+        budget: Option<RequestBudget>,
     ) -> Self {
         let site = format!(
             "{}://{}:{}",
@@ -51,7 +57,14 @@ impl Transport {
             api.host_str().unwrap_or("?"),
             api.port_or_known_default().map_or_else(|| "?".to_owned(), |p| p.to_string())
         );
-        Transport { http, api, site, retry, attempt_timeout, max_response_bytes }
+        Transport { http, api, site, retry, attempt_timeout, max_response_bytes, gate: Gate::new(budget) }
+    }
+
+    /// When the next request could be sent: the end of a 429's hold, or the request budget's next
+    /// token; `None` when it could go now. Timed work moves its next step there rather than sleeping
+    /// into a wait.
+    pub(crate) fn ready_at(&self) -> Option<tokio::time::Instant> {
+        self.gate.ready_at()
     }
 
     /// `scheme://host:port` of the server.
@@ -76,6 +89,7 @@ impl Transport {
         let endpoint = req.describe();
         let mut retries = 0u32;
         loop {
+            self.gate.pass(req, &self.site, budget, retries > 0).await?;
             let Some(remaining) = budget.remaining() else {
                 return Err(budget.timed_out(&req.method, &self.site, &req.path()));
             };
@@ -83,13 +97,16 @@ impl Transport {
             let outcome = self.send_once(req, bearer, &endpoint, remaining.min(self.attempt_timeout), budget).await;
             let (may_have_reached, retry_after, err) = match outcome {
                 Ok(resp) => return Ok(resp),
-                Err(Failure::Status(api)) => {
+                Err(Failure::Status(api, hold)) => {
+                    if let Some(hold) = hold {
+                        self.gate.hold(hold, &api, &self.site);
+                    }
                     let retryable = matches!(api.status(), 429 | 502 | 503 | 504);
                     if !retryable {
                         return Err(api.into());
                     }
                     // A 429 is the rate limiter refusing the request before any handler ran.
-                    (api.status() != 429, api.retry_after(), Error::from(api))
+                    (api.status() != 429, hold.or(api.retry_after()), Error::from(api))
                 }
                 Err(Failure::Local(err)) => return Err(err),
                 Err(Failure::Transport(kind, err)) => match kind {
@@ -113,15 +130,19 @@ impl Transport {
                 Some(wait) => wait,
                 None => self.retry.backoff(retries),
             };
+            retries += 1;
+            // The server's message may echo input: at WARN only the kind of failure, the text at DEBUG.
+            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, status = err.status(), "retrying Infisical request");
+            tracing::debug!(%endpoint, error = %err, "the failure being retried");
+            if err.status() == Some(429) {
+                // The gate waits out the hold, with every other request of the client, or says it cannot.
+                continue;
+            }
             if budget.remaining().is_none_or(|left| wait >= left) {
                 // Sleeping would only end at the deadline: report what failed now.
                 tracing::debug!(%endpoint, attempt, "the next retry would pass the call's deadline; giving up");
                 return Err(err);
             }
-            retries += 1;
-            // The server's message may echo input: at WARN only the kind of failure, the text at DEBUG.
-            tracing::warn!(%endpoint, attempt = retries, wait_ms = wait.as_millis() as u64, status = err.status(), "retrying Infisical request");
-            tracing::debug!(%endpoint, error = %err, "the failure being retried");
             tokio::time::sleep(wait).await;
         }
     }
@@ -168,7 +189,9 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        Err(Failure::Status(ApiError::from_response(status, &body.contiguous(), retry_after)))
+        let api = ApiError::from_response(status, &body.contiguous(), retry_after);
+        let hold = (status == 429).then(|| gate::hold_of(&headers, &api));
+        Err(Failure::Status(api, hold))
     }
 
     async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response, budget: &Budget) -> Result<Body, Failure> {
@@ -236,7 +259,8 @@ impl Transport {
 }
 
 enum Failure {
-    Status(ApiError),
+    /// An error answer, and for a 429 how long every request of the client must wait.
+    Status(ApiError, Option<Duration>),
     Transport(TransportErrorKind, Error),
     /// Failed here, before sending: retrying cannot help.
     Local(Error),

@@ -11,7 +11,8 @@ use crate::error::{Error, TransportErrorKind};
 ///
 /// Connection failures, `429`, `502`, `503` and `504` are retried with exponential backoff and jitter,
 /// waiting what `Retry-After` asks when the server says (up to [`max_retry_after`](Self::max_retry_after);
-/// a longer wait is returned to the caller as the error rather than slept through). A refused
+/// a longer wait is returned to the caller as the error rather than slept through). A `429` also holds
+/// every other request of the client until the server's time, however long. A refused
 /// certificate or a failed TLS handshake is not retried: it would fail the same way again.
 ///
 /// A request that may have reached the server (a timeout, a broken connection, a 502/503/504) is
@@ -63,7 +64,8 @@ impl RetryPolicy {
         /// The longest backoff (default 8 s).
         max_backoff(d: Duration) => max_backoff = d;
 
-        /// The longest `Retry-After` honoured (default 60 s).
+        /// The longest `Retry-After` one call sleeps through before it retries (default 60 s). A `429`'s
+        /// longer wait still holds the client's next requests.
         max_retry_after(d: Duration) => max_retry_after = d;
     }
 
@@ -100,6 +102,11 @@ impl Budget {
 
     pub(crate) fn limit(&self) -> Duration {
         self.limit
+    }
+
+    /// When the call must have finished.
+    pub(super) fn deadline(&self) -> tokio::time::Instant {
+        self.started + self.limit
     }
 
     /// What is left, or `None` once the deadline has passed.
