@@ -230,7 +230,7 @@ impl Secrets<'_> {
         if resp.status == 304 {
             return Err(unexpected_304(&resp));
         }
-        Self::decode_list(req, &resp)
+        Self::decode_list(req, resp)
     }
 
     /// Lists secrets unless they are unchanged since `etag` (from [`SecretList::etag`]): a cheap
@@ -247,13 +247,11 @@ impl Secrets<'_> {
         if resp.status == 304 {
             return Ok(Conditional::NotModified);
         }
-        Self::decode_list(req, &resp).map(Conditional::Modified)
+        Self::decode_list(req, resp).map(Conditional::Modified)
     }
 
-    fn decode_list(req: &ListSecrets, resp: &crate::transport::ApiResponse) -> Result<SecretList> {
-        let mut list: SecretList = resp.json()?;
-        list.etag = resp.header("etag");
-        list.path = normalize_path(&req.path);
+    fn decode_list(req: &ListSecrets, resp: crate::transport::ApiResponse) -> Result<SecretList> {
+        let list = SecretList::decode(resp, &req.path)?;
         tracing::debug!(project = %req.project, environment = %req.environment, path = %list.path, count = list.secrets.len(), "listed secrets");
         Ok(list)
     }
@@ -324,7 +322,7 @@ impl Secrets<'_> {
         let resp = self.client.routed(|routes| Ok(req.request(routes, &project_id))).await?;
         let mut secret = resp.json::<OneSecret>()?.secret;
         // Servers of 2024 leave the path out of a get; it is the one asked for.
-        secret.path.get_or_insert_with(|| normalize_path(&req.path));
+        secret.or_path(|| normalize_path(&req.path));
         Ok(secret)
     }
 }
