@@ -163,7 +163,9 @@ impl<'de> Deserialize<'de> for Text<'de> {
                 Ok(Text::Borrowed(s))
             }
             fn visit_bytes<E: de::Error>(self, s: &[u8]) -> Result<Text<'de>, E> {
-                std::str::from_utf8(s).map(|s| Text::Owned(s.to_owned())).map_err(|_| E::custom("a string that is not UTF-8"))
+                std::str::from_utf8(s)
+                    .map(|s| Text::Owned(s.to_owned()))
+                    .map_err(|_| E::custom("a string that is not UTF-8"))
             }
             fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
                 Ok(Text::Borrowed(s.as_bytes()))

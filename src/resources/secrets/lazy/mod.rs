@@ -18,8 +18,8 @@ mod fields;
 #[cfg(test)]
 mod tests;
 
-use fields::{Bounded, ImportField, Kind, Lenient, ListField, SecretField, Text, list_span, next_field};
 use crate::transport::{ApiResponse, Body};
+use fields::{Bounded, ImportField, Kind, Lenient, ListField, SecretField, Text, list_span, next_field};
 
 /// A list answer's body in one piece, shared by the secrets decoded from it.
 pub(super) struct SharedBody(Body);
@@ -114,24 +114,26 @@ impl Rest {
 
     /// Sets a text field that is absent (a get's folder, which servers of 2024 leave out).
     pub(super) fn or_insert(&mut self, field: Lazy, text: impl FnOnce() -> String) {
-        if self.text(field).is_none() {
-            self.to_owned().texts[field as usize] = Some(text());
+        if self.text(field).is_some() {
+            return;
         }
+        let mut owned = match self {
+            Rest::Spans { body, texts, tags, metadata } => {
+                Box::new(Owned::from_spans(body.bytes(), *texts, *tags, *metadata))
+            }
+            Rest::Owned(owned) => std::mem::take(owned),
+        };
+        owned.texts[field as usize] = Some(text());
+        *self = Rest::Owned(owned);
     }
+}
 
-    fn to_owned(&mut self) -> &mut Owned {
-        if let Rest::Spans { body, texts, tags, metadata } = self {
-            let bytes = body.bytes();
-            let owned = Owned {
-                texts: texts.map(|span| text_at(bytes, span).map(str::to_owned)),
-                tags: list_at(bytes, *tags),
-                metadata: list_at(bytes, *metadata),
-            };
-            *self = Rest::Owned(Box::new(owned));
-        }
-        match self {
-            Rest::Owned(owned) => owned,
-            Rest::Spans { .. } => unreachable!("made owned above"),
+impl Owned {
+    fn from_spans(bytes: &[u8], texts: [Span; TEXTS], tags: Span, metadata: Span) -> Owned {
+        Owned {
+            texts: texts.map(|span| text_at(bytes, span).map(str::to_owned)),
+            tags: list_at(bytes, tags),
+            metadata: list_at(bytes, metadata),
         }
     }
 }
@@ -271,7 +273,11 @@ impl<'de> Visitor<'de> for ImportSeed<'_> {
 }
 
 /// Sets a field seen for the first time; a second is an error, as serde's derived decoders say.
-fn once<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, value: impl FnOnce() -> Result<T, E>) -> Result<(), E> {
+fn once<T, E: de::Error>(
+    slot: &mut Option<T>,
+    name: &'static str,
+    value: impl FnOnce() -> Result<T, E>,
+) -> Result<(), E> {
     if slot.is_some() {
         return Err(E::duplicate_field(name));
     }
@@ -382,7 +388,8 @@ impl<'de> Visitor<'de> for SecretSeed<'_> {
                 Text::Borrowed(s) => match source.span(s) {
                     Some(span) => texts[at] = span,
                     None => {
-                        let text = std::str::from_utf8(s).map_err(|_| de::Error::custom("a string that is not UTF-8"))?;
+                        let text =
+                            std::str::from_utf8(s).map_err(|_| de::Error::custom("a string that is not UTF-8"))?;
                         owned.get_or_insert_default().texts[at] = Some(text.to_owned());
                     }
                 },
@@ -395,14 +402,13 @@ impl<'de> Visitor<'de> for SecretSeed<'_> {
             (body, Some(mut owned)) => {
                 // Whole after all: what was kept as spans is decoded now.
                 if let Some(body) = body {
-                    let bytes = body.bytes();
-                    for (slot, span) in owned.texts.iter_mut().zip(texts) {
+                    let spans = Owned::from_spans(body.bytes(), texts, tags, metadata);
+                    for (slot, text) in owned.texts.iter_mut().zip(spans.texts) {
                         if slot.is_none() {
-                            *slot = text_at(bytes, span).map(str::to_owned);
+                            *slot = text;
                         }
                     }
-                    owned.tags = list_at(bytes, tags);
-                    owned.metadata = list_at(bytes, metadata);
+                    (owned.tags, owned.metadata) = (spans.tags, spans.metadata);
                 }
                 Rest::Owned(owned)
             }
@@ -411,4 +417,3 @@ impl<'de> Visitor<'de> for SecretSeed<'_> {
         Ok(Secret { key, value, version, kind, reminder_repeat_days, skip_multiline_encoding, value_hidden, rest })
     }
 }
-

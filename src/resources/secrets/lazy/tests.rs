@@ -51,7 +51,10 @@ fn recorded_list_answers_read_the_same_from_spans_as_decoded_whole() {
             assert_eq!(all(&spans), all(&whole));
             assert!(spans.secrets.iter().all(kept_as_spans), "the recorded fields hold no escape");
             let imports = |l: &SecretList| {
-                l.imports.iter().map(|i| (i.secret_path.clone(), i.environment.clone(), i.folder_id.clone())).collect::<Vec<_>>()
+                l.imports
+                    .iter()
+                    .map(|i| (i.secret_path.clone(), i.environment.clone(), i.folder_id.clone()))
+                    .collect::<Vec<_>>()
             };
             assert_eq!(imports(&spans), imports(&whole));
         }
@@ -105,7 +108,10 @@ fn a_malformed_answer_fails_naming_the_field_and_never_its_value() {
         (r#"{"secrets": [{"id": "a"}]}"#, "missing field `secretKey`"),
         (r#"{"secrets": [{"secretKey": "A", "type": "team"}]}"#, "secrets[0].type"),
         (r#"{"secrets": [{"secretKey": "A", "secretValue": ["s3cret-canary"]}]}"#, "secrets[0].secretValue"),
-        (r#"{"secrets": [], "imports": [{"secrets": [{"secretKey": "A", "version": "x-canary"}]}]}"#, "imports[0].secrets[0].version"),
+        (
+            r#"{"secrets": [], "imports": [{"secrets": [{"secretKey": "A", "version": "x-canary"}]}]}"#,
+            "imports[0].secrets[0].version",
+        ),
         (r#"{"secrets": [{"secretKey": "A"}], "secrets": []}"#, "secrets"),
         (r#"{"secrets": [{"secretKey": "A"}]} trailing"#, "could not decode"),
     ];
