@@ -86,7 +86,7 @@ async fn secret_creates() {
         let want = &response(prefix)["secret"];
         assert_eq!(secret.key, str_of(want, "secretKey"), "{prefix}");
         assert_eq!(secret.value.expose_secret(), str_of(want, "secretValue"), "{prefix}");
-        assert_eq!(secret.id, str_of(want, "id"), "{prefix}");
+        assert_eq!(secret.id(), str_of(want, "id"), "{prefix}");
         assert_eq!(secret.version, 1, "{prefix}");
         assert_eq!(secret.kind, SecretType::Shared);
     }
@@ -113,7 +113,7 @@ async fn secret_batches() {
         .secret(BatchSecret::new("BATCH_A").value("a2"))
         .secret(BatchSecret::new("BATCH_B").value("b2").comment("updated"));
     let updated = client.secrets().update_many(&batch).await.unwrap().applied().unwrap();
-    assert_eq!(updated[1].comment, "updated");
+    assert_eq!(updated[1].comment(), "updated");
     let (_server, client) = replay(&["056"]).await;
     let batch = Batch::new(PROJECT, "dev").secret(BatchSecret::new("BATCH_A")).secret(BatchSecret::new("BATCH_B"));
     assert_eq!(client.secrets().delete_many(&batch).await.unwrap().applied().unwrap().len(), 2);
@@ -217,7 +217,7 @@ async fn secret_lists() {
         }
         assert_eq!(list.etag.as_deref(), sample(prefix)["headers"]["etag"].as_str(), "{prefix}");
         if prefix == "039" {
-            assert_eq!(list.secrets[0].tags[0].slug, "backend");
+            assert_eq!(list.secrets[0].tags()[0].slug, "backend");
         }
     }
 }

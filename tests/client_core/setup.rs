@@ -128,5 +128,5 @@ async fn get_sends_every_flag_explicitly() {
         .await;
     let client = builder(&server.uri()).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
     let s = client.secrets().get(&GetSecret::new(PROJECT, "dev", "DB_URL").path("db/")).await.unwrap();
-    assert_eq!(s.path.as_deref(), Some("/db"));
+    assert_eq!(s.path(), Some("/db"));
 }

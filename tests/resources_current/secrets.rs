@@ -36,7 +36,7 @@ async fn v4_list_sends_every_flag_in_camel_case() {
         .metadata_filter("team", "core")
         .metadata_filter("tier", "1");
     let list = client(&server, ApiVersion::Current).secrets().list(&req).await.unwrap();
-    assert_eq!(list.secrets[0].metadata[0], SecretMetadata::new("team", "core"));
+    assert_eq!(list.secrets[0].metadata()[0], SecretMetadata::new("team", "core"));
     assert!(list.imports.is_empty(), "a missing imports field decodes as empty");
 }
 

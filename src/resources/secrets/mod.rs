@@ -5,6 +5,7 @@
 //! [`ApiVersion`](super::ApiVersion)); the models are the same.
 
 mod batch;
+mod lazy;
 mod model;
 pub(crate) mod precedence;
 mod requests;

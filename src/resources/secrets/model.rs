@@ -5,62 +5,188 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::resources::{bounded_list, lenient_u64, null_default};
+use super::lazy::{Lazy, Rest, SecretSeed};
+use crate::resources::{bounded_list, null_default};
 
 /// A secret.
 ///
+/// Its name, value, version, type and flags are fields; the rest are methods: [`id`](Self::id),
+/// [`path`](Self::path), [`environment`](Self::environment), [`comment`](Self::comment),
+/// [`tags`](Self::tags), [`metadata`](Self::metadata), [`reminder_note`](Self::reminder_note),
+/// [`created_at`](Self::created_at), [`updated_at`](Self::updated_at). A secret of a list keeps
+/// those as spans of the answer, which the list's secrets share, and decodes them when read: a list
+/// of thousands of secrets allocates only their names and values. The answer's bytes are wiped when
+/// the last secret that holds them is dropped.
+///
 /// `value` is a [`SecretString`]: `Debug` shows `[REDACTED]`; read it with
 /// [`secrecy::ExposeSecret::expose_secret`].
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// ```
+/// use infisical_config::ExposeSecret;
+/// use infisical_config::resources::Secret;
+///
+/// let secret: Secret = serde_json::from_str(r#"{"id": "0c0b", "secretKey": "DB_URL",
+///     "secretValue": "postgres://db", "secretPath": "/db", "version": 3}"#).unwrap();
+/// assert_eq!((secret.key.as_str(), secret.value.expose_secret()), ("DB_URL", "postgres://db"));
+/// assert_eq!((secret.id(), secret.path(), secret.version), ("0c0b", Some("/db"), 3));
+/// assert!(!format!("{secret:?}").contains("postgres"));
+/// ```
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Secret {
-    /// The secret's id.
-    #[serde(default)]
-    pub id: String,
     /// Its name (`secretKey`).
-    #[serde(rename = "secretKey")]
     pub key: String,
     /// Its value; `<hidden-by-infisical>` when [`value_hidden`](Self::value_hidden).
-    #[serde(rename = "secretValue", default, deserialize_with = "null_default")]
     pub value: SecretString,
-    /// The folder it lives in, when the server says (always on get and on recursive lists).
-    #[serde(rename = "secretPath", default)]
-    pub path: Option<String>,
-    /// The environment's slug.
-    #[serde(default, deserialize_with = "null_default")]
-    pub environment: String,
     /// The version number.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub version: u64,
     /// Shared or personal.
-    #[serde(rename = "type", default)]
     pub kind: SecretType,
-    /// The comment.
-    #[serde(rename = "secretComment", default, deserialize_with = "null_default")]
-    pub comment: String,
-    /// Tags.
-    #[serde(default, deserialize_with = "null_default")]
-    pub tags: Vec<Tag>,
-    /// Metadata entries.
-    #[serde(rename = "secretMetadata", default, deserialize_with = "null_default")]
-    pub metadata: Vec<SecretMetadata>,
-    /// The reminder note.
-    #[serde(rename = "secretReminderNote", default)]
-    pub reminder_note: Option<String>,
     /// The reminder period in days.
-    #[serde(rename = "secretReminderRepeatDays", default)]
     pub reminder_repeat_days: Option<f64>,
     /// Whether multi-line values are kept as is in dotenv exports.
-    #[serde(default, deserialize_with = "null_default")]
     pub skip_multiline_encoding: bool,
     /// True when the caller may not read the value (or asked not to see it).
-    #[serde(rename = "secretValueHidden", default, deserialize_with = "null_default")]
     pub value_hidden: bool,
+    /// Everything else: spans of a list answer, or decoded.
+    pub(super) rest: Rest,
+}
+
+impl Secret {
+    /// The secret's id (empty when the server leaves it out).
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"id": "0c0b", "secretKey": "A"}"#).unwrap();
+    /// assert_eq!(secret.id(), "0c0b");
+    /// ```
+    #[must_use]
+    pub fn id(&self) -> &str {
+        self.rest.text(Lazy::Id).unwrap_or_default()
+    }
+
+    /// The folder it lives in, when the server says (always on get and on recursive lists).
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "secretPath": "/db"}"#).unwrap();
+    /// assert_eq!(secret.path(), Some("/db"));
+    /// ```
+    #[must_use]
+    pub fn path(&self) -> Option<&str> {
+        self.rest.text(Lazy::Path)
+    }
+
+    /// The environment's slug.
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "environment": "prod"}"#).unwrap();
+    /// assert_eq!(secret.environment(), "prod");
+    /// ```
+    #[must_use]
+    pub fn environment(&self) -> &str {
+        self.rest.text(Lazy::Environment).unwrap_or_default()
+    }
+
+    /// The comment (`secretComment`).
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "secretComment": "rotated\nmonthly"}"#).unwrap();
+    /// assert_eq!(secret.comment(), "rotated\nmonthly");
+    /// ```
+    #[must_use]
+    pub fn comment(&self) -> &str {
+        self.rest.text(Lazy::Comment).unwrap_or_default()
+    }
+
+    /// Its tags, decoded when asked for.
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "tags": [{"id": "t1", "slug": "backend"}]}"#).unwrap();
+    /// assert_eq!(secret.tags()[0].slug, "backend");
+    /// ```
+    #[must_use]
+    pub fn tags(&self) -> Vec<Tag> {
+        self.rest.tags()
+    }
+
+    /// Its metadata entries (`secretMetadata`), decoded when asked for.
+    ///
+    /// ```
+    /// use infisical_config::resources::secrets::SecretMetadata;
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "secretMetadata": [{"key": "team", "value": "core"}]}"#).unwrap();
+    /// assert_eq!(secret.metadata(), [SecretMetadata::new("team", "core")]);
+    /// ```
+    #[must_use]
+    pub fn metadata(&self) -> Vec<SecretMetadata> {
+        self.rest.metadata()
+    }
+
+    /// The reminder note, when there is one.
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "secretReminderNote": "rotate"}"#).unwrap();
+    /// assert_eq!(secret.reminder_note(), Some("rotate"));
+    /// ```
+    #[must_use]
+    pub fn reminder_note(&self) -> Option<&str> {
+        self.rest.text(Lazy::ReminderNote)
+    }
+
     /// Creation time (ISO 8601), when the server says.
-    pub created_at: Option<String>,
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "createdAt": "2026-11-22T11:03:08.184Z"}"#).unwrap();
+    /// assert_eq!(secret.created_at(), Some("2026-11-22T11:03:08.184Z"));
+    /// ```
+    #[must_use]
+    pub fn created_at(&self) -> Option<&str> {
+        self.rest.text(Lazy::CreatedAt)
+    }
+
     /// Last update time (ISO 8601), when the server says.
-    pub updated_at: Option<String>,
+    ///
+    /// ```
+    /// # let secret: infisical_config::resources::Secret = serde_json::from_str(r#"{"secretKey": "A", "updatedAt": "2026-11-22T11:03:08.184Z"}"#).unwrap();
+    /// assert_eq!(secret.updated_at(), Some("2026-11-22T11:03:08.184Z"));
+    /// ```
+    #[must_use]
+    pub fn updated_at(&self) -> Option<&str> {
+        self.rest.text(Lazy::UpdatedAt)
+    }
+
+    /// Sets the folder when the answer left it out (a get on servers of 2024: the one asked for).
+    pub(super) fn or_path(&mut self, path: impl FnOnce() -> String) {
+        self.rest.or_insert(Lazy::Path, path);
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::DeserializeSeed::deserialize(SecretSeed::WHOLE, d)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    // The value shows as `[REDACTED]`; the answer the fields are read from is never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secret")
+            .field("id", &self.id())
+            .field("key", &self.key)
+            .field("value", &self.value)
+            .field("path", &self.path())
+            .field("environment", &self.environment())
+            .field("version", &self.version)
+            .field("kind", &self.kind)
+            .field("comment", &self.comment())
+            .field("tags", &self.tags())
+            .field("metadata", &self.metadata())
+            .field("reminder_note", &self.reminder_note())
+            .field("reminder_repeat_days", &self.reminder_repeat_days)
+            .field("skip_multiline_encoding", &self.skip_multiline_encoding)
+            .field("value_hidden", &self.value_hidden)
+            .field("created_at", &self.created_at())
+            .field("updated_at", &self.updated_at())
+            .finish()
+    }
 }
 
 /// Shared (everyone's) or personal (one user's override).

@@ -30,7 +30,7 @@ impl Merge for Secret {
         self.key.clone()
     }
     fn take_folder(&mut self) -> Option<String> {
-        self.path.clone()
+        self.path().map(str::to_owned)
     }
     fn personal(&self) -> bool {
         self.kind == super::SecretType::Personal

@@ -251,11 +251,10 @@ impl Secrets<'_> {
     }
 
     async fn list_inner(&self, req: &ListSecrets, etag: Option<&str>) -> Result<Conditional<SecretList>> {
-        let Conditional::Modified((mut list, etag)) = self.list_as_if_modified::<SecretList>(req, etag).await? else {
+        // The lazy decode keeps the answer's tag and folder itself.
+        let Conditional::Modified((list, _)) = self.list_as_if_modified::<SecretList>(req, etag).await? else {
             return Ok(Conditional::NotModified);
         };
-        list.etag = etag;
-        list.path = normalize_path(&req.path);
         tracing::debug!(project = %req.project, environment = %req.environment, path = %list.path, count = list.secrets.len(), "listed secrets");
         Ok(Conditional::Modified(list))
     }
@@ -305,14 +304,15 @@ impl Secrets<'_> {
             304 if etag.is_some() => Ok(Conditional::NotModified),
             304 => Err(unexpected_304(&resp)),
             _ => {
-                let list: T = resp.json()?;
+                let etag = resp.header("etag");
+                let list = T::decode(resp, &req.path)?;
                 // Servers of 2024 answer an unknown environment or folder with 200 and nothing.
                 if list.holds_nothing()
                     && let Some(missing) = missing_target(self.client, req).await?
                 {
                     return Err(missing);
                 }
-                Ok(Conditional::Modified((list, resp.header("etag"))))
+                Ok(Conditional::Modified((list, etag)))
             }
         }
     }
@@ -347,7 +347,7 @@ impl Secrets<'_> {
         let resp = self.client.routed(|routes| Ok(req.request(routes, &project_id))).await?;
         let mut secret = resp.json::<OneSecret>()?.secret;
         // Servers of 2024 leave the path out of a get; it is the one asked for.
-        secret.path.get_or_insert_with(|| normalize_path(&req.path));
+        secret.or_path(|| normalize_path(&req.path));
         Ok(secret)
     }
 }
@@ -356,9 +356,20 @@ impl Secrets<'_> {
 pub(crate) trait ListAnswer: serde::de::DeserializeOwned {
     /// True when the answer holds no secret, of its own or imported.
     fn holds_nothing(&self) -> bool;
+
+    /// Decodes the answer to a list of the folder `listed`.
+    fn decode(resp: crate::transport::ApiResponse, listed: &str) -> Result<Self> {
+        let _ = listed;
+        resp.json()
+    }
 }
 
 impl ListAnswer for SecretList {
+    /// The full model, decoded lazily from the answer (see `lazy/`).
+    fn decode(resp: crate::transport::ApiResponse, listed: &str) -> Result<Self> {
+        SecretList::decode(resp, listed)
+    }
+
     fn holds_nothing(&self) -> bool {
         self.secrets.is_empty() && self.imports.iter().all(|i| i.secrets.is_empty())
     }

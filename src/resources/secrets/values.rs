@@ -24,7 +24,7 @@ pub(crate) struct ValueSecret {
 /// Whether a secret's `type` is `personal`: read as raw bytes in place, where decoding `SecretType`
 /// goes through serde's enum machinery, and a string its UTF-8 check, for every secret of a large
 /// answer. The same two names, and the same error for any other.
-fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(in crate::resources::secrets) fn personal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     struct Kind;
     impl serde::de::Visitor<'_> for Kind {
         type Value = bool;
