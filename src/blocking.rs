@@ -269,6 +269,9 @@ use crate::resources::certificates::{
     CertificateBody, CertificateBundle, CertificateInfo, CertificatePage, IssueCertificate, IssueResult,
     IssuedCertificate, LegacyIssue, ListCertificates, RevocationReason, Revoked,
 };
+use crate::resources::dynamic_secrets::{
+    CreateLease, DynamicSecret, DynamicSecretFolder, Lease, NewLease, RenewLease, RevokeLease,
+};
 use crate::resources::folders::{CreateFolder, DeleteFolder, Folder, ListFolders, UpdateFolder};
 use crate::resources::imports::{ImportChange, ImportTarget, SecretImport};
 use crate::resources::kms::{KeyChange, KmsKey};
@@ -369,5 +372,33 @@ blocking_handler! {
         fn list_keys(&self, project: ProjectRef) -> Vec<KmsKey>;
         fn update_key(&self, key_id: &str, change: &KeyChange) -> KmsKey;
         fn delete_key(&self, key_id: &str) -> KmsKey;
+    }
+}
+
+blocking_handler! {
+    /// The blocking dynamic secrets handler: `client.dynamic_secrets()`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let fake = FakeInfisical::builder()
+    ///     .dynamic_secret("dev", "/", "postgres", DynamicSecretSpec::new(Duration::from_secs(3600)))
+    ///     .start_blocking();
+    /// let client = fake.blocking_client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "dev");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres"))?;
+    /// client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id))?;
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    DynamicSecrets, dynamic_secrets, crate::resources::DynamicSecrets {
+        fn list(&self, folder: &DynamicSecretFolder) -> Vec<DynamicSecret>;
+        fn get(&self, folder: &DynamicSecretFolder, name: &str) -> DynamicSecret;
+        fn leases(&self, folder: &DynamicSecretFolder, name: &str) -> Vec<Lease>;
+        fn create_lease(&self, req: &CreateLease) -> NewLease;
+        fn get_lease(&self, folder: &DynamicSecretFolder, lease_id: &str) -> Lease;
+        fn renew_lease(&self, req: &RenewLease) -> Lease;
+        fn revoke_lease(&self, req: &RevokeLease) -> Lease;
     }
 }

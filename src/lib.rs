@@ -7,7 +7,8 @@
 //! - [`EnvLoader`], dotenv-style: secrets into the process environment, a child process, or a dotenv or
 //!   JSON file;
 //! - [`Client`] (async) and [`blocking::Client`]: every resource (`secrets()`, `folders()`,
-//!   `imports()`, `projects()`, `certificates()`, `kms()`) on current servers and on servers of 2024.
+//!   `imports()`, `projects()`, `certificates()`, `kms()`, `dynamic_secrets()`) on current servers and on
+//!   servers of 2024.
 //!
 //! Credentials come from a chain ([`auth`]): what you give the builder, the environment
 //! (`INFISICAL_CLIENT_ID` + `INFISICAL_CLIENT_SECRET`, `INFISICAL_TOKEN`), then the Infisical CLI's
@@ -83,7 +84,7 @@ pub use auth::CredentialsError;
 pub use client::{Client, ClientBuilder, USER_AGENT};
 pub use env_loader::{Applied, EnvLoader, EnvMap};
 pub use env_source::EnvSource;
-pub use error::{ApiError, ApiMessage, Error, Result, TransportErrorKind, ValidationIssue};
+pub use error::{ApiError, ApiMessage, Error, LeaseError, Result, TransportErrorKind, ValidationIssue};
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub use figment::config_source;

@@ -301,6 +301,7 @@ async fn the_canary_never_leaks() {
     #[cfg(all(feature = "cache", feature = "watch", feature = "config"))]
     shown.extend(cache_watch_and_config_paths().await);
     shown.extend(identity_logins(&server).await);
+    shown.extend(dynamic_secret_paths().await);
     #[cfg(all(feature = "aws", feature = "gcp"))]
     shown.extend(cloud_logins(&server).await);
 
@@ -451,6 +452,76 @@ async fn identity_logins(server: &MockServer) -> Vec<String> {
         ("INFISICAL_LDAP_PASSWORD", format!("{CANARY}-env-password")),
     ]);
     shown.push(format!("{:?}", EnvCredentials::new(env).provide_credentials().await));
+    shown
+}
+
+/// Leases whose credentials hold the canary: created, renewed, read, listed, revoked (and refused), an
+/// answer that cannot be decoded, and the fake server's own leases.
+async fn dynamic_secret_paths() -> Vec<String> {
+    use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RenewLease, RevokeLease};
+    use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    let mut shown = Vec::new();
+    let server = MockServer::start().await;
+    let lease = json!({"id": "l-1", "version": 1, "externalEntityId": "user-1", "expireAt": "2025-06-18T13:00:00.000Z",
+        "createdAt": "2025-06-18T12:00:00.000Z", "dynamicSecretId": "d-1"});
+    let secret = json!({"id": "d-1", "name": "db", "type": "sql-database", "defaultTTL": "1h", "maxTTL": null});
+    let data = json!({"DB_USERNAME": "user-1", "DB_PASSWORD": format!("{CANARY}-password"), "LIST": [format!("{CANARY}-in-a-list")]});
+    Mock::given(method("POST"))
+        .and(path("/api/v1/dynamic-secrets/leases"))
+        .and(wiremock::matchers::body_partial_json(json!({"dynamicSecretName": "db"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"lease": lease, "dynamicSecret": secret, "data": data})),
+        )
+        .mount(&server)
+        .await;
+    // A create answer whose bad field sits next to the credentials and holds the canary itself.
+    let mut broken = lease.clone();
+    broken["expireAt"] = json!(format!("{CANARY}-expiry"));
+    Mock::given(method("POST"))
+        .and(path("/api/v1/dynamic-secrets/leases"))
+        .and(wiremock::matchers::body_partial_json(json!({"dynamicSecretName": "broken"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"lease": broken, "dynamicSecret": secret, "data": data})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/dynamic-secrets/leases/l-1/renew"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"lease": lease})))
+        .mount(&server)
+        .await;
+    let mut failed = lease.clone();
+    failed["status"] = json!("Failed to delete");
+    failed["statusDetails"] = json!("permission denied for role");
+    Mock::given(method("DELETE"))
+        .and(path("/api/v1/dynamic-secrets/leases/l-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"lease": failed})))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server.uri()).access_token(canary_token()).build().unwrap();
+    let folder = DynamicSecretFolder::new("p", "dev");
+    let handler = client.dynamic_secrets();
+    let created = handler.create_lease(&CreateLease::new(folder.clone(), "db")).await.unwrap();
+    assert_eq!(created.data.get("DB_PASSWORD").unwrap().expose_secret(), format!("{CANARY}-password"));
+    shown.push(format!("{created:?} {:?}", created.data));
+    let err = handler.create_lease(&CreateLease::new(folder.clone(), "broken")).await.unwrap_err();
+    assert!(err.to_string().contains("expireAt"), "the error still names the field: {err}");
+    shown.push(format!("{err} {err:?}"));
+    shown.push(format!("{:?}", handler.renew_lease(&RenewLease::new(folder.clone(), "l-1")).await.unwrap()));
+    let err = handler.revoke_lease(&RevokeLease::new(folder, "l-1")).await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+
+    let spec = DynamicSecretSpec::new(Duration::from_secs(3600)).data("DB_PASSWORD", format!("{CANARY}-{{random}}"));
+    let builder = FakeInfisical::builder().dynamic_secret("dev", "/", "db", spec).revoke_fails(true);
+    shown.push(format!("{builder:?}"));
+    let fake = builder.start().await;
+    let client = fake.client_builder().build().unwrap();
+    let folder = DynamicSecretFolder::new(fake.project_id(), "dev");
+    let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "db")).await.unwrap();
+    assert!(created.data.get("DB_PASSWORD").unwrap().expose_secret().starts_with(CANARY));
+    shown.push(format!("{created:?} {:?} {fake:?}", fake.leases()));
+    let err = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id)).await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
     shown
 }
 

@@ -348,6 +348,7 @@ impl ClientBuilder {
                 call_timeout: self.timeout,
                 routes: RouteChoice::new(self.api_version),
                 project_ids: Default::default(),
+                project_slugs: Default::default(),
             }),
         })
     }

@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub(crate) routes: RouteChoice,
     /// Project slugs turned into ids: one lookup per slug, however many callers ask at once.
     pub(crate) project_ids: SlugCache,
+    /// Project ids turned into slugs (the dynamic-secret routes take only slugs), the same way.
+    pub(crate) project_slugs: SlugCache,
 }
 
 impl Client {

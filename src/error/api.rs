@@ -91,7 +91,7 @@ const MAX_MESSAGE: usize = 512;
 /// The most validation issues kept.
 const MAX_ISSUES: usize = 20;
 
-fn bounded(text: String) -> String {
+pub(crate) fn bounded(text: String) -> String {
     match text.char_indices().nth(MAX_MESSAGE) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,

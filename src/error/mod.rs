@@ -12,9 +12,12 @@ use std::time::Duration;
 
 mod api;
 mod credentials;
+mod lease;
 
+pub(crate) use api::bounded;
 pub use api::{ApiError, ApiMessage, ValidationIssue};
 pub use credentials::{Attempt, AttemptOutcome, CredentialsError};
+pub use lease::LeaseError;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -45,6 +48,12 @@ pub enum Error {
     /// No usable credentials, or credentials the server or a provider refused.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+
+    /// A dynamic-secret or lease call was refused in a way that asks for a decision (create a new
+    /// lease, shorten a TTL, grant a permission, stop asking): see [`LeaseError`]. Its
+    /// [`status`](Self::status) is the server's.
+    #[error(transparent)]
+    Lease(Box<LeaseError>),
 
     /// The request was refused before it was sent, because the server would refuse it too.
     #[error("invalid request: `{field}` {reason}")]
@@ -202,14 +211,21 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self.innermost() {
             Error::Api(api) => Some(api.status()),
+            Error::Lease(lease) => lease.api().map(ApiError::status),
             _ => None,
         }
     }
 
-    /// True when the server answered 404.
+    /// True when the server answered 404, or what was named does not exist (an environment, a folder,
+    /// a dynamic secret, a lease).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404) || matches!(self.innermost(), Error::NotFound { .. })
+        self.status() == Some(404)
+            || match self.innermost() {
+                Error::NotFound { .. } => true,
+                Error::Lease(lease) => lease.is_not_found(),
+                _ => false,
+            }
     }
 
     /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).

@@ -1,5 +1,6 @@
 //! Typed handlers for the API's resources, reached from the client: `client.secrets()`,
-//! `client.folders()`, `client.imports()`, `client.projects()`, `client.certificates()`, `client.kms()`.
+//! `client.folders()`, `client.imports()`, `client.projects()`, `client.certificates()`, `client.kms()`,
+//! `client.dynamic_secrets()`.
 //!
 //! Required inputs (project, environment, names, ids) are constructor arguments of the request types;
 //! optional ones are builder setters. Inputs the server would refuse are refused before sending, with
@@ -15,6 +16,7 @@ use crate::routes::{Generation, Routes};
 use crate::transport::{ApiRequest, ApiResponse};
 
 pub mod certificates;
+pub mod dynamic_secrets;
 pub mod folders;
 pub mod imports;
 pub mod kms;
@@ -23,6 +25,7 @@ pub mod secrets;
 
 pub use crate::routes::ApiVersion;
 pub use certificates::Certificates;
+pub use dynamic_secrets::DynamicSecrets;
 pub use folders::{Folders, ListFolders};
 pub use imports::Imports;
 pub use kms::Kms;

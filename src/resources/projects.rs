@@ -151,4 +151,26 @@ impl Client {
             }
         }
     }
+
+    /// The slug of a project named by id or slug, for the routes that take only slugs (dynamic
+    /// secrets); ids are looked up once per client, and concurrent callers asking for the same id share
+    /// one lookup, which also teaches the slug's id.
+    pub(crate) async fn project_slug(&self, project: &ProjectRef) -> Result<String> {
+        project.validate()?;
+        let ProjectRef::Id(id) = project else { return Ok(project.as_str().to_owned()) };
+        let cell = self.inner.project_slugs.cell(id);
+        cell.get_or_try_init(|| async {
+            let found = self.projects().get_by_id(id).await?;
+            if found.slug.is_empty() {
+                return Err(Error::Decode {
+                    endpoint: format!("GET /api/v1/projects/{id}"),
+                    detail: "the project has no `slug`, which the dynamic-secret routes need".into(),
+                });
+            }
+            let _ = self.inner.project_ids.cell(&found.slug).set(found.id);
+            Ok(found.slug)
+        })
+        .await
+        .cloned()
+    }
 }

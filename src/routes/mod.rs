@@ -125,3 +125,9 @@ pub(crate) const CERTIFICATES: &[&str] = &["v1", "cert-manager", "certificates"]
 pub(crate) const PKI_CERTIFICATES: &[&str] = &["v1", "pki", "certificates"];
 /// A CA's issue and sign actions (`/{ca}/issue-certificate`), deprecated PKI routes.
 pub(crate) const PKI_CA: &[&str] = &["v1", "pki", "ca"];
+/// Dynamic secrets (`/{name}`, `/{name}/leases`), by project slug, environment slug and path on every
+/// generation.
+pub(crate) const DYNAMIC_SECRETS: &[&str] = &["v1", "dynamic-secrets"];
+/// Their leases: create (`POST`, and `/kubernetes` since 2025), get, revoke (`/{id}`), renew
+/// (`/{id}/renew`).
+pub(crate) const DYNAMIC_SECRET_LEASES: &[&str] = &["v1", "dynamic-secrets", "leases"];

@@ -1,7 +1,9 @@
 //! A fake Infisical server for your tests (feature `testing`).
 //!
 //! It speaks Universal Auth login, renewal, the project lookup, and the v4 and v3 secret list and get
-//! routes, from secrets you seed per environment and folder (imports and `${...}` references included).
+//! routes, from secrets you seed per environment and folder (imports and `${...}` references included),
+//! and dynamic secrets with their leases ([`FakeInfisicalBuilder::dynamic_secret`]), whose expiry
+//! follows the fake's clock ([`FakeInfisicalBuilder::clock`]).
 //! It refuses as a real server does: an unknown client id (404) or a wrong client secret (401) at
 //! login, an unknown project with the server's own 404 (`Project with ID '…' not found`), an unknown
 //! environment or folder with 404 or, like servers of 2024, 200 and nothing.
@@ -28,11 +30,13 @@
 
 mod cli_login;
 mod clock;
+mod leases;
 mod server;
 mod traffic;
 
 pub use cli_login::FakeCliLogin;
 pub use clock::ManualClock;
+pub use leases::{DynamicSecretSpec, FakeLease, FakeLeaseState, LeaseCounts};
 use server::{Responder, Seeded, State};
 use traffic::{Metered, RateLimit, Traffic};
 
@@ -116,6 +120,21 @@ impl FakeInfisicalBuilder {
     pub fn folder(mut self, environment: &str, path: &str) -> Self {
         let folder = crate::resources::normalize_path(path);
         self.state.folders.entry((environment.into(), folder)).or_default();
+        self
+    }
+
+    /// The clock its lease TTLs and expiries follow (default: the system's). Give it the test's
+    /// [`ManualClock`] to move time for the server and the code under test together.
+    ///
+    /// ```
+    /// use infisical_config::testing::{FakeInfisical, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let builder = FakeInfisical::builder().clock(&clock);
+    /// # let _ = builder;
+    /// ```
+    pub fn clock(mut self, clock: impl Into<crate::clock::Clock>) -> Self {
+        self.state.clock = clock.into();
         self
     }
 

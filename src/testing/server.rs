@@ -33,6 +33,10 @@ pub(super) struct State {
     pub(super) max_ttl: u64,
     /// Answer every request 503, as a server behind a proxy that lost it.
     pub(super) unavailable: bool,
+    /// The time lease TTLs and expiries follow: the system's, or a test's manual clock.
+    pub(super) clock: crate::clock::Clock,
+    /// Dynamic secrets, their leases, and how the server treats them.
+    pub(super) leases: super::leases::Book,
 }
 
 /// Answers every request from the seeded state; counts the tokens it issued and the lists it answered
@@ -43,11 +47,11 @@ pub(super) struct Responder {
     pub(super) not_modified: Arc<AtomicUsize>,
 }
 
-fn error(status: u16, name: &str, message: &str) -> ResponseTemplate {
+pub(super) fn error(status: u16, name: &str, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(json!({"statusCode": status, "error": name, "message": message}))
 }
 
-fn query(req: &Request) -> BTreeMap<String, String> {
+pub(super) fn query(req: &Request) -> BTreeMap<String, String> {
     req.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
@@ -75,6 +79,7 @@ impl Responder {
             ("POST", ["api", "v1", "auth", "token", "renew"]) => self.token(&state),
             ("POST", ["api", "v1", "auth", "token", "revoke"]) => ResponseTemplate::new(200).set_body_json(json!({"message": "Successfully revoked access token"})),
             _ if !self.authorized(req) => error(401, "UnauthorizedError", "Token missing"),
+            (_, ["api", "v1", "dynamic-secrets", rest @ ..]) => super::leases::respond(&self.state, method, rest, req),
             ("GET", ["api", "v4", ..]) if state.legacy_only => {
                 ResponseTemplate::new(404).set_body_json(json!({"message": format!("Route GET:{} not found", req.url.path()), "error": "Not Found", "statusCode": 404}))
             }

@@ -14,6 +14,7 @@ mod writes;
 
 pub use batch::{Batch, BatchMode, BatchSecret};
 pub use model::{ImportedSecrets, Secret, SecretList, SecretMetadata, SecretPath, SecretType, Tag};
+pub(crate) use requests::missing_target;
 pub use requests::{GetSecret, ListSecrets};
 pub use writes::{CreateSecret, DeleteSecret, UpdateSecret};
 

@@ -390,7 +390,7 @@ impl ListAnswer for ValueList {
 /// server answered it, but its folder is still checked against the parent's folders. Only that
 /// refusal is let pass: a check that cannot reach the server fails as an outage, so an empty answer
 /// is never taken as the truth on a guess (and never kept in a cache as the last good load).
-async fn missing_target(client: &Client, req: &ListSecrets) -> Result<Option<Error>> {
+pub(crate) async fn missing_target(client: &Client, req: &ListSecrets) -> Result<Option<Error>> {
     let (project, environment) = (&req.project, req.environment.as_str());
     match client.projects().get(project).await {
         Ok(found) if !found.environments.iter().any(|e| e.slug == environment) => {
