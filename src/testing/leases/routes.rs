@@ -9,7 +9,10 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wiremock::{Request, ResponseTemplate};
+use wiremock::Request;
+
+// The fake's answer type: wiremock's template with its body size, so leases count in `body_bytes()`.
+use crate::testing::traffic::Answer as ResponseTemplate;
 
 use super::{DynamicSecretSpec, FakeLease, FakeLeaseState};
 use crate::resources::dynamic_secrets::Ttl;
