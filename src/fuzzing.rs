@@ -52,4 +52,5 @@ pub fn list_and_precedence(body: &[u8]) {
 #[cfg(feature = "cache")]
 pub fn cache_file(bytes: &[u8]) {
     crate::cache::fuzz_file(bytes);
+    crate::pipeline::fuzz_stored(bytes);
 }

@@ -8,14 +8,16 @@ use secrecy::ExposeSecret;
 
 use super::Infisical;
 use super::keys::{Index, Keyer, Keys, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
+use crate::LoadReport;
 use crate::error::{Error, Result};
 use crate::pipeline::Layer;
 use crate::resources::secrets::precedence::layered;
 
 impl Infisical {
-    /// The snapshot of what was loaded for each target (environment and profile), in order: keys
-    /// mapped, conflicts checked, the configuration tree built. The fetch and the watcher share it.
-    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>) -> Result<Snapshot> {
+    /// The snapshot of what was loaded for each target (environment and profile), in order, with the
+    /// load's report: keys mapped, conflicts checked, the configuration tree built. The fetch and the
+    /// watcher share it.
+    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>, report: LoadReport) -> Result<Snapshot> {
         let mut data = Map::new();
         let mut index = Index::new();
         for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
@@ -63,7 +65,7 @@ impl Infisical {
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
         }
-        Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
+        Ok(Snapshot { data, index: Arc::new(index), source: self.source(), report: Some(Arc::new(report)) })
     }
 }
 
@@ -92,12 +94,15 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
 
 /// Secrets fetched by [`Infisical::fetch`](super::Infisical::fetch): a figment provider that does no I/O.
 ///
-/// The default one is empty.
+/// Its figment metadata names where the values came from (`infisical://host:port/project/prod/ (from
+/// the cache, saved 3 min ago (Infisical unavailable: ...))`), and [`report`](Self::report) says it
+/// folder by folder. The default one is empty.
 #[derive(Clone, Default)]
 pub struct Snapshot {
     pub(super) data: Map<Profile, Dict>,
     pub(super) index: Arc<Index>,
     pub(super) source: String,
+    pub(super) report: Option<Arc<LoadReport>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -115,11 +120,33 @@ impl std::fmt::Debug for Snapshot {
                     })
                     .collect::<Vec<_>>(),
             )
+            .field("report", &self.report)
             .finish()
     }
 }
 
 impl Snapshot {
+    /// Where its values came from: the report of the load that made it (each folder from Infisical,
+    /// a `304`, the cache and why, or nothing and why; the requests, the time, each `ETag`). `None`
+    /// for the default snapshot, which no load made.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// use infisical_config::report::Origin;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).fetch()?;
+    /// let report = snapshot.report().unwrap();
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// assert!(report.is_fresh());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn report(&self) -> Option<&LoadReport> {
+        self.report.as_deref()
+    }
+
     /// The value at `key` (dotted, as mapped) in `profile`.
     ///
     /// ```no_run
@@ -218,8 +245,13 @@ impl Snapshot {
 }
 
 impl Provider for Snapshot {
+    /// Names the target and where its values came from: unlike the lazy provider's, made after the load.
     fn metadata(&self) -> Metadata {
-        metadata_for(self.source.clone(), Arc::new(Mutex::new(self.index.clone())))
+        let source = match &self.report {
+            Some(report) => format!("{} ({})", self.source, report.summary()),
+            None => self.source.clone(),
+        };
+        metadata_for(source, Arc::new(Mutex::new(self.index.clone())))
     }
 
     fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {

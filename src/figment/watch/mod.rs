@@ -6,8 +6,24 @@
 //! the same way, with the new secrets), extracts `T`, and publishes it as an `Arc<T>` in a
 //! [`tokio::sync::watch`] channel. A failed poll, or a configuration that no longer extracts, keeps
 //! the last good value and is reported ([`on_event`](Watch::on_event)); nothing panics the task and
-//! the service never loses its configuration. Polls are spread by [`jitter`](Watch::jitter) so
-//! replicas do not poll in step. Dropping the [`Watcher`] stops the polling.
+//! the service never loses its configuration. Dropping the [`Watcher`] stops the polling.
+//!
+//! # In a fleet
+//!
+//! - **Start-up through the pipeline.** The first load is a load like any other: with a
+//!   [`cache`](crate::Infisical::cache), it revalidates from the cached `ETag`s (a replica restarted
+//!   while nothing changed downloads no body: one `304` per folder), serves the cache while Infisical
+//!   cannot be reached (as the cache's [`OnFailure`](crate::cache::OnFailure) says), or first by
+//!   choice ([`Cache::fresh_for`](crate::cache::Cache::fresh_for)); an
+//!   [`optional`](crate::Infisical::optional) provider starts with nothing during an outage. Each
+//!   successful poll writes the cache. A watcher that started from the cache switches to Infisical
+//!   when it answers: a [`WatchEvent::Recovered`] (or `Changed`) says so, and [`Watcher::health`].
+//! - **Spread.** The first poll is drawn uniformly over the first interval, so replicas started
+//!   together (a deploy, a restart) do not poll together; each later wait is moved by up to
+//!   [`jitter`](Watch::jitter) (±10 % by default) so they do not fall back in step.
+//! - **Reports and health.** Every event carries the [`LoadReport`](crate::LoadReport) of its poll;
+//!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
+//!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
 //!
 //! ```no_run
 //! # async fn run() -> infisical_config::Result<()> {
@@ -43,86 +59,24 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ::figment::{Figment, Profile};
+use ::figment::Figment;
 use serde::de::DeserializeOwned;
 use tokio::sync::{oneshot, watch};
 
 use super::{Infisical, ProviderClient, Snapshot};
+use crate::blocking;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::pipeline::{Layer, Stored, StoredLayer};
-use crate::resources::ProjectRef;
-use crate::{Client, blocking};
+
+mod event;
+mod health;
+mod poller;
+
+pub use event::{Change, ChangedKey, WatchEvent};
+pub use health::{Health, NotReady};
+use poller::Poller;
 
 type OnEvent = Arc<dyn Fn(&WatchEvent) + Send + Sync>;
-
-/// What a watcher reports: a change applied, a poll that failed, or a change that was not applied.
-/// Never a value.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum WatchEvent {
-    /// A new configuration was published; these keys changed.
-    Changed(Vec<ChangedKey>),
-    /// A poll failed; the last good configuration stays.
-    Failed(Error),
-    /// Infisical's answer changed, but the configuration no longer maps or extracts (a value of the
-    /// wrong type, a key conflict); the last good configuration stays. The error is redacted.
-    Rejected {
-        /// The keys that changed.
-        keys: Vec<ChangedKey>,
-        /// Why the new configuration was refused.
-        error: Box<dyn std::error::Error + Send + Sync>,
-    },
-}
-
-impl std::fmt::Display for WatchEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |keys: &[ChangedKey]| keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-        match self {
-            WatchEvent::Changed(keys) => write!(f, "configuration changed: keys {}", list(keys)),
-            WatchEvent::Failed(err) => write!(f, "polling Infisical failed, keeping the configuration: {err}"),
-            WatchEvent::Rejected { keys, error } => {
-                write!(f, "Infisical changed ({}) but the configuration was refused, keeping it: {error}", list(keys))
-            }
-        }
-    }
-}
-
-/// A key whose value changed, with where it comes from; never its value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ChangedKey {
-    /// The figment profile.
-    pub profile: Profile,
-    /// The key, dotted (`db.password`).
-    pub key: String,
-    /// The secret it comes (or came) from: ``secret `PASSWORD` in /db (prod)``.
-    pub origin: String,
-    /// How it changed.
-    pub change: Change,
-}
-
-impl std::fmt::Display for ChangedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let how = match self.change {
-            Change::Added => "added",
-            Change::Removed => "removed",
-            Change::Modified => "modified",
-        };
-        write!(f, "{} ({how}, {})", self.key, self.origin)
-    }
-}
-
-/// How a key changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
-    /// It is new.
-    Added,
-    /// It is gone.
-    Removed,
-    /// Its value is different.
-    Modified,
-}
 
 impl Infisical {
     /// Watches these secrets: see [`Watch`]. `interval` is the time between polls (before jitter).
@@ -201,9 +155,10 @@ impl Watch {
             None => crate::pipeline::own_client(&self.provider.env, self.provider.credentials.as_ref()).build()?,
         };
         let (poller, first) = Poller::start(self, client, figment).await?;
+        let health = poller.health.clone();
         let (tx, rx) = watch::channel(first);
         let task = tokio::spawn(poller.run(tx)).abort_handle();
-        Ok(Watcher { config: rx, polling: Polling::Task(task) })
+        Ok(Watcher { config: rx, polling: Polling::Task(task), health })
     }
 
     /// As [`start`](Self::start), for programs without a runtime: the polling runs on a thread of its
@@ -227,6 +182,7 @@ impl Watch {
             .build()?,
         };
         let (poller, first) = client.run(Poller::start(self, client.as_async().clone(), figment))?;
+        let health = poller.health.clone();
         let (tx, rx) = watch::channel(first);
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -246,7 +202,7 @@ impl Watch {
                 });
             })
             .map_err(|e| Error::Local { what: "could not start the watcher's thread", source: Box::new(e) })?;
-        Ok(Watcher { config: rx, polling: Polling::Thread { stop: Some(stop), thread: Some(thread) } })
+        Ok(Watcher { config: rx, polling: Polling::Thread { stop: Some(stop), thread: Some(thread) }, health })
     }
 }
 
@@ -256,6 +212,7 @@ impl Watch {
 pub struct Watcher<T> {
     config: watch::Receiver<Arc<T>>,
     polling: Polling,
+    health: health::Shared,
 }
 
 #[derive(Debug)]
@@ -277,6 +234,26 @@ impl<T> Watcher<T> {
     pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
         self.config.clone()
     }
+
+    /// How the watcher is doing now (on its clock): when Infisical last answered, how old the
+    /// configuration served is, failed polls in a row, the next poll, where the configuration came
+    /// from. [`Health::check`] makes a readiness answer of it.
+    ///
+    /// ```no_run
+    /// # async fn run(watcher: infisical_config::watch::Watcher<serde_json::Value>) {
+    /// use std::time::Duration;
+    ///
+    /// // In a `/healthz` handler: not ready once the configuration is over ten minutes stale.
+    /// match watcher.health().check(Duration::from_secs(600)) {
+    ///     Ok(()) => { /* 200 */ }
+    ///     Err(not_ready) => eprintln!("{not_ready}"), // 503, with the reason
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn health(&self) -> Health {
+        self.health.health()
+    }
 }
 
 impl<T> Drop for Watcher<T> {
@@ -291,137 +268,6 @@ impl<T> Drop for Watcher<T> {
                     let _ = thread.join();
                 }
             }
-        }
-    }
-}
-
-/// The polling loop's state: the last answers (with their tags) and the last good snapshot.
-struct Poller<T, F> {
-    provider: Infisical,
-    project: ProjectRef,
-    client: Client,
-    figment: F,
-    interval: Duration,
-    debounce: Duration,
-    jitter: f64,
-    on_event: Option<OnEvent>,
-    clock: Clock,
-    answers: Vec<Stored>,
-    snapshot: Snapshot,
-    _config: std::marker::PhantomData<fn() -> T>,
-}
-
-impl<T, F> Poller<T, F>
-where
-    T: DeserializeOwned + Send + Sync + 'static,
-    F: Fn(Snapshot) -> Figment + Send + Sync + 'static,
-{
-    async fn start(watch: Watch, client: Client, figment: F) -> Result<(Self, Arc<T>)> {
-        let project = watch.provider.project()?;
-        let mut poller = Poller {
-            provider: watch.provider,
-            project,
-            client,
-            figment,
-            interval: watch.interval,
-            debounce: watch.debounce,
-            jitter: watch.jitter,
-            on_event: watch.on_event,
-            clock: watch.clock,
-            answers: Vec::new(),
-            snapshot: Snapshot::default(),
-            _config: std::marker::PhantomData,
-        };
-        let (answers, layers) = poller.poll(true).await?.unwrap_or_default();
-        let snapshot = poller.provider.snapshot_of(layers)?;
-        let config =
-            poller.extract(&snapshot).map_err(|e| Error::Config(format!("the configuration does not extract: {e}")))?;
-        (poller.answers, poller.snapshot) = (answers, snapshot);
-        Ok((poller, Arc::new(config)))
-    }
-
-    /// Every target's folders, revalidated against the last answers: `None` when none changed.
-    async fn poll(&self, first: bool) -> Result<Option<(Vec<Stored>, Vec<Vec<Layer>>)>> {
-        let (mut answers, mut loaded, mut changed) = (Vec::new(), Vec::new(), first);
-        for (n, (environment, _)) in self.provider.targets.iter().enumerate() {
-            let previous = self.answers.get(n);
-            let fetched = self.provider.query.fetch(&self.client, &self.project, environment, previous).await?;
-            changed |= !fetched.unchanged;
-            let layers: Vec<StoredLayer> =
-                fetched.layers.iter().zip(fetched.etags).map(|(l, etag)| StoredLayer::of(l, etag)).collect();
-            answers.push(Stored { saved_at: std::time::SystemTime::now(), layers });
-            loaded.push(fetched.layers);
-        }
-        Ok(changed.then_some((answers, loaded)))
-    }
-
-    fn extract(&self, snapshot: &Snapshot) -> std::result::Result<T, super::RedactedError> {
-        (self.figment)(snapshot.clone()).extract::<T>().map_err(super::RedactedError::from)
-    }
-
-    fn report(&self, event: WatchEvent) {
-        match &self.on_event {
-            Some(report) => report(&event),
-            None if matches!(event, WatchEvent::Changed(_)) => tracing::info!("{event}"),
-            None => tracing::warn!("{event}"),
-        }
-    }
-
-    async fn wait(&self, base: Duration) {
-        self.clock.sleep(crate::clock::jittered(base, self.jitter)).await;
-    }
-
-    async fn run(mut self, tx: watch::Sender<Arc<T>>) {
-        // The first poll anywhere in the first interval: replicas started together spread out.
-        let mut next = crate::clock::spread(self.interval);
-        loop {
-            self.clock.sleep(next).await;
-            next = crate::clock::jittered(self.interval, self.jitter);
-            let mut fresh = match self.poll(false).await {
-                Ok(Some(fresh)) => fresh,
-                Ok(None) => continue,
-                Err(err) => {
-                    self.report(WatchEvent::Failed(err));
-                    continue;
-                }
-            };
-            // Let a burst of edits settle: poll again until an answer repeats (a few times at most).
-            for _ in 0..5 {
-                self.wait(self.debounce).await;
-                let settled = std::mem::replace(&mut self.answers, fresh.0.clone());
-                let again = self.poll(false).await;
-                self.answers = settled;
-                match again {
-                    Ok(Some(newer)) => fresh = newer,
-                    Ok(None) => break,
-                    Err(err) => {
-                        self.report(WatchEvent::Failed(err));
-                        break;
-                    }
-                }
-            }
-            self.apply(fresh, &tx);
-        }
-    }
-
-    fn apply(&mut self, (answers, layers): (Vec<Stored>, Vec<Vec<Layer>>), tx: &watch::Sender<Arc<T>>) {
-        // The answers are taken either way: the same refused answer is not processed again.
-        self.answers = answers;
-        let snapshot = match self.provider.snapshot_of(layers) {
-            Ok(snapshot) => snapshot,
-            Err(err) => return self.report(WatchEvent::Failed(err)),
-        };
-        let keys = self.snapshot.changes(&snapshot);
-        if keys.is_empty() {
-            return;
-        }
-        match self.extract(&snapshot) {
-            Ok(config) => {
-                self.snapshot = snapshot;
-                let _ = tx.send(Arc::new(config));
-                self.report(WatchEvent::Changed(keys));
-            }
-            Err(error) => self.report(WatchEvent::Rejected { keys, error: Box::new(error) }),
         }
     }
 }
