@@ -192,6 +192,7 @@ impl LoadReport {
 
     /// The origin of the load as a whole: nothing if a layer provided nothing, else the oldest cache
     /// layer, else `Network` if any layer had a body, else `Revalidated`.
+    #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) fn origin(&self) -> Origin {
         let worst = |l: &&LayerReport| match l.origin {
             Origin::Nothing { .. } => (3, Duration::ZERO),
@@ -203,6 +204,7 @@ impl LoadReport {
     }
 
     /// Where the load came from, in a few words (a snapshot's figment metadata).
+    #[cfg_attr(not(feature = "figment"), allow(dead_code))]
     pub(crate) fn summary(&self) -> String {
         match self.origin() {
             Origin::Network | Origin::Revalidated => "from Infisical".to_owned(),

@@ -79,7 +79,7 @@ use ::figment::value::{Dict, Map};
 use ::figment::{Metadata, Profile, Provider};
 
 use crate::error::{Error, Result};
-use crate::pipeline::{Loaded, Measure, Query, Stored, loader_setters};
+use crate::pipeline::{Measure, Query, loader_setters};
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource, LoadReport, blocking};
 
@@ -371,9 +371,10 @@ impl Infisical {
 
     /// The report of the last load of this provider, or of a clone of it (made before or after): where
     /// each folder came from, the requests and time it took. `None` before any load, and after loads
-    /// that only failed. Set by `extract` (figment's `data()`), [`fetch`](Self::fetch) and
-    /// [`fetch_async`](Self::fetch_async); an [`optional`](Self::optional) provider that provided
-    /// nothing reports [`Origin::Nothing`](crate::report::Origin::Nothing) with the reason.
+    /// that only failed. Set by `extract` (figment's `data()`), [`fetch`](Self::fetch),
+    /// [`fetch_async`](Self::fetch_async), and a watcher's start and polls; an
+    /// [`optional`](Self::optional) provider that provided nothing reports
+    /// [`Origin::Nothing`](crate::report::Origin::Nothing) with the reason.
     ///
     /// ```
     /// use figment::Figment;
@@ -474,63 +475,6 @@ impl Infisical {
             &environments,
             &self.query.paths,
         )
-    }
-
-    /// Every target through the pipeline, as one counted load. `previous` holds a watcher's last load
-    /// of each target (none for a first load).
-    pub(super) async fn load(&self, client: &Client, previous: &[Stored]) -> (Result<Vec<Loaded>>, Measure) {
-        crate::pipeline::counted(async {
-            let project = self.project()?;
-            let mut loaded = Vec::with_capacity(self.targets.len());
-            for (n, (environment, _)) in self.targets.iter().enumerate() {
-                loaded.push(self.query.load(client, &project, environment, &self.env, previous.get(n)).await?);
-            }
-            Ok(loaded)
-        })
-        .await
-    }
-
-    /// The report of a load of every target; the `on_unavailable` callback is told when the cache's
-    /// policy provided nothing.
-    pub(super) fn report_of(&self, loads: &mut [Loaded], measure: Measure, finished_at: SystemTime) -> LoadReport {
-        let layers = loads.iter_mut().flat_map(|l| std::mem::take(&mut l.report)).collect();
-        if let (Some(report), Some(err)) = (&self.on_unavailable, loads.iter().find_map(|l| l.unavailable.as_ref())) {
-            report(err);
-        }
-        measure.report(self.source(), layers, finished_at)
-    }
-
-    /// The report of a load that provided nothing because of `err` (an optional provider during an
-    /// outage), kept as the last one, with a warning and the `on_unavailable` callback told.
-    pub(super) fn provided_nothing(&self, err: &Error, measure: Measure, finished_at: SystemTime) -> LoadReport {
-        let reason = crate::error::with_causes(err);
-        tracing::warn!(
-            "Infisical cannot be reached and is optional here; providing nothing instead of {}: {reason}",
-            self.source()
-        );
-        if let Some(report) = &self.on_unavailable {
-            report(err);
-        }
-        let layers =
-            self.targets.iter().flat_map(|(environment, _)| self.query.nothing(environment, &reason)).collect();
-        let report = measure.report(self.source(), layers, finished_at);
-        self.keep_report(&report);
-        report
-    }
-
-    fn keep_report(&self, report: &LoadReport) {
-        *self.last_report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report.clone());
-    }
-
-    async fn snapshot(&self, client: &Client) -> (Result<Snapshot>, Measure) {
-        let (loaded, measure) = self.load(client, &[]).await;
-        let snapshot = loaded.and_then(|mut loads| {
-            let report = self.report_of(&mut loads, measure, SystemTime::now());
-            let snapshot = self.snapshot_of(loads.into_iter().map(Loaded::into_layers).collect(), report)?;
-            self.keep_report(snapshot.report.as_deref().expect("just set"));
-            Ok(snapshot)
-        });
-        (snapshot, measure)
     }
 
     fn project(&self) -> Result<ProjectRef> {

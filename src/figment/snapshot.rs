@@ -1,6 +1,8 @@
-//! [`Snapshot`]: secrets fetched once, a provider that does no I/O.
+//! [`Snapshot`]: secrets fetched once, a provider that does no I/O; the provider's load that makes it,
+//! and its report.
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use ::figment::value::{Dict, Map, Value};
 use ::figment::{Metadata, Profile, Provider, Source};
@@ -8,12 +10,69 @@ use secrecy::ExposeSecret;
 
 use super::Infisical;
 use super::keys::{Index, Keyer, Keys, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
-use crate::LoadReport;
 use crate::error::{Error, Result};
-use crate::pipeline::Layer;
+use crate::pipeline::{Layer, Loaded, Measure, Stored};
 use crate::resources::secrets::precedence::layered;
+use crate::{Client, LoadReport};
 
 impl Infisical {
+    /// Every target through the pipeline, as one counted load. `previous` holds a watcher's last load
+    /// of each target (none for a first load).
+    pub(super) async fn load(&self, client: &Client, previous: &[Stored]) -> (Result<Vec<Loaded>>, Measure) {
+        crate::pipeline::counted(async {
+            let project = self.project()?;
+            let mut loaded = Vec::with_capacity(self.targets.len());
+            for (n, (environment, _)) in self.targets.iter().enumerate() {
+                loaded.push(self.query.load(client, &project, environment, &self.env, previous.get(n)).await?);
+            }
+            Ok(loaded)
+        })
+        .await
+    }
+
+    /// The report of a load of every target; the `on_unavailable` callback is told when the cache's
+    /// policy provided nothing.
+    pub(super) fn report_of(&self, loads: &mut [Loaded], measure: Measure, finished_at: SystemTime) -> LoadReport {
+        let layers = loads.iter_mut().flat_map(|l| std::mem::take(&mut l.report)).collect();
+        if let (Some(report), Some(err)) = (&self.on_unavailable, loads.iter().find_map(|l| l.unavailable.as_ref())) {
+            report(err);
+        }
+        measure.report(self.source(), layers, finished_at)
+    }
+
+    /// The report of a load that provided nothing because of `err` (an optional provider during an
+    /// outage), kept as the last one, with a warning and the `on_unavailable` callback told.
+    pub(super) fn provided_nothing(&self, err: &Error, measure: Measure, finished_at: SystemTime) -> LoadReport {
+        let reason = crate::error::with_causes(err);
+        tracing::warn!(
+            "Infisical cannot be reached and is optional here; providing nothing instead of {}: {reason}",
+            self.source()
+        );
+        if let Some(report) = &self.on_unavailable {
+            report(err);
+        }
+        let layers =
+            self.targets.iter().flat_map(|(environment, _)| self.query.nothing(environment, &reason)).collect();
+        let report = measure.report(self.source(), layers, finished_at);
+        self.keep_report(&report);
+        report
+    }
+
+    pub(super) fn keep_report(&self, report: &LoadReport) {
+        *self.last_report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report.clone());
+    }
+
+    pub(super) async fn snapshot(&self, client: &Client) -> (Result<Snapshot>, Measure) {
+        let (loaded, measure) = self.load(client, &[]).await;
+        let snapshot = loaded.and_then(|mut loads| {
+            let report = self.report_of(&mut loads, measure, SystemTime::now());
+            let snapshot = self.snapshot_of(loads.into_iter().map(Loaded::into_layers).collect(), report)?;
+            self.keep_report(snapshot.report.as_deref().expect("just set"));
+            Ok(snapshot)
+        });
+        (snapshot, measure)
+    }
+
     /// The snapshot of what was loaded for each target (environment and profile), in order, with the
     /// load's report: keys mapped, conflicts checked, the configuration tree built. The fetch and the
     /// watcher share it.

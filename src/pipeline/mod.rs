@@ -26,9 +26,10 @@ use crate::{Client, ClientBuilder, EnvSource};
 #[cfg(feature = "figment")]
 pub(crate) use loaded::Measure;
 pub(crate) use loaded::{Loaded, counted};
+pub(crate) use stored::Stored;
+use stored::StoredLayer;
 #[cfg(feature = "fuzzing")]
 pub(crate) use stored::fuzz as fuzz_stored;
-pub(crate) use stored::{Stored, StoredLayer};
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]

@@ -129,17 +129,20 @@ impl Watch {
         /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
         clock(clock: impl Into<Clock>) => clock = clock.into();
 
-        /// Called with each change applied, each failed poll and each change refused. Without it, they
-        /// are logged (`tracing`: changes at INFO, the rest at WARN).
+        /// Called with each change applied, each failed poll, each change refused, and Infisical
+        /// answering again after the cache or failures ([`WatchEvent`], each with its poll's report).
+        /// Without it, they are logged (`tracing`: changes and recoveries at INFO, the rest at WARN).
         on_event(report: impl Fn(&WatchEvent) + Send + Sync + 'static) => on_event = Some(Arc::new(report));
     }
 
-    /// Loads now, builds `T` from `figment(secrets)`, and polls in a task of the current runtime. The
-    /// provider's client must be async (or none: one is built from the environment).
+    /// Loads now (through the provider's cache, as any load), builds `T` from `figment(secrets)`, and
+    /// polls in a task of the current runtime. The provider's client must be async (or none: one is
+    /// built from the environment).
     ///
     /// # Errors
-    /// When the first load or extraction fails ([`Error::Config`] for an extraction, redacted), or the
-    /// provider was given a blocking client (use [`start_blocking`](Self::start_blocking)).
+    /// When the first load fails and neither the cache's policy nor [`optional`](Infisical::optional)
+    /// stands in, when the extraction fails ([`Error::Config`], redacted), or when the provider was
+    /// given a blocking client (use [`start_blocking`](Self::start_blocking)).
     pub async fn start<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,

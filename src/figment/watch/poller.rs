@@ -28,6 +28,8 @@ pub(super) struct Poller<T, F> {
     clock: Clock,
     /// The last load of each target: what the next poll revalidates against.
     answers: Vec<Stored>,
+    /// When the next poll is due, on `clock`.
+    next_due: std::time::SystemTime,
     snapshot: Snapshot,
     pub(super) health: Shared,
     /// The configuration served is not known to be Infisical's latest: the watcher started from the
@@ -77,6 +79,7 @@ where
             jitter: watch.jitter,
             on_event: watch.on_event,
             health: Shared::new(watch.clock.clone()),
+            next_due: now,
             clock: watch.clock,
             answers,
             snapshot: Snapshot::default(),
@@ -88,6 +91,10 @@ where
         poller.health.served(&report);
         poller.provider.keep_report(&report);
         poller.snapshot = snapshot;
+        poller.interval = poller.interval_within_budget();
+        // The first poll anywhere in the first interval: replicas started together spread out.
+        poller.next_due = now + spread(poller.interval);
+        poller.health.next_poll(Some(poller.next_due));
         Ok((poller, Arc::new(config)))
     }
 
@@ -98,6 +105,7 @@ where
         match loaded {
             Ok(mut loads) => {
                 let report = self.provider.report_of(&mut loads, measure, now);
+                self.provider.keep_report(&report);
                 let changed = report.layers.iter().any(|l| l.origin != crate::report::Origin::Revalidated);
                 Ok(Polled { answers: loads.into_iter().map(|l| l.stored).collect(), report, changed })
             }
@@ -132,41 +140,36 @@ where
     }
 
     pub(super) async fn run(mut self, tx: watch::Sender<Arc<T>>) {
-        self.interval = self.interval_within_budget();
-        // The first poll anywhere in the first interval: replicas started together spread out.
-        let mut wait = spread(self.interval);
         loop {
-            let due = self.clock.now() + wait;
-            self.health.next_poll(Some(due));
-            self.clock.sleep_until(due).await;
+            self.health.next_poll(Some(self.next_due));
+            self.clock.sleep_until(self.next_due).await;
             self.wait_for_gate().await;
             self.health.next_poll(None);
-            wait = jittered(self.interval, self.jitter);
-            let mut fresh = match self.poll(&self.answers).await {
-                Ok(polled) if !polled.changed => {
-                    self.confirmed(polled.report, None);
-                    continue;
-                }
-                Ok(polled) => polled,
+            self.poll_and_apply(&tx).await;
+            self.next_due = self.clock.now() + jittered(self.interval, self.jitter);
+        }
+    }
+
+    /// One poll; a change is let settle, then applied.
+    async fn poll_and_apply(&mut self, tx: &watch::Sender<Arc<T>>) {
+        let mut fresh = match self.poll(&self.answers).await {
+            Ok(polled) if !polled.changed => return self.confirmed(polled.report, None),
+            Ok(polled) => polled,
+            Err((error, report)) => return self.failed(error, report),
+        };
+        // Let a burst of edits settle: poll again until an answer repeats (a few times at most).
+        for _ in 0..5 {
+            self.clock.sleep(jittered(self.debounce, self.jitter)).await;
+            match self.poll(&fresh.answers).await {
+                Ok(newer) if newer.changed => fresh = newer,
+                Ok(_) => break,
                 Err((error, report)) => {
                     self.failed(error, report);
-                    continue;
-                }
-            };
-            // Let a burst of edits settle: poll again until an answer repeats (a few times at most).
-            for _ in 0..5 {
-                self.clock.sleep(jittered(self.debounce, self.jitter)).await;
-                match self.poll(&fresh.answers).await {
-                    Ok(newer) if newer.changed => fresh = newer,
-                    Ok(_) => break,
-                    Err((error, report)) => {
-                        self.failed(error, report);
-                        break;
-                    }
+                    break;
                 }
             }
-            self.apply(fresh, &tx);
         }
+        self.apply(fresh, tx);
     }
 
     fn failed(&mut self, error: Error, report: LoadReport) {
