@@ -79,4 +79,5 @@ pub fn cloud_answers(status: u16, body: &[u8]) {
 #[cfg(feature = "cache")]
 pub fn cache_file(bytes: &[u8]) {
     crate::cache::fuzz_file(bytes);
+    crate::pipeline::fuzz_stored(bytes);
 }

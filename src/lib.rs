@@ -66,6 +66,7 @@ pub mod fuzzing;
 mod local_file;
 mod pipeline;
 pub mod project_file;
+pub mod report;
 pub mod resources;
 mod routes;
 mod setters;
@@ -93,6 +94,7 @@ pub use figment::config_source;
 pub use figment::watch;
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
+pub use report::LoadReport;
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::{RequestBudget, RetryPolicy};

@@ -1,6 +1,7 @@
 //! The last-known-good cache (feature `cache`): written after a load, encrypted, 0600; served through
 //! an outage within its maximum age and not past it; never hiding a refusal; unusable files read as
-//! absent with a warning saying why; atomic under concurrent writers; ETag revalidation.
+//! absent with a warning saying why; atomic under concurrent writers; ETag revalidation; first by
+//! choice (a freshness window, offline), without a request.
 
 mod common;
 
@@ -11,6 +12,7 @@ use std::time::Duration;
 use common::*;
 use figment::Profile;
 use infisical_config::cache::{Cache, CacheKey, OnFailure};
+use infisical_config::report::{CacheReason, Origin};
 use infisical_config::resources::ApiVersion;
 use infisical_config::testing::FakeInfisical;
 use infisical_config::{EnvLoader, EnvSource, Error, ExposeSecret, Infisical, SecretBox, blocking};
@@ -373,4 +375,104 @@ fn an_unchanged_folder_is_revalidated_with_a_304_and_a_change_is_seen() {
     assert_eq!(changed.get(&Profile::Default, "db.password"), Some("rotated-9a2e"));
     load();
     assert_eq!(fake.not_modified(), 2);
+}
+
+/// A loader of `fake`'s target with `cache`, on an async client that does not retry.
+fn async_provider(fake: &FakeInfisical, cache: Cache) -> Infisical {
+    let client = fake.client_builder().retry(infisical_config::RetryPolicy::disabled()).build().unwrap();
+    Infisical::new(fake.project_id(), "prod").recursive(true).client(client).cache(cache)
+}
+
+/// The cache's age and reason, from a report whose every layer came from the cache.
+fn cache_origin(report: &infisical_config::LoadReport) -> (Duration, CacheReason) {
+    let mut origins = report.layers.iter().map(|l| match &l.origin {
+        Origin::Cache { age, reason } => (*age, reason.clone()),
+        other => panic!("not from the cache: {other}: {report}"),
+    });
+    origins.next().expect("a layer")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_inside_the_freshness_window_asks_nothing_of_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeInfisical::builder().secret("prod", "/", "DATABASE_URL", VALUES[0]).start().await;
+    let with = |c: Cache| async_provider(&fake, c);
+    with(cache(dir.path(), 1, OnFailure::Fail)).fetch_async().await.unwrap();
+    let before = fake.requests().await;
+
+    // A restart storm: every replica starts from the cache, not one request.
+    for _ in 0..5 {
+        let fresh = with(cache(dir.path(), 1, OnFailure::Fail).fresh_for(Duration::from_secs(600)));
+        let snapshot = fresh.fetch_async().await.unwrap();
+        assert_eq!(snapshot.get(&Profile::Default, "database_url"), Some(VALUES[0]));
+        let report = snapshot.report().unwrap();
+        assert_eq!(report.requests, 0);
+        let (age, reason) = cache_origin(report);
+        assert_eq!(reason, CacheReason::Fresh);
+        assert!(age < Duration::from_secs(600), "{age:?}");
+    }
+    assert_eq!(fake.requests().await, before, "no request at all");
+
+    // Older than the window (or than the policy's maximum age): Infisical is asked, a 304 confirms
+    // (and rewrites the cache: each case waits for it to age again).
+    let bounded = cache(dir.path(), 1, OnFailure::UseCache { max_age: Duration::from_millis(500) })
+        .fresh_for(Duration::from_secs(600));
+    for older in [cache(dir.path(), 1, OnFailure::Fail).fresh_for(Duration::from_millis(500)), bounded] {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let snapshot = with(older).fetch_async().await.unwrap();
+        assert!(snapshot.report().unwrap().layers.iter().all(|l| l.origin == Origin::Revalidated));
+    }
+    assert!(fake.requests().await > before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_load_never_asks_the_network_and_fails_naming_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeInfisical::builder().secret("prod", "/", "DATABASE_URL", VALUES[0]).start().await;
+    let with = |c: Cache| async_provider(&fake, c);
+    let offline = |dir: &Path, byte: u8, max_age: Duration| cache(dir, byte, OnFailure::Fail).offline(max_age);
+    let hour = Duration::from_secs(3600);
+
+    // No cache yet: fails, naming the file and why, without a request.
+    let err = with(offline(dir.path(), 1, hour)).fetch_async().await.unwrap_err();
+    assert_eq!(fake.requests().await, 0, "offline: not even a login");
+    let text = err.to_string();
+    assert!(matches!(err.innermost(), Error::File { .. }), "{err:?}");
+    assert!(text.starts_with("offline Infisical cache ") && text.contains(&dir.path().display().to_string()), "{text}");
+    assert!(text.contains("there is no cache file yet"), "{text}");
+    assert!(!err.is_unavailable(), "a mistake here, not an outage: optional does not hide it");
+
+    with(cache(dir.path(), 1, OnFailure::Fail)).fetch_async().await.unwrap();
+    let before = fake.requests().await;
+    let snapshot = with(offline(dir.path(), 1, hour)).fetch_async().await.unwrap();
+    assert_eq!(snapshot.get(&Profile::Default, "database_url"), Some(VALUES[0]));
+    let (age, reason) = cache_origin(snapshot.report().unwrap());
+    assert_eq!(reason, CacheReason::Offline);
+    assert!(age < hour);
+    // The server down or up, an offline load is the same.
+    fake.set_unavailable(true);
+    assert_eq!(with(offline(dir.path(), 1, hour)).fetch_async().await.unwrap().len(), 1);
+
+    // Unusable: another key, too old (for it, or for the policy's maximum age).
+    let text = with(offline(dir.path(), 2, hour)).fetch_async().await.unwrap_err().to_string();
+    assert!(text.contains("it was written with another key"), "{text}");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let text = with(offline(dir.path(), 1, Duration::from_millis(500))).fetch_async().await.unwrap_err().to_string();
+    assert!(text.contains("ago, more than the 500 ms an offline load may serve"), "{text}");
+    let bounded = cache(dir.path(), 1, OnFailure::UseCache { max_age: Duration::from_millis(500) }).offline(hour);
+    assert!(with(bounded).fetch_async().await.is_err(), "the policy's maximum age still bounds it");
+    assert_eq!(fake.requests().await, before, "no request at all");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_load_refuses_a_folder_others_can_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeInfisical::builder().secret("prod", "/", "DATABASE_URL", VALUES[0]).start().await;
+    async_provider(&fake, cache(dir.path(), 1, OnFailure::Fail)).fetch_async().await.unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let offline = cache(dir.path(), 1, OnFailure::Fail).offline(Duration::from_secs(3600));
+    let text = async_provider(&fake, offline).fetch_async().await.unwrap_err().to_string();
+    assert!(text.contains("is not safe") && text.contains("chmod 700"), "{text}");
 }

@@ -376,7 +376,7 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
         .client(client.clone())
         .watch(Duration::from_millis(100))
         .debounce(Duration::from_millis(10))
-        .on_event(move |e| seen.lock().unwrap().push(format!("{e} {e:?}")))
+        .on_event(move |e| seen.lock().unwrap().push(format!("{e} {e:?} {}", e.report())))
         .start::<Watched, _>(figment::Figment::from)
         .await
         .unwrap();
@@ -385,6 +385,7 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
     wait_for(&events, 1).await;
     fake.set_unavailable(true);
     wait_for(&events, 2).await;
+    shown.push(format!("{:?}", watcher.health()));
     fake.set_unavailable(false);
     drop(watcher);
     shown.extend(events.lock().unwrap().iter().cloned());
@@ -400,6 +401,7 @@ async fn cache_watch_and_config_paths() -> Vec<String> {
     // The outage, served from the cache; then an unusable file.
     drop(fake);
     shown.push(format!("{:?}", provider.fetch_async().await.unwrap()));
+    shown.push(provider.last_report().unwrap().to_string());
     for file in std::fs::read_dir(dir.path()).unwrap() {
         std::fs::write(file.unwrap().path(), b"ICFGLKG1 truncated").unwrap();
     }

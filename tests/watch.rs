@@ -170,3 +170,38 @@ async fn added_and_removed_keys_are_named() {
     assert!(said.contains("retries (removed, secret `RETRIES` in / (prod))"), "{said}");
     assert_eq!(watcher.current().retries, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_event_carries_the_report_of_its_poll() {
+    use infisical_config::report::Origin;
+    let fake = fake();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let seen = reports.clone();
+    let _watcher = provider(&fake)
+        .watch(INTERVAL)
+        .debounce(Duration::from_millis(20))
+        .jitter(0.0)
+        .on_event(move |e| seen.lock().unwrap().push((e.to_string(), e.report().clone())))
+        .start::<Config, _>(Figment::from)
+        .await
+        .unwrap();
+    fake.set_secret("prod", "/", "DATABASE_URL", "postgres://two");
+    let until = Instant::now() + INTERVAL * 4;
+    while reports.lock().unwrap().is_empty() {
+        assert!(Instant::now() < until, "the change was reported");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (said, report) = reports.lock().unwrap()[0].clone();
+    assert!(said.starts_with("configuration changed"), "{said}");
+    assert_eq!(report.layers[0].origin, Origin::Network, "the poll that brought the change: {report}");
+    assert_eq!((report.requests, report.layers[0].secrets), (1, 2));
+
+    fake.set_unavailable(true);
+    let until = Instant::now() + INTERVAL * 4;
+    while !reports.lock().unwrap().iter().any(|(e, _)| e.contains("failed")) {
+        assert!(Instant::now() < until, "the failure was reported");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (_, failed) = reports.lock().unwrap().iter().find(|(e, _)| e.contains("failed")).cloned().unwrap();
+    assert!(failed.layers.is_empty() && failed.requests == 1, "{failed}");
+}

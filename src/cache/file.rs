@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! magic "ICFGLKG1" | SHA-256 of the target (32) | key id (8) | saved at, Unix seconds, BE (8) | nonce (12)
-//! | AES-256-GCM ciphertext and tag of the load (JSON)
+//! | AES-256-GCM ciphertext and tag of the plaintext
 //! ```
+//!
+//! The plaintext is the pipeline's encoding of a load (`pipeline::Stored`); this file knows only bytes.
 //!
 //! The header and the target's text are the associated data: a file renamed onto another target's
 //! name, or with its time or key id changed, does not open. The key id (a hash of the key) tells a
@@ -11,15 +13,15 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::local_file::LocalFileError;
-use crate::pipeline::Stored;
 
 const MAGIC: &[u8; 8] = b"ICFGLKG1";
 const HEADER: usize = 8 + 32 + 8 + 8 + 12;
@@ -58,12 +60,17 @@ pub(super) fn path_of(dir: &Path, target: &str) -> PathBuf {
     dir.join(format!("{name}.cache"))
 }
 
-/// Encrypts `stored` for `target` under `key`.
-pub(super) fn seal(stored: &Stored, key: &SecretBox<[u8; 32]>, target: &str) -> Result<Vec<u8>, String> {
-    seal_plain(&stored.to_bytes()?, Stored::seconds(stored.saved_at), key, target)
+/// Encrypts `plain`, saved at `saved_at`, for `target` under `key`.
+pub(super) fn seal(
+    plain: &[u8],
+    saved_at: SystemTime,
+    key: &SecretBox<[u8; 32]>,
+    target: &str,
+) -> Result<Vec<u8>, String> {
+    seal_at(plain, saved_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()), key, target)
 }
 
-fn seal_plain(plain: &[u8], saved_at: u64, key: &SecretBox<[u8; 32]>, target: &str) -> Result<Vec<u8>, String> {
+fn seal_at(plain: &[u8], saved_at: u64, key: &SecretBox<[u8; 32]>, target: &str) -> Result<Vec<u8>, String> {
     let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
     let mut out = Vec::with_capacity(HEADER + plain.len() + TAG);
     out.extend_from_slice(MAGIC);
@@ -110,8 +117,12 @@ impl std::fmt::Display for Unusable {
     }
 }
 
-/// Decrypts a file read for `target`, or says why it cannot be used.
-pub(super) fn open(bytes: &[u8], key: &SecretBox<[u8; 32]>, target: &str) -> Result<Stored, Unusable> {
+/// Decrypts a file read for `target`: its plaintext and when it was saved, or why it cannot be used.
+pub(super) fn open(
+    bytes: &[u8],
+    key: &SecretBox<[u8; 32]>,
+    target: &str,
+) -> Result<(Zeroizing<Vec<u8>>, SystemTime), Unusable> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(if MAGIC.starts_with(bytes) { Unusable::Truncated } else { Unusable::Foreign });
     }
@@ -128,13 +139,13 @@ pub(super) fn open(bytes: &[u8], key: &SecretBox<[u8; 32]>, target: &str) -> Res
     let nonce = Nonce::from_slice(&bytes[56..HEADER]);
     let aad = [&bytes[..HEADER], target.as_bytes()].concat();
     let cipher = Aes256Gcm::new_from_slice(key.expose_secret()).expect("a 32-byte key");
-    let plain = zeroize::Zeroizing::new(
+    let plain = Zeroizing::new(
         cipher.decrypt(nonce, Payload { msg: &bytes[HEADER..], aad: &aad }).map_err(|_| Unusable::Tampered)?,
     );
     // A time past what `SystemTime` holds (only a holder of the key can write one) reads as the epoch:
     // too old to serve.
     let saved_at = UNIX_EPOCH.checked_add(Duration::from_secs(saved)).unwrap_or(UNIX_EPOCH);
-    Stored::from_bytes(&plain, saved_at).map_err(|_| Unusable::Content)
+    Ok((plain, saved_at))
 }
 
 /// The bytes of `target`'s file in `dir`, `None` when there is none: a regular file of the effective
@@ -221,43 +232,35 @@ pub(super) fn keyring_key(service: &str, account: &str) -> Result<SecretBox<[u8;
     }
 }
 
-/// The fuzz target's entry (`fuzzing::cache_file`): `bytes` as a cache file, and as the plaintext of
-/// one (decoded as it is, and sealed under the same key and opened again).
+/// The fuzz target's entry (`fuzzing::cache_file`): `bytes` as a cache file, and as a plaintext
+/// sealed under the same key and opened again, which must give it back.
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fuzz(bytes: &[u8]) {
     const TARGET: &str = "infisical-config cache v1\nsite=https://fuzz\nproject=p\nenvironment=dev\npaths=/";
     let key = SecretBox::new(Box::new([0x42; 32]));
     let _ = open(bytes, &key, TARGET);
-    let _ = Stored::from_bytes(bytes, UNIX_EPOCH);
     let saved = bytes.get(..8).map_or(0, |b| u64::from_be_bytes(b.try_into().expect("8 bytes")));
-    let sealed = seal_plain(bytes, saved, &key, TARGET).expect("sealing never fails");
-    if let Ok(stored) = open(&sealed, &key, TARGET) {
-        let _ = (stored.age(), stored.to_bytes());
-    }
+    let sealed = seal_at(bytes, saved, &key, TARGET).expect("sealing never fails");
+    let (plain, _) = open(&sealed, &key, TARGET).expect("what was sealed opens");
+    assert_eq!(&plain[..], bytes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::SystemTime;
 
     fn key(byte: u8) -> SecretBox<[u8; 32]> {
         SecretBox::new(Box::new([byte; 32]))
     }
 
-    fn stored() -> Stored {
-        Stored::from_bytes(
-            br#"{"layers":[{"path":"/","etag":"\"e1\"","secrets":[["/","A","value-a"]]}]}"#,
-            SystemTime::now(),
-        )
-        .unwrap()
-    }
+    const PLAIN: &[u8] = br#"{"layers":[{"path":"/","etag":"\"e1\"","secrets":[["/","A","value-a"]]}]}"#;
 
     #[test]
     fn a_sealed_load_opens_only_with_its_key_and_target() {
-        let sealed = seal(&stored(), &key(1), "t1").unwrap();
-        let opened = open(&sealed, &key(1), "t1").unwrap();
-        assert_eq!(opened.layers[0].etag.as_deref(), Some("\"e1\""));
+        let saved_at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let sealed = seal(PLAIN, saved_at, &key(1), "t1").unwrap();
+        let (plain, at) = open(&sealed, &key(1), "t1").unwrap();
+        assert_eq!((&plain[..], at), (PLAIN, saved_at));
         assert!(!sealed.windows(7).any(|w| w == b"value-a"), "no value in clear");
         assert_eq!(open(&sealed, &key(2), "t1").unwrap_err(), Unusable::OtherKey);
         assert_eq!(open(&sealed, &key(1), "t2").unwrap_err(), Unusable::OtherTarget);
@@ -275,38 +278,18 @@ mod tests {
     }
 
     #[test]
-    fn what_authenticates_but_does_not_decode_is_unusable_and_any_time_opens() {
-        let sealed = seal_plain(b"[1, 2]", 0, &key(1), "t").unwrap();
-        assert_eq!(open(&sealed, &key(1), "t").unwrap_err(), Unusable::Content);
-        let plain = br#"{"layers":[]}"#;
-        let far = seal_plain(plain, u64::MAX, &key(1), "t").unwrap();
-        assert_eq!(open(&far, &key(1), "t").unwrap().saved_at, UNIX_EPOCH, "past SystemTime: the epoch");
+    fn any_time_opens() {
+        let far = seal_at(b"{}", u64::MAX, &key(1), "t").unwrap();
+        assert_eq!(open(&far, &key(1), "t").unwrap().1, UNIX_EPOCH, "past SystemTime: the epoch");
     }
 
-    /// The bound's premise, on the recorded answers of a real server: what the cache keeps of a load is
-    /// smaller than the answers it came from.
+    /// A file is its plaintext and a fixed overhead: a plaintext no larger than the answers (see
+    /// `pipeline::stored`'s test) makes a file within the bound.
     #[test]
-    fn a_load_is_kept_in_fewer_bytes_than_its_answers() {
-        use crate::pipeline::{Layer, StoredLayer};
-        use crate::resources::secrets::values::ValueList;
-        for (name, listed) in [
-            ("034-list-secrets-dev-recursive.json", "/"),
-            ("036-list-secrets-dev-app-include-imports.json", "/app"),
-            ("028-list-secrets-dev-root.json", "/"),
-        ] {
-            let path = format!("{}/tests/fixtures/server-2024-10/{name}", env!("CARGO_MANIFEST_DIR"));
-            let exchange: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-            let answer = serde_json::to_vec(&exchange["response"]).unwrap();
-            let list: ValueList = serde_json::from_slice(&answer).unwrap();
-            let layer = Layer { path: listed.into(), secrets: list.into_map(listed, &Vec::new()) };
-            assert!(!layer.secrets.is_empty(), "{name}");
-            let etag = exchange["headers"]["etag"].as_str().map(str::to_owned);
-            let load = Stored { saved_at: SystemTime::now(), layers: vec![StoredLayer::of(&layer, etag)] };
-            let plain = load.to_bytes().unwrap();
-            assert!(plain.len() < answer.len(), "{name}: {} bytes kept of {}", plain.len(), answer.len());
-            let sealed = seal(&load, &key(1), "t").unwrap();
-            assert!(sealed.len() as u64 <= max_file_bytes(answer.len() as u64), "{name}");
-        }
+    fn a_file_adds_only_its_header_and_tag_to_the_plaintext() {
+        let sealed = seal(PLAIN, SystemTime::now(), &key(1), "t").unwrap();
+        assert_eq!(sealed.len(), PLAIN.len() + HEADER + TAG);
+        assert!(sealed.len() as u64 <= max_file_bytes(PLAIN.len() as u64));
         assert_eq!(max_file_bytes(0), FRAMING + (HEADER + TAG) as u64);
         assert_eq!(max_file_bytes(u64::MAX), u64::MAX, "saturates");
     }
@@ -318,24 +301,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = crate::cache::Cache::new(crate::cache::CacheKey::from([1; 32])).dir(dir.path());
         let env = crate::EnvSource::from_pairs::<_, String, String>([]);
-        let value = "v".repeat(FRAMING as usize);
-        let big = Stored::from_bytes(
-            format!(r#"{{"layers":[{{"path":"/","etag":null,"secrets":[["/","A","{value}"]]}}]}}"#).as_bytes(),
-            SystemTime::now(),
-        )
-        .unwrap();
-        cache.write(&env, "t", &big, 0);
+        let big = || Ok(Zeroizing::new(vec![b'v'; FRAMING as usize + 10]));
+        let read = |cap| cache.read(&env, "t", cap, |plain, _| Ok(plain.len()));
+        cache.write(&env, "t", SystemTime::now(), 0, big);
         assert!(!path_of(dir.path(), "t").exists(), "more than the framing alone allows");
-        cache.write(&env, "t", &big, 100);
+        cache.write(&env, "t", SystemTime::now(), 100, big);
         assert!(path_of(dir.path(), "t").exists(), "within an answer's 100 bytes and the framing");
-        assert!(cache.read(&env, "t", 100).is_some());
-        assert!(cache.read(&env, "t", 0).is_none(), "and the reader keeps it too");
+        assert_eq!(read(100).unwrap(), FRAMING as usize + 10);
+        assert!(read(0).is_err(), "and the reader keeps it too");
     }
 
     #[test]
     fn each_write_uses_a_fresh_nonce() {
-        let a = seal(&stored(), &key(1), "t").unwrap();
-        let b = seal(&stored(), &key(1), "t").unwrap();
+        let a = seal(PLAIN, SystemTime::now(), &key(1), "t").unwrap();
+        let b = seal(PLAIN, SystemTime::now(), &key(1), "t").unwrap();
         assert_ne!(a[56..HEADER], b[56..HEADER]);
     }
 }

@@ -24,6 +24,11 @@
 //! or tampered file) is treated as absent, with a warning that names the file and the load it is for,
 //! says why and what to do; never a panic, never a wrong value.
 //!
+//! By choice, the cache can also answer first: [`Cache::fresh_for`] serves a cache younger than a
+//! window without asking Infisical (a restart storm, a burst of short jobs), and [`Cache::offline`]
+//! never asks Infisical (local development on a bad network). Every load says where its values came
+//! from, and how old they are, in its [`LoadReport`](crate::LoadReport).
+//!
 //! The folder is used only when no one else can change what is in it, as ssh checks its files: it
 //! belongs to the effective user and no one else can write it, and every folder on the way to it
 //! (links followed) belongs to root or that user and no one else can write it, unless it has the
@@ -46,7 +51,9 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use zeroize::Zeroizing;
 
 use crate::EnvSource;
 
@@ -59,7 +66,6 @@ pub use key::CacheKey;
 #[cfg(feature = "fuzzing")]
 pub(crate) use file::fuzz as fuzz_file;
 
-use crate::pipeline::Stored;
 use not_used::{NotUsed, checked_folder, describe};
 
 /// What a load does when Infisical cannot be reached or is unavailable
@@ -103,12 +109,73 @@ pub struct Cache {
     key: CacheKey,
     dir: Option<PathBuf>,
     on_failure: OnFailure,
+    first: First,
+}
+
+/// Whether the cache answers before Infisical is asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum First {
+    /// Infisical first (the default): the cache revalidates and stands in.
+    #[default]
+    Network,
+    /// A cache younger than the window answers, without asking Infisical.
+    Fresh(Duration),
+    /// Infisical is never asked; a cache no older than this answers, or the load fails.
+    Offline(Duration),
+}
+
+/// Why the cache was not read: its file (`none` without a folder), and the reason with what to do.
+#[derive(Debug)]
+pub(crate) struct Unread {
+    pub(crate) file: String,
+    pub(crate) reason: String,
 }
 
 impl Cache {
     /// A cache under this key, in the platform's cache folder, failing as without a cache.
     pub fn new(key: CacheKey) -> Self {
-        Cache { key, dir: None, on_failure: OnFailure::Fail }
+        Cache { key, dir: None, on_failure: OnFailure::Fail, first: First::Network }
+    }
+
+    /// Serves a cache younger than `window` without asking Infisical at all: no request, not even a
+    /// `304` (the report says `CacheReason::Fresh`, with its age). For a restart storm (a fleet
+    /// restarted together), a burst of short jobs, local development on a bad network: what the
+    /// Infisical CLI's users ask for as `--prefer-offline`. An older or unusable cache goes to Infisical
+    /// as usual. Off by default; replaces [`offline`](Self::offline). With
+    /// [`OnFailure::UseCache`], its `max_age` still bounds what is served.
+    ///
+    /// Only a load without a previous one reads it: a watcher's polls always ask Infisical.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::cache::{Cache, CacheKey};
+    ///
+    /// // Replicas restarted within five minutes of the last load start from the cache.
+    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).fresh_for(Duration::from_secs(300));
+    /// # let _ = cache;
+    /// ```
+    pub fn fresh_for(mut self, window: Duration) -> Self {
+        self.first = First::Fresh(window);
+        self
+    }
+
+    /// Never asks Infisical: serves the cache when it is no older than `max_age` (the report says
+    /// `CacheReason::Offline`, with its age), and otherwise fails naming why (no file yet, too old,
+    /// another key, a folder others can write...), an [`Error::File`](crate::Error::File). Off by
+    /// default; replaces [`fresh_for`](Self::fresh_for). With [`OnFailure::UseCache`], its `max_age`
+    /// still bounds what is served.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::cache::{Cache, CacheKey};
+    ///
+    /// // On a plane: what the last load with a network kept, up to a week old.
+    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).offline(Duration::from_secs(7 * 24 * 3600));
+    /// # let _ = cache;
+    /// ```
+    pub fn offline(mut self, max_age: Duration) -> Self {
+        self.first = First::Offline(max_age);
+        self
     }
 
     crate::setters::setters! {
@@ -123,6 +190,23 @@ impl Cache {
         self.on_failure
     }
 
+    pub(crate) fn first(&self) -> First {
+        self.first
+    }
+
+    /// The oldest cache a load may serve by choice, `limit`, bounded by the policy's maximum age.
+    pub(crate) fn bound(&self, limit: Duration) -> Duration {
+        match self.on_failure {
+            OnFailure::UseCache { max_age } => limit.min(max_age),
+            _ => limit,
+        }
+    }
+
+    /// The file of `target`, for messages (`none` without a folder).
+    pub(crate) fn file_name(&self, env: &EnvSource, target: &str) -> String {
+        self.folder(env).map_or_else(|_| "none".into(), |dir| file::path_of(&dir, target).display().to_string())
+    }
+
     /// The folder of the files, or why there is none.
     fn folder(&self, env: &EnvSource) -> Result<PathBuf, NotUsed> {
         match &self.dir {
@@ -134,21 +218,38 @@ impl Cache {
         }
     }
 
-    /// The last load of `target`, if there is a usable one; otherwise a warning names the file and the
+    /// The last load of `target`, decoded by `decode` from its plaintext and time, if there is a usable
+    /// one; otherwise why not, and for any reason but "no file yet" a warning names the file and the
     /// load, and says why and what to do. `answers_cap` is what the target's answers can total (the
     /// client's response cap times the target's folders): what bounds its file.
-    pub(crate) fn read(&self, env: &EnvSource, target: &str, answers_cap: u64) -> Option<Stored> {
-        let read = |path: &Path| self.try_read(env, path, target, answers_cap);
-        self.on_file(env, target, "the Infisical cache is not used", read).flatten()
+    pub(crate) fn read<T>(
+        &self,
+        env: &EnvSource,
+        target: &str,
+        answers_cap: u64,
+        decode: impl FnOnce(&[u8], SystemTime) -> Result<T, String>,
+    ) -> Result<T, Unread> {
+        let read = |path: &Path| {
+            let found = self.try_read(env, path, target, answers_cap, decode)?;
+            Ok(found.ok_or_else(|| path.display().to_string()))
+        };
+        match self.on_file(env, target, "the Infisical cache is not used", read)? {
+            Ok(found) => Ok(found),
+            Err(file) => Err(Unread {
+                file,
+                reason: "there is no cache file yet; a load that reaches Infisical writes it".into(),
+            }),
+        }
     }
 
-    fn try_read(
+    fn try_read<T>(
         &self,
         env: &EnvSource,
         path: &Path,
         target: &str,
         answers_cap: u64,
-    ) -> Result<Option<Stored>, NotUsed> {
+        decode: impl FnOnce(&[u8], SystemTime) -> Result<T, String>,
+    ) -> Result<Option<T>, NotUsed> {
         let dir = path.parent().expect("a file in a folder");
         if let Err(e) = std::fs::metadata(dir)
             && e.kind() == std::io::ErrorKind::NotFound
@@ -162,14 +263,23 @@ impl Cache {
             return Ok(None);
         };
         let key = self.key.resolve(env)?;
-        file::open(&bytes, &key, target).map(Some).map_err(|why| NotUsed::content(why, &self.key))
+        let (plain, saved_at) = file::open(&bytes, &key, target).map_err(|why| NotUsed::content(why, &self.key))?;
+        decode(&plain, saved_at).map(Some).map_err(|_| NotUsed::content(file::Unusable::Content, &self.key))
     }
 
-    /// Keeps `stored` as the last load of `target`, bounded as [`read`](Self::read) bounds it. A failure is
-    /// a warning: the load itself worked.
-    pub(crate) fn write(&self, env: &EnvSource, target: &str, stored: &Stored, answers_cap: u64) {
-        let write = |path: &Path| self.try_write(env, path, target, stored, answers_cap).map(|()| path.to_owned());
-        if let Some(path) = self.on_file(env, target, "the Infisical cache could not be written", write) {
+    /// Keeps the plaintext `encode` makes, saved at `saved_at`, as the last load of `target`, bounded as
+    /// [`read`](Self::read) bounds it. A failure is a warning: the load itself worked.
+    pub(crate) fn write(
+        &self,
+        env: &EnvSource,
+        target: &str,
+        saved_at: SystemTime,
+        answers_cap: u64,
+        encode: impl FnOnce() -> Result<Zeroizing<Vec<u8>>, String>,
+    ) {
+        let write =
+            |path: &Path| self.try_write(env, path, target, saved_at, answers_cap, encode).map(|()| path.to_owned());
+        if let Ok(path) = self.on_file(env, target, "the Infisical cache could not be written", write) {
             tracing::debug!(file = %path.display(), "Infisical cache written");
         }
     }
@@ -182,7 +292,7 @@ impl Cache {
         target: &str,
         what: &str,
         attempt: impl FnOnce(&Path) -> Result<T, NotUsed>,
-    ) -> Option<T> {
+    ) -> Result<T, Unread> {
         let (path, done) = match self.folder(env) {
             Ok(dir) => {
                 let path = file::path_of(&dir, target);
@@ -194,8 +304,8 @@ impl Cache {
         done.map_err(|NotUsed { reason, fix }| {
             let file = path.map_or_else(|| "none".into(), |p| p.display().to_string());
             tracing::warn!(%file, load = %describe(target), %reason, %fix, "{what}");
+            Unread { file, reason: format!("{reason}; {fix}") }
         })
-        .ok()
     }
 
     fn try_write(
@@ -203,8 +313,9 @@ impl Cache {
         env: &EnvSource,
         path: &Path,
         target: &str,
-        stored: &Stored,
+        saved_at: SystemTime,
         answers_cap: u64,
+        encode: impl FnOnce() -> Result<Zeroizing<Vec<u8>>, String>,
     ) -> Result<(), NotUsed> {
         let dir = path.parent().expect("a file in a folder");
         file::create_private_dir(dir).map_err(|e| NotUsed {
@@ -213,8 +324,8 @@ impl Cache {
         })?;
         checked_folder(dir)?;
         let key = self.key.resolve(env)?;
-        let sealed =
-            file::seal(stored, &key, target).map_err(|reason| NotUsed { reason, fix: "report it as a bug".into() })?;
+        let bug = |reason| NotUsed { reason, fix: "report it as a bug".into() };
+        let sealed = file::seal(&encode().map_err(bug)?, saved_at, &key, target).map_err(bug)?;
         let bound = file::max_file_bytes(answers_cap);
         if sealed.len() as u64 > bound {
             return Err(NotUsed {

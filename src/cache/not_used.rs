@@ -77,11 +77,11 @@ pub(super) fn describe(target: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The text is the one `pipeline::Query::target` makes (its test holds the same text).
     #[test]
     fn a_load_is_described_from_its_target() {
-        let query =
-            crate::pipeline::Query { paths: vec!["/".into(), "db/".into()], ..crate::pipeline::Query::default() };
-        let target = query.target("https://app.infisical.com", &crate::resources::ProjectRef::from("my-app"), "prod");
-        assert_eq!(describe(&target), "environment `prod` of project `my-app`, folders `/,/db`");
+        let target = "infisical-config cache v1\nsite=https://app.infisical.com\nproject=my-app\nenvironment=prod\n\
+                      paths=/,/db\nrecursive=false\nimports=true\nexpand=true\ntags=";
+        assert_eq!(describe(target), "environment `prod` of project `my-app`, folders `/,/db`");
     }
 }

@@ -226,7 +226,11 @@ impl EnvLoader {
                 &owned
             }
         };
-        let layers = client.run(self.query.load(client.as_async(), &project, &self.environment, &self.env))?;
+        let load = self.query.load(client.as_async(), &project, &self.environment, &self.env, None);
+        let (loaded, measure) = client.run(crate::pipeline::counted(load));
+        let mut loaded = loaded?;
+        let report = measure.report(self.target(), std::mem::take(&mut loaded.report), std::time::SystemTime::now());
+        let layers = loaded.into_layers();
         let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
         let mut mapped = Vec::with_capacity(layers.len());
         for layer in layers {
@@ -255,7 +259,7 @@ impl EnvLoader {
             .map(|(name, value, _)| (name, value))
             .collect();
         tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
-        Ok(EnvMap { vars, policy: self.policy.clone() })
+        Ok(EnvMap { vars, policy: self.policy.clone(), report: Some(report) })
     }
 
     /// [`load`](Self::load)s, then sets the variables in this process ([`EnvMap::apply_to_process`]).
@@ -294,6 +298,7 @@ pub struct EnvMap {
     /// one piece where a map would be node by node.
     vars: Vec<(String, SecretString)>,
     policy: Policy,
+    report: Option<crate::LoadReport>,
 }
 
 impl std::fmt::Debug for EnvMap {
@@ -339,7 +344,7 @@ impl EnvMap {
         vars.reverse();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         vars.dedup_by(|a, b| a.0 == b.0);
-        Ok(EnvMap { vars, policy: Policy::default() })
+        Ok(EnvMap { vars, policy: Policy::default(), report: None })
     }
 
     /// One variable.
@@ -352,6 +357,27 @@ impl EnvMap {
     /// The variables, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
         self.vars.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Where the variables came from: the load's report (each folder from Infisical, a `304`, the cache
+    /// and why, or nothing and why; requests, time, `ETag`s). `None` for a map made with
+    /// [`from_pairs`](Self::from_pairs).
+    ///
+    /// ```
+    /// use infisical_config::EnvLoader;
+    /// use infisical_config::report::Origin;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "A", "1").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+    /// let report = vars.report().unwrap();
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// assert_eq!(report.layers[0].secrets, 1);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn report(&self) -> Option<&crate::LoadReport> {
+        self.report.as_ref()
     }
 
     /// How many.

@@ -55,6 +55,27 @@ impl InfisicalSource {
     pub fn new(provider: Infisical) -> Self {
         InfisicalSource(provider)
     }
+
+    /// The report of the last load of this source (or of its clones, or of the provider it was made
+    /// from): where each folder came from, the requests and time it took. `None` before any load.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::Infisical;
+    /// use infisical_config::config_source::InfisicalSource;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build().unwrap();
+    ///
+    /// let source = InfisicalSource::new(Infisical::new(fake.project_id(), "prod").client(client));
+    /// let config = config::Config::builder().add_async_source(source.clone()).build().await.unwrap();
+    /// assert_eq!(config.get_string("port").unwrap(), "8080");
+    /// assert_eq!(source.last_report().unwrap().layers.len(), 1);
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn last_report(&self) -> Option<crate::LoadReport> {
+        self.0.last_report()
+    }
 }
 
 impl From<Infisical> for InfisicalSource {

@@ -61,16 +61,27 @@
 //!
 //! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
 //! own type errors quote the value they found; pass them through [`redact`] before logging them.
+//!
+//! # Where the values came from
+//!
+//! Every load makes a [`LoadReport`]: each folder from Infisical, confirmed by a `304`, from the cache
+//! (with its age and why), or nothing (and why); the requests it took, how long, each `ETag`. After
+//! `extract`, [`Infisical::last_report`] returns it (from any clone of the provider); a
+//! [`Snapshot`] carries its own ([`Snapshot::report`]), and its figment metadata names the origin
+//! (`infisical://host:port/project/prod/ (from the cache, saved 3 min ago (...))`). The lazy
+//! provider's metadata cannot: figment asks for a provider's metadata before its data, so the metadata
+//! is made before the load.
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use ::figment::value::{Dict, Map};
 use ::figment::{Metadata, Profile, Provider};
 
 use crate::error::{Error, Result};
-use crate::pipeline::{Query, loader_setters};
+use crate::pipeline::{Measure, Query, loader_setters};
 use crate::resources::ProjectRef;
-use crate::{Client, EnvSource, blocking};
+use crate::{Client, EnvSource, LoadReport, blocking};
 
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
@@ -171,6 +182,8 @@ pub struct Infisical {
     on_unavailable: Option<OnUnavailable>,
     /// Filled by `data()`, read by the metadata's interpolator (figment asks for metadata first).
     index: Arc<Mutex<Arc<Index>>>,
+    /// The report of the last load of this provider or a clone.
+    last_report: Arc<Mutex<Option<LoadReport>>>,
 }
 
 impl std::fmt::Debug for Infisical {
@@ -225,6 +238,7 @@ impl Infisical {
             optional: false,
             on_unavailable: None,
             index: Arc::default(),
+            last_report: Arc::default(),
         }
     }
 
@@ -302,10 +316,11 @@ impl Infisical {
     }
 
     crate::setters::setters! {
-        /// Calls `report` with the error, once, whenever an [`optional`](Self::optional) provider provides
-        /// nothing because Infisical cannot be reached ([`Error::is_unavailable`]); never for an error
-        /// that fails the load. The error names no value. (A cache whose policy stands in for the server,
-        /// or provides nothing itself, answers the load first: then this is not called.)
+        /// Calls `report` with the error, once a load, whenever the provider provides nothing because
+        /// Infisical cannot be reached ([`Error::is_unavailable`]): an [`optional`](Self::optional) one,
+        /// or one whose cache's policy is [`ProvideNothing`](crate::cache::OnFailure::ProvideNothing).
+        /// Never for an error that fails the load, nor when the cache stands in with its values (the
+        /// [`last_report`](Self::last_report) says so). The error names no value.
         ///
         /// ```
         /// use std::sync::{Arc, Mutex};
@@ -354,13 +369,46 @@ impl Infisical {
         client(client: impl Into<ProviderClient>) => client = Some(client.into());
     }
 
+    /// The report of the last load of this provider, or of a clone of it (made before or after): where
+    /// each folder came from, the requests and time it took. `None` before any load, and after loads
+    /// that only failed. Set by `extract` (figment's `data()`), [`fetch`](Self::fetch),
+    /// [`fetch_async`](Self::fetch_async), and a watcher's start and polls; an
+    /// [`optional`](Self::optional) provider that provided nothing reports
+    /// [`Origin::Nothing`](crate::report::Origin::Nothing) with the reason.
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// use infisical_config::report::Origin;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    /// let config: serde_json::Value = Figment::from(provider.clone()).extract().unwrap();
+    /// let report = provider.last_report().expect("extract loaded");
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// assert_eq!(report.requests, 2); // a login and a list
+    /// # let _ = config;
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn last_report(&self) -> Option<LoadReport> {
+        self.last_report.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
     /// Fetches now, with typed errors: the [`Snapshot`] is a provider that does no I/O.
     ///
     /// # Errors
     /// Any error of the client or the key mapping.
     pub fn fetch(&self) -> Result<Snapshot> {
-        let client = self.blocking_client()?;
-        client.run(self.snapshot(client.as_async()))
+        self.fetch_measured().0
+    }
+
+    fn fetch_measured(&self) -> (Result<Snapshot>, Measure) {
+        match self.blocking_client() {
+            Ok(client) => client.run(self.snapshot(client.as_async())),
+            Err(err) => (Err(err), Measure::default()),
+        }
     }
 
     /// Fetches now, from async code.
@@ -369,7 +417,7 @@ impl Infisical {
     /// Any error of the client or the key mapping.
     pub async fn fetch_async(&self) -> Result<Snapshot> {
         match &self.client {
-            Some(ProviderClient::Async(c)) => self.snapshot(c).await,
+            Some(ProviderClient::Async(c)) => self.snapshot(c).await.0,
             Some(ProviderClient::Blocking(_)) => {
                 // A blocking client's connections are driven by its own runtime: polling them from
                 // this one would stall until they time out. Run the fetch there, off this runtime's
@@ -382,7 +430,7 @@ impl Infisical {
             }
             None => {
                 let client = crate::pipeline::own_client(&self.env, self.credentials.as_ref()).build()?;
-                self.snapshot(&client).await
+                self.snapshot(&client).await.0
             }
         }
     }
@@ -429,15 +477,6 @@ impl Infisical {
         )
     }
 
-    async fn snapshot(&self, client: &Client) -> Result<Snapshot> {
-        let project = self.project()?;
-        let mut loaded = Vec::with_capacity(self.targets.len());
-        for (environment, _) in &self.targets {
-            loaded.push(self.query.load(client, &project, environment, &self.env).await?);
-        }
-        self.snapshot_of(loaded)
-    }
-
     fn project(&self) -> Result<ProjectRef> {
         self.project.clone().map_err(|reason| Error::InvalidRequest { field: "project", reason })
     }
@@ -449,21 +488,15 @@ impl Provider for Infisical {
     }
 
     fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {
-        match self.fetch() {
+        let (fetched, measure) = self.fetch_measured();
+        match fetched {
             Ok(snapshot) => {
                 *self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot.index;
                 Ok(snapshot.data)
             }
             // Optional rides out an outage only: a refusal or a mistake fails as below.
             Err(err) if self.optional && err.is_unavailable() => {
-                tracing::warn!(
-                    "Infisical cannot be reached and is optional here; providing nothing instead of {}: {}",
-                    self.source(),
-                    crate::error::with_causes(&err)
-                );
-                if let Some(report) = &self.on_unavailable {
-                    report(&err);
-                }
+                self.provided_nothing(&err, measure, SystemTime::now());
                 Ok(Map::new())
             }
             // figment keeps only text: carry the causes (the refused connection, the TLS error) into it.

@@ -1,6 +1,8 @@
-//! [`Snapshot`]: secrets fetched once, a provider that does no I/O.
+//! [`Snapshot`]: secrets fetched once, a provider that does no I/O; the provider's load that makes it,
+//! and its report.
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use ::figment::value::{Dict, Map, Value};
 use ::figment::{Metadata, Profile, Provider, Source};
@@ -9,13 +11,72 @@ use secrecy::ExposeSecret;
 use super::Infisical;
 use super::keys::{Index, Keyer, Keys, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
 use crate::error::{Error, Result};
-use crate::pipeline::Layer;
+use crate::pipeline::{Layer, Loaded, Measure, Stored};
 use crate::resources::secrets::precedence::layered;
+use crate::{Client, LoadReport};
 
 impl Infisical {
-    /// The snapshot of what was loaded for each target (environment and profile), in order: keys
-    /// mapped, conflicts checked, the configuration tree built. The fetch and the watcher share it.
-    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>) -> Result<Snapshot> {
+    /// Every target through the pipeline, as one counted load. `previous` holds a watcher's last load
+    /// of each target (none for a first load).
+    pub(super) async fn load(&self, client: &Client, previous: &[Stored]) -> (Result<Vec<Loaded>>, Measure) {
+        crate::pipeline::counted(async {
+            let project = self.project()?;
+            let mut loaded = Vec::with_capacity(self.targets.len());
+            for (n, (environment, _)) in self.targets.iter().enumerate() {
+                loaded.push(self.query.load(client, &project, environment, &self.env, previous.get(n)).await?);
+            }
+            Ok(loaded)
+        })
+        .await
+    }
+
+    /// The report of a load of every target; the `on_unavailable` callback is told when the cache's
+    /// policy provided nothing.
+    pub(super) fn report_of(&self, loads: &mut [Loaded], measure: Measure, finished_at: SystemTime) -> LoadReport {
+        let layers = loads.iter_mut().flat_map(|l| std::mem::take(&mut l.report)).collect();
+        if let (Some(report), Some(err)) = (&self.on_unavailable, loads.iter().find_map(|l| l.unavailable.as_ref())) {
+            report(err);
+        }
+        measure.report(self.source(), layers, finished_at)
+    }
+
+    /// The report of a load that provided nothing because of `err` (an optional provider during an
+    /// outage), kept as the last one, with a warning and the `on_unavailable` callback told.
+    pub(super) fn provided_nothing(&self, err: &Error, measure: Measure, finished_at: SystemTime) -> LoadReport {
+        let reason = crate::error::with_causes(err);
+        tracing::warn!(
+            "Infisical cannot be reached and is optional here; providing nothing instead of {}: {reason}",
+            self.source()
+        );
+        if let Some(report) = &self.on_unavailable {
+            report(err);
+        }
+        let layers =
+            self.targets.iter().flat_map(|(environment, _)| self.query.nothing(environment, &reason)).collect();
+        let report = measure.report(self.source(), layers, finished_at);
+        self.keep_report(&report);
+        report
+    }
+
+    pub(super) fn keep_report(&self, report: &LoadReport) {
+        *self.last_report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report.clone());
+    }
+
+    pub(super) async fn snapshot(&self, client: &Client) -> (Result<Snapshot>, Measure) {
+        let (loaded, measure) = self.load(client, &[]).await;
+        let snapshot = loaded.and_then(|mut loads| {
+            let report = self.report_of(&mut loads, measure, SystemTime::now());
+            let snapshot = self.snapshot_of(loads.into_iter().map(Loaded::into_layers).collect(), report)?;
+            self.keep_report(snapshot.report.as_deref().expect("just set"));
+            Ok(snapshot)
+        });
+        (snapshot, measure)
+    }
+
+    /// The snapshot of what was loaded for each target (environment and profile), in order, with the
+    /// load's report: keys mapped, conflicts checked, the configuration tree built. The fetch and the
+    /// watcher share it.
+    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>, report: LoadReport) -> Result<Snapshot> {
         let mut data = Map::new();
         let mut index = Index::new();
         for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
@@ -63,7 +124,7 @@ impl Infisical {
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
         }
-        Ok(Snapshot { data, index: Arc::new(index), source: self.source() })
+        Ok(Snapshot { data, index: Arc::new(index), source: self.source(), report: Some(Arc::new(report)) })
     }
 }
 
@@ -92,12 +153,15 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
 
 /// Secrets fetched by [`Infisical::fetch`](super::Infisical::fetch): a figment provider that does no I/O.
 ///
-/// The default one is empty.
+/// Its figment metadata names where the values came from (`infisical://host:port/project/prod/ (from
+/// the cache, saved 3 min ago (Infisical unavailable: ...))`), and [`report`](Self::report) says it
+/// folder by folder. The default one is empty.
 #[derive(Clone, Default)]
 pub struct Snapshot {
     pub(super) data: Map<Profile, Dict>,
     pub(super) index: Arc<Index>,
     pub(super) source: String,
+    pub(super) report: Option<Arc<LoadReport>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -115,11 +179,33 @@ impl std::fmt::Debug for Snapshot {
                     })
                     .collect::<Vec<_>>(),
             )
+            .field("report", &self.report)
             .finish()
     }
 }
 
 impl Snapshot {
+    /// Where its values came from: the report of the load that made it (each folder from Infisical,
+    /// a `304`, the cache and why, or nothing and why; the requests, the time, each `ETag`). `None`
+    /// for the default snapshot, which no load made.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// use infisical_config::report::Origin;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).fetch()?;
+    /// let report = snapshot.report().unwrap();
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// assert!(report.is_fresh());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    #[must_use]
+    pub fn report(&self) -> Option<&LoadReport> {
+        self.report.as_deref()
+    }
+
     /// The value at `key` (dotted, as mapped) in `profile`.
     ///
     /// ```no_run
@@ -218,8 +304,13 @@ impl Snapshot {
 }
 
 impl Provider for Snapshot {
+    /// Names the target and where its values came from: unlike the lazy provider's, made after the load.
     fn metadata(&self) -> Metadata {
-        metadata_for(self.source.clone(), Arc::new(Mutex::new(self.index.clone())))
+        let source = match &self.report {
+            Some(report) => format!("{} ({})", self.source, report.summary()),
+            None => self.source.clone(),
+        };
+        metadata_for(source, Arc::new(Mutex::new(self.index.clone())))
     }
 
     fn data(&self) -> std::result::Result<Map<Profile, Dict>, ::figment::Error> {

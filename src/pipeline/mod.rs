@@ -1,11 +1,16 @@
-//! Fetching one environment's secrets over one or several folders: what the figment provider and the
-//! env loader both do. One list request per folder (recursive ones included); each answer is merged
-//! with the precedence `infisical run` uses ([`SecretList::into_map`]).
+//! The load pipeline every loader goes through (the figment provider, the env loader, the `config`
+//! source, the watcher): one list request per folder (recursive ones included), each answer merged
+//! with the precedence `infisical run` uses ([`SecretList::into_map`]); revalidation against the
+//! previous load; the cache; and the report of where each layer came from.
+//!
+//! The pipeline owns what a load is ([`Stored`]) and its encoding; the cache (`crate::cache`) keeps
+//! sealed bytes per target and knows nothing of it. So the two depend one way: the pipeline on the cache.
 
 use secrecy::SecretString;
 
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
+use crate::report::Origin;
 use crate::resources::folders::ListFolders;
 use crate::resources::imports::ImportTarget;
 use crate::resources::secrets::values::{Importers, ValueList};
@@ -15,11 +20,16 @@ use crate::resources::{Conditional, ProjectRef, normalize_path};
 
 #[cfg(feature = "cache")]
 mod cached;
+mod loaded;
 mod stored;
 use crate::{Client, ClientBuilder, EnvSource};
+#[cfg(feature = "figment")]
+pub(crate) use loaded::Measure;
+pub(crate) use loaded::{Loaded, counted};
 pub(crate) use stored::Stored;
-#[cfg(any(feature = "cache", feature = "watch"))]
-pub(crate) use stored::StoredLayer;
+use stored::StoredLayer;
+#[cfg(feature = "fuzzing")]
+pub(crate) use stored::fuzz as fuzz_stored;
 
 /// What to load: the options shared by the figment provider and the env loader.
 #[derive(Clone, Debug)]
@@ -57,30 +67,42 @@ pub(crate) struct Layer {
     pub(crate) secrets: Vec<(SecretPath, SecretString)>,
 }
 
-/// What a fetch brought: one layer per folder and each list answer's `ETag`, and whether every folder
-/// was answered `304` (nothing changed since the previous load given).
-#[derive(Debug)]
-pub(crate) struct Fetched {
-    pub(crate) layers: Vec<Layer>,
-    pub(crate) etags: Vec<Option<String>>,
-    pub(crate) unchanged: bool,
-}
-
 impl Query {
-    /// One layer per folder, in the order given: a later layer takes precedence, as a later `--path`
-    /// does for `infisical run`.
+    /// The layers of `environment`, one per folder in the order given (a later layer takes precedence,
+    /// as a later `--path` does for `infisical run`), with where each came from: the one entry of every
+    /// loader.
     ///
-    /// With `previous` (the last load of this target, from a cache or a watcher), each list sends the
-    /// folder's `ETag` as `If-None-Match`, and a `304` reuses that folder as it was: no body, and no
-    /// further request for it.
-    pub(crate) async fn fetch(
+    /// `previous` is the last load of this target a caller holds (a watcher's last poll): each list
+    /// sends the folder's `ETag` as `If-None-Match`, and a `304` reuses that folder. Without it, the
+    /// cache (when the loader has one) is the reference, may answer first by choice, and stands in for
+    /// an unreachable server as its policy says (see [`crate::cache`]); with it, a failure is the
+    /// caller's to handle (a watcher keeps what it has). `env` is where the cache's key and folder
+    /// are read from.
+    pub(crate) async fn load(
+        &self,
+        client: &Client,
+        project: &ProjectRef,
+        environment: &str,
+        env: &EnvSource,
+        previous: Option<&Stored>,
+    ) -> Result<Loaded> {
+        #[cfg(feature = "cache")]
+        if let Some(cache) = &self.cache {
+            return cached::load(self, cache, client, project, environment, env, previous).await;
+        }
+        let _ = env;
+        self.fetch(client, project, environment, previous).await
+    }
+
+    /// Every folder asked of Infisical, revalidated against `previous` when given.
+    async fn fetch(
         &self,
         client: &Client,
         project: &ProjectRef,
         environment: &str,
         previous: Option<&Stored>,
-    ) -> Result<Fetched> {
-        let mut fetched = Fetched { layers: Vec::new(), etags: Vec::new(), unchanged: true };
+    ) -> Result<Loaded> {
+        let mut loaded = Loaded::default();
         for (n, path) in self.paths.iter().enumerate() {
             let path = normalize_path(path);
             let req = ListSecrets::new(project.clone(), environment)
@@ -92,46 +114,26 @@ impl Query {
             let kept = previous.and_then(|p| p.layers.get(n)).filter(|l| l.layer.path == path && l.etag.is_some());
             let etag = kept.and_then(|l| l.etag.as_deref());
             let answer = client.secrets().list_as_if_modified::<ValueList>(&req, etag).await?;
-            let (list, etag) = match (answer, kept) {
-                (Conditional::Modified(answer), _) => answer,
-                (Conditional::NotModified, Some(kept)) => {
-                    fetched.layers.push(kept.layer.clone());
-                    fetched.etags.push(kept.etag.clone());
-                    continue;
+            let (layer, origin) = match (answer, kept) {
+                (Conditional::Modified((list, etag)), _) => {
+                    // The answer does not say which sub-folder imports what: ask, only when it matters.
+                    let importers = if self.recursive && list.has_imports() {
+                        importers(client, project, environment, &path).await?
+                    } else {
+                        Importers::new()
+                    };
+                    let layer = Layer { secrets: list.into_map(&path, &importers), path };
+                    (StoredLayer { layer, etag }, Origin::Network)
                 }
+                (Conditional::NotModified, Some(kept)) => (kept.clone(), Origin::Revalidated),
                 // A 304 without a tag sent is an error before this.
                 (Conditional::NotModified, None) => {
                     return Err(Error::invalid("etag", "a 304 answered a list that sent no tag"));
                 }
             };
-            fetched.unchanged = false;
-            // The answer does not say which sub-folder imports what: ask, only when it matters.
-            let importers = if self.recursive && list.has_imports() {
-                importers(client, project, environment, &path).await?
-            } else {
-                Importers::new()
-            };
-            fetched.layers.push(Layer { secrets: list.into_map(&path, &importers), path });
-            fetched.etags.push(etag);
+            loaded.push(environment, layer, origin);
         }
-        Ok(fetched)
-    }
-
-    /// The layers of `environment`: fetched, or through the cache when the loader has one (see
-    /// [`crate::cache`]). `env` is where the cache's key and folder are read from.
-    pub(crate) async fn load(
-        &self,
-        client: &Client,
-        project: &ProjectRef,
-        environment: &str,
-        env: &EnvSource,
-    ) -> Result<Vec<Layer>> {
-        #[cfg(feature = "cache")]
-        if let Some(cache) = &self.cache {
-            return cached::load(self, cache, client, project, environment, env).await;
-        }
-        let _ = env;
-        Ok(self.fetch(client, project, environment, None).await?.layers)
+        Ok(loaded)
     }
 
     #[cfg(feature = "cache")]
@@ -148,6 +150,16 @@ impl Query {
             self.expand_references,
             self.tags.join(",")
         )
+    }
+
+    /// One report of nothing per folder of `environment`, for a load that provided nothing.
+    #[cfg(any(feature = "cache", feature = "figment"))]
+    pub(crate) fn nothing(&self, environment: &str, reason: &str) -> Vec<crate::report::LayerReport> {
+        let nothing = || Origin::Nothing { reason: reason.to_owned() };
+        self.paths
+            .iter()
+            .map(|p| crate::report::LayerReport::new(environment, &normalize_path(p), nothing(), None, 0))
+            .collect()
     }
 }
 
@@ -304,3 +316,19 @@ macro_rules! loader_setters {
     };
 }
 pub(crate) use loader_setters;
+
+#[cfg(all(test, feature = "cache"))]
+mod tests {
+    use super::*;
+
+    /// The cache's warnings read this text back (`cache::not_used::describe`, whose test holds it too).
+    #[test]
+    fn a_target_names_all_a_load_depends_on() {
+        let query = Query { paths: vec!["/".into(), "db/".into()], ..Query::default() };
+        assert_eq!(
+            query.target("https://app.infisical.com", &ProjectRef::from("my-app"), "prod"),
+            "infisical-config cache v1\nsite=https://app.infisical.com\nproject=my-app\nenvironment=prod\n\
+             paths=/,/db\nrecursive=false\nimports=true\nexpand=true\ntags="
+        );
+    }
+}

@@ -1,10 +1,7 @@
 //! The last load of one target, folder by folder, with each list answer's `ETag`: what a cache file
-//! holds and what a watcher revalidates against.
+//! holds (the pipeline's encoding, sealed by the cache) and what a watcher revalidates against.
 
-// Without the cache, its file encoding is not used.
-#![cfg_attr(not(feature = "cache"), allow(dead_code))]
-
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -27,19 +24,15 @@ pub(crate) struct StoredLayer {
     pub(crate) etag: Option<String>,
 }
 
-impl StoredLayer {
-    pub(crate) fn of(layer: &Layer, etag: Option<String>) -> Self {
-        StoredLayer { layer: layer.clone(), etag }
-    }
-}
-
 impl Stored {
     /// How long ago it was saved (zero when the clock went back).
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     pub(crate) fn age(&self) -> Duration {
         SystemTime::now().duration_since(self.saved_at).unwrap_or_default()
     }
 
-    /// The plaintext: JSON, in a buffer wiped when dropped.
+    /// The plaintext the cache seals: JSON, in a buffer wiped when dropped.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     pub(crate) fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, String> {
         let wire = Wire {
             layers: self
@@ -57,6 +50,8 @@ impl Stored {
         Ok(out)
     }
 
+    /// A load from the plaintext [`to_bytes`](Self::to_bytes) made, saved at `saved_at`.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     pub(crate) fn from_bytes(bytes: &[u8], saved_at: SystemTime) -> Result<Self, String> {
         let wire: OwnedWire =
             serde_json::from_slice(bytes).map_err(|_| "its content is not a load of this crate".to_owned())?;
@@ -79,9 +74,14 @@ impl Stored {
                 .collect(),
         })
     }
+}
 
-    pub(crate) fn seconds(at: SystemTime) -> u64 {
-        at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+/// The fuzz target's entry (`fuzzing::cache_file`): `bytes` as the plaintext of a cache file, decoded
+/// and encoded again.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz(bytes: &[u8]) {
+    if let Ok(stored) = Stored::from_bytes(bytes, std::time::UNIX_EPOCH) {
+        let _ = (stored.age(), stored.to_bytes());
     }
 }
 
@@ -107,4 +107,36 @@ struct OwnedLayer {
     path: String,
     etag: Option<String>,
     secrets: Vec<(String, String, SecretString)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::secrets::values::ValueList;
+
+    /// What bounds a cache file (the client's response cap times the target's folders) rests on this:
+    /// on the recorded answers of a real server, what is kept of a load is smaller than the answers it
+    /// came from.
+    #[test]
+    fn a_load_is_kept_in_fewer_bytes_than_its_answers() {
+        for (name, listed) in [
+            ("034-list-secrets-dev-recursive.json", "/"),
+            ("036-list-secrets-dev-app-include-imports.json", "/app"),
+            ("028-list-secrets-dev-root.json", "/"),
+        ] {
+            let path = format!("{}/tests/fixtures/server-2024-10/{name}", env!("CARGO_MANIFEST_DIR"));
+            let exchange: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let answer = serde_json::to_vec(&exchange["response"]).unwrap();
+            let list: ValueList = serde_json::from_slice(&answer).unwrap();
+            let layer = Layer { path: listed.into(), secrets: list.into_map(listed, &Vec::new()) };
+            assert!(!layer.secrets.is_empty(), "{name}");
+            let etag = exchange["headers"]["etag"].as_str().map(str::to_owned);
+            let load = Stored { saved_at: SystemTime::now(), layers: vec![StoredLayer { layer, etag }] };
+            let plain = load.to_bytes().unwrap();
+            assert!(plain.len() < answer.len(), "{name}: {} bytes kept of {}", plain.len(), answer.len());
+            let back = Stored::from_bytes(&plain, load.saved_at).unwrap();
+            assert_eq!(back.layers[0].layer.secrets.len(), load.layers[0].layer.secrets.len());
+            assert_eq!(back.layers[0].etag, load.layers[0].etag);
+        }
+    }
 }

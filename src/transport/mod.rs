@@ -28,6 +28,11 @@ use crate::error::{ApiError, Error, Result, TransportErrorKind};
 use body::{SEGMENT_FIRST, SEGMENT_MAX, Wiped};
 use gate::Gate;
 
+tokio::task_local! {
+    /// The attempts sent by the load running in this task (`pipeline::counted` sets it), for its report.
+    pub(crate) static REQUESTS: std::cell::Cell<u32>;
+}
+
 /// The HTTP side of a client: the connection pool, the API base URL, the retry policy and the gate.
 #[derive(Debug)]
 pub(crate) struct Transport {
@@ -170,6 +175,7 @@ impl Transport {
         if let Some(etag) = &req.if_none_match {
             rb = rb.header(IF_NONE_MATCH, etag.as_str());
         }
+        let _ = REQUESTS.try_with(|sent| sent.set(sent.get() + 1));
         let resp = rb.send().await.map_err(|e| self.transport_failure(req, e, budget))?;
         let status = resp.status().as_u16();
         tracing::debug!(%endpoint, status, "infisical response");

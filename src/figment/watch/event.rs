@@ -1,0 +1,136 @@
+//! What a watcher reports, each with the report of the poll behind it: never a value.
+
+use ::figment::Profile;
+
+use crate::LoadReport;
+use crate::error::Error;
+
+/// What a watcher reports: a change applied, a poll that failed, a change that was not applied, or
+/// Infisical answering again. Each carries the [`LoadReport`] of the poll that produced it
+/// ([`report`](Self::report)). Never a value.
+///
+/// ```
+/// use infisical_config::watch::WatchEvent;
+///
+/// fn log(event: &WatchEvent) {
+///     match event {
+///         WatchEvent::Changed { keys, .. } => println!("{} keys changed", keys.len()),
+///         WatchEvent::Failed { error, .. } => eprintln!("poll failed: {error}"),
+///         other => println!("{other}"),
+///     }
+///     // Where the values came from, and what the poll cost.
+///     println!("{}", event.report());
+/// }
+/// # let _ = log;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WatchEvent {
+    /// A new configuration was published; these keys changed.
+    Changed {
+        /// The keys that changed.
+        keys: Vec<ChangedKey>,
+        /// The poll that brought the change.
+        report: LoadReport,
+    },
+    /// A poll failed; the last good configuration stays.
+    Failed {
+        /// Why.
+        error: Error,
+        /// The poll: its requests and time, no layer.
+        report: LoadReport,
+    },
+    /// Infisical's answer changed, but the configuration no longer maps or extracts (a value of the
+    /// wrong type, a key conflict); the last good configuration stays. The error is redacted.
+    Rejected {
+        /// The keys that changed.
+        keys: Vec<ChangedKey>,
+        /// Why the new configuration was refused.
+        error: Box<dyn std::error::Error + Send + Sync>,
+        /// The poll that brought the change.
+        report: LoadReport,
+    },
+    /// Infisical answers again and confirms the configuration, unchanged, after the watcher started
+    /// from the cache or with nothing, or after failed polls. (A change that arrives with the answer is
+    /// a [`Changed`](Self::Changed), whose report says the same.)
+    Recovered {
+        /// The poll that Infisical answered.
+        report: LoadReport,
+    },
+}
+
+impl WatchEvent {
+    /// The report of the poll that produced this event: where each folder came from, the requests and
+    /// time it took.
+    ///
+    /// ```
+    /// use infisical_config::watch::WatchEvent;
+    ///
+    /// let on_event = |event: &WatchEvent| {
+    ///     let report = event.report();
+    ///     println!("{} requests; serving values {:?} old", report.requests, report.served_age());
+    /// };
+    /// # let _ = on_event;
+    /// ```
+    #[must_use]
+    pub fn report(&self) -> &LoadReport {
+        match self {
+            WatchEvent::Changed { report, .. }
+            | WatchEvent::Failed { report, .. }
+            | WatchEvent::Rejected { report, .. }
+            | WatchEvent::Recovered { report } => report,
+        }
+    }
+}
+
+impl std::fmt::Display for WatchEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |keys: &[ChangedKey]| keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        match self {
+            WatchEvent::Changed { keys, .. } => write!(f, "configuration changed: keys {}", list(keys)),
+            WatchEvent::Failed { error, .. } => {
+                write!(f, "polling Infisical failed, keeping the configuration: {error}")
+            }
+            WatchEvent::Rejected { keys, error, .. } => {
+                write!(f, "Infisical changed ({}) but the configuration was refused, keeping it: {error}", list(keys))
+            }
+            WatchEvent::Recovered { .. } => f.write_str("Infisical answers again; the configuration is current"),
+        }
+    }
+}
+
+/// A key whose value changed, with where it comes from; never its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChangedKey {
+    /// The figment profile.
+    pub profile: Profile,
+    /// The key, dotted (`db.password`).
+    pub key: String,
+    /// The secret it comes (or came) from: ``secret `PASSWORD` in /db (prod)``.
+    pub origin: String,
+    /// How it changed.
+    pub change: Change,
+}
+
+impl std::fmt::Display for ChangedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match self.change {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Modified => "modified",
+        };
+        write!(f, "{} ({how}, {})", self.key, self.origin)
+    }
+}
+
+/// How a key changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// It is new.
+    Added,
+    /// It is gone.
+    Removed,
+    /// Its value is different.
+    Modified,
+}

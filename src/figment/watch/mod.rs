@@ -1,0 +1,276 @@
+//! Live reload (feature `watch`): a typed configuration that follows Infisical.
+//!
+//! [`Infisical::watch`] polls the provider's folders with `If-None-Match`, so an unchanged poll costs
+//! one request per folder and no body. When an answer changes, it waits for the changes to settle
+//! ([`debounce`](Watch::debounce)), runs *your* figment again (files and environment layers merged
+//! the same way, with the new secrets), extracts `T`, and publishes it as an `Arc<T>` in a
+//! [`tokio::sync::watch`] channel. A failed poll, or a configuration that no longer extracts, keeps
+//! the last good value and is reported ([`on_event`](Watch::on_event)); nothing panics the task and
+//! the service never loses its configuration. Dropping the [`Watcher`] stops the polling.
+//!
+//! # In a fleet
+//!
+//! - **Start-up through the pipeline.** The first load is a load like any other: with a
+//!   [`cache`](crate::Infisical::cache), it revalidates from the cached `ETag`s (a replica restarted
+//!   while nothing changed downloads no body: one `304` per folder), serves the cache while Infisical
+//!   cannot be reached (as the cache's [`OnFailure`](crate::cache::OnFailure) says), or first by
+//!   choice ([`Cache::fresh_for`](crate::cache::Cache::fresh_for)); an
+//!   [`optional`](crate::Infisical::optional) provider starts with nothing during an outage. Each
+//!   successful poll writes the cache. A watcher that started from the cache switches to Infisical
+//!   when it answers: a [`WatchEvent::Recovered`] (or `Changed`) says so, and [`Watcher::health`].
+//! - **Spread.** The first poll is drawn uniformly over the first interval, so replicas started
+//!   together (a deploy, a restart) do not poll together; each later wait is moved by up to
+//!   [`jitter`](Watch::jitter) (±10 % by default) so they do not fall back in step.
+//! - **Reports and health.** Every event carries the [`LoadReport`](crate::LoadReport) of its poll;
+//!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
+//!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
+//!
+//! ```no_run
+//! # async fn run() -> infisical_config::Result<()> {
+//! use std::time::Duration;
+//! use figment::Figment;
+//! use figment::providers::{Format, Toml};
+//! use infisical_config::{Client, Infisical, SecretString};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Config {
+//!     port: u16,
+//!     database_url: SecretString,
+//! }
+//!
+//! let client = Client::from_env()?;
+//! let watcher = Infisical::new("my-project", "prod")
+//!     .client(client)
+//!     .watch(Duration::from_secs(30))
+//!     .on_event(|event| eprintln!("{event}"))
+//!     .start::<Config, _>(|secrets| Figment::new().merge(Toml::file("App.toml")).merge(secrets))
+//!     .await?;
+//! let mut config = watcher.subscribe();
+//! loop {
+//!     let current = config.borrow_and_update().clone(); // Arc<Config>
+//!     // ... use `current` ...
+//!     # let _ = current;
+//!     if config.changed().await.is_err() { break }
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ::figment::Figment;
+use serde::de::DeserializeOwned;
+use tokio::sync::{oneshot, watch};
+
+use super::{Infisical, ProviderClient, Snapshot};
+use crate::blocking;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+
+mod event;
+mod health;
+mod poller;
+
+pub use event::{Change, ChangedKey, WatchEvent};
+pub use health::{Health, NotReady};
+use poller::Poller;
+
+type OnEvent = Arc<dyn Fn(&WatchEvent) + Send + Sync>;
+
+impl Infisical {
+    /// Watches these secrets: see [`Watch`]. `interval` is the time between polls (before jitter).
+    pub fn watch(self, interval: Duration) -> Watch {
+        Watch {
+            provider: self,
+            interval,
+            debounce: Duration::from_secs(1),
+            jitter: 0.1,
+            on_event: None,
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// Starts a [`Watcher`]: made by [`Infisical::watch`].
+#[must_use]
+pub struct Watch {
+    provider: Infisical,
+    interval: Duration,
+    debounce: Duration,
+    jitter: f64,
+    on_event: Option<OnEvent>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watch")
+            .field("provider", &self.provider)
+            .field("interval", &self.interval)
+            .field("debounce", &self.debounce)
+            .field("jitter", &self.jitter)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Watch {
+    crate::setters::setters! {
+        /// After a change is seen, how long to wait for more before applying (default 1 s): a burst of
+        /// edits becomes one reload.
+        debounce(wait: Duration) => debounce = wait;
+
+        /// Spreads each wait by up to this fraction either way (default 0.1, at most 1), so that many
+        /// replicas do not poll in step. The first poll is spread over a whole interval: replicas
+        /// started together (a deploy) do not poll together.
+        jitter(fraction: f64) => jitter = fraction.clamp(0.0, 1.0);
+
+        /// Schedules the polls on this clock (default: the system's). Tests give a
+        /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
+        clock(clock: impl Into<Clock>) => clock = clock.into();
+
+        /// Called with each change applied, each failed poll, each change refused, and Infisical
+        /// answering again after the cache or failures ([`WatchEvent`], each with its poll's report).
+        /// Without it, they are logged (`tracing`: changes and recoveries at INFO, the rest at WARN).
+        on_event(report: impl Fn(&WatchEvent) + Send + Sync + 'static) => on_event = Some(Arc::new(report));
+    }
+
+    /// Loads now (through the provider's cache, as any load), builds `T` from `figment(secrets)`, and
+    /// polls in a task of the current runtime. The provider's client must be async (or none: one is
+    /// built from the environment).
+    ///
+    /// # Errors
+    /// When the first load fails and neither the cache's policy nor [`optional`](Infisical::optional)
+    /// stands in, when the extraction fails ([`Error::Config`], redacted), or when the provider was
+    /// given a blocking client (use [`start_blocking`](Self::start_blocking)).
+    pub async fn start<T, F>(self, figment: F) -> Result<Watcher<T>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+        F: Fn(Snapshot) -> Figment + Send + Sync + 'static,
+    {
+        let client = match &self.provider.client {
+            Some(ProviderClient::Async(c)) => c.clone(),
+            Some(ProviderClient::Blocking(_)) => {
+                return Err(Error::Config(
+                    "a watcher started from async code needs an async client; give one, or use start_blocking".into(),
+                ));
+            }
+            None => crate::pipeline::own_client(&self.provider.env, self.provider.credentials.as_ref()).build()?,
+        };
+        let (poller, first) = Poller::start(self, client, figment).await?;
+        let health = poller.health.clone();
+        let (tx, rx) = watch::channel(first);
+        let task = tokio::spawn(poller.run(tx)).abort_handle();
+        Ok(Watcher { config: rx, polling: Polling::Task(task), health })
+    }
+
+    /// As [`start`](Self::start), for programs without a runtime: the polling runs on a thread of its
+    /// own, on the blocking client's runtime (the provider's, or one built from the environment), and
+    /// stops, joined, when the [`Watcher`] is dropped.
+    ///
+    /// # Errors
+    /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
+    pub fn start_blocking<T, F>(self, figment: F) -> Result<Watcher<T>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+        F: Fn(Snapshot) -> Figment + Send + Sync + 'static,
+    {
+        let client = match &self.provider.client {
+            Some(ProviderClient::Blocking(c)) => c.clone(),
+            Some(ProviderClient::Async(c)) => blocking::Client::wrap(c.clone())?,
+            None => blocking::ClientBuilder::from(crate::pipeline::own_client(
+                &self.provider.env,
+                self.provider.credentials.as_ref(),
+            ))
+            .build()?,
+        };
+        let (poller, first) = client.run(Poller::start(self, client.as_async().clone(), figment))?;
+        let health = poller.health.clone();
+        let (tx, rx) = watch::channel(first);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("infisical-config-watch".into())
+            .spawn(move || {
+                client.run(async move {
+                    // Poll until the watcher is dropped (the stop signal, or its sender dropped).
+                    let mut polling = std::pin::pin!(poller.run(tx));
+                    let mut stopped = std::pin::pin!(stopped);
+                    std::future::poll_fn(|cx| {
+                        if stopped.as_mut().poll(cx).is_ready() {
+                            return std::task::Poll::Ready(());
+                        }
+                        polling.as_mut().poll(cx)
+                    })
+                    .await;
+                });
+            })
+            .map_err(|e| Error::Local { what: "could not start the watcher's thread", source: Box::new(e) })?;
+        Ok(Watcher { config: rx, polling: Polling::Thread { stop: Some(stop), thread: Some(thread) }, health })
+    }
+}
+
+/// The latest configuration, kept current by polling that stops when this is dropped: a task of the
+/// runtime ([`Watch::start`]) or a thread of its own ([`Watch::start_blocking`]), joined on drop.
+#[derive(Debug)]
+pub struct Watcher<T> {
+    config: watch::Receiver<Arc<T>>,
+    polling: Polling,
+    health: health::Shared,
+}
+
+#[derive(Debug)]
+enum Polling {
+    Task(tokio::task::AbortHandle),
+    Thread { stop: Option<oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<()>> },
+}
+
+impl<T> Watcher<T> {
+    /// The configuration now.
+    #[must_use]
+    pub fn current(&self) -> Arc<T> {
+        self.config.borrow().clone()
+    }
+
+    /// A receiver of every new configuration (`changed().await`, `borrow()`, or from blocking code
+    /// `has_changed()` and `borrow_and_update()`); it stops receiving when the watcher is dropped.
+    #[must_use]
+    pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
+        self.config.clone()
+    }
+
+    /// How the watcher is doing now (on its clock): when Infisical last answered, how old the
+    /// configuration served is, failed polls in a row, the next poll, where the configuration came
+    /// from. [`Health::check`] makes a readiness answer of it.
+    ///
+    /// ```no_run
+    /// # async fn run(watcher: infisical_config::watch::Watcher<serde_json::Value>) {
+    /// use std::time::Duration;
+    ///
+    /// // In a `/healthz` handler: not ready once the configuration is over ten minutes stale.
+    /// match watcher.health().check(Duration::from_secs(600)) {
+    ///     Ok(()) => { /* 200 */ }
+    ///     Err(not_ready) => eprintln!("{not_ready}"), // 503, with the reason
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn health(&self) -> Health {
+        self.health.health()
+    }
+}
+
+impl<T> Drop for Watcher<T> {
+    fn drop(&mut self) {
+        match &mut self.polling {
+            Polling::Task(task) => task.abort(),
+            Polling::Thread { stop, thread } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                if let Some(thread) = thread.take() {
+                    let _ = thread.join();
+                }
+            }
+        }
+    }
+}
