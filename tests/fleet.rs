@@ -242,3 +242,61 @@ async fn an_optional_watcher_starts_with_nothing_during_an_outage_and_fills_in()
     assert_eq!(watcher.current()["password"], "hunter2");
     assert!(watcher.health().check(Duration::from_secs(3600)).is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watchers_next_poll_waits_out_a_429_on_its_client() {
+    // Three requests a 4-second window: the watcher's start (a login, two lists) spends them all.
+    let fake = FakeInfisical::builder()
+        .secret("prod", "/", "DATABASE_URL", "postgres://one")
+        .secret("prod", "/db", "PASSWORD", "hunter2")
+        .rate_limit(3, Duration::from_secs(4))
+        .start()
+        .await;
+    // A call may take 2 s: less than the hold, so a poll sent into it would fail at once.
+    let client = fake.client_builder().retry(RetryPolicy::disabled()).timeout(Duration::from_secs(2)).build().unwrap();
+    let manual = ManualClock::new();
+    let events = Events::default();
+    let watcher = start(provider(&fake, &client), &manual, &events).await;
+    // Another request of the same client is refused: the whole client is held until the window ends.
+    let list = infisical_config::resources::ListSecrets::new(fake.project_id(), "prod");
+    let refused = client.secrets().list(&list).await;
+    let held_at = Instant::now();
+    assert_eq!(refused.unwrap_err().status(), Some(429));
+    let before = fake.request_times().len();
+    // The poll falls due at once on the watcher's clock; it waits for the hold to end, then goes.
+    advance(&manual, 1, INTERVAL).await;
+    until("the poll after the hold", || fake.request_times().len() >= before + 2).await;
+    assert!(fake.request_times()[before] >= held_at + Duration::from_secs(2), "the poll went during the hold");
+    until("the poll's answer", || watcher.health().next_poll.is_some()).await;
+    assert_eq!(watcher.health().consecutive_failures, 0, "{:?}", events.lock().unwrap());
+    assert!(events.lock().unwrap().iter().all(|(text, _)| !text.contains("failed")), "{:?}", events.lock().unwrap());
+    assert_eq!(fake.rate_limited(), 1, "only the request that met the limit was refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watcher_stretches_an_interval_its_request_budget_cannot_fit() {
+    let fake = fake().await;
+    // Two folders a poll every second is 120 requests a minute: 30 fit, so one poll every 4 s.
+    let client = fake
+        .client_builder()
+        .retry(RetryPolicy::disabled())
+        .request_budget(infisical_config::RequestBudget::per_minute(30))
+        .build()
+        .unwrap();
+    let manual = ManualClock::new();
+    let watcher = provider(&fake, &client)
+        .watch(Duration::from_secs(1))
+        .jitter(0.0)
+        .clock(&manual)
+        .start::<Config, _>(Figment::from)
+        .await
+        .unwrap();
+    let first = watcher.health().next_poll.unwrap();
+    assert!(first.duration_since(manual.now()).unwrap() < Duration::from_secs(4));
+    let polled = fake.requests().await;
+    advance(&manual, 1, Duration::from_secs(4)).await;
+    until("the first poll", || watcher.health().next_poll.is_some_and(|next| next > first)).await;
+    let next = watcher.health().next_poll.unwrap();
+    assert_eq!(next.duration_since(manual.now()).unwrap(), Duration::from_secs(4), "the interval was stretched");
+    assert!(fake.requests().await >= polled + 2);
+}

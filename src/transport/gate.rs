@@ -177,6 +177,11 @@ impl Gate {
     }
 
     /// When the next request could go: the end of the hold, or the budget's next token. `None`: now.
+    /// The budget's requests a minute, when the client has one.
+    pub(crate) fn budget_per_minute(&self) -> Option<u32> {
+        self.budget.as_ref().map(RequestBudget::requests_per_minute)
+    }
+
     pub(crate) fn ready_at(&self) -> Option<Instant> {
         let now = Instant::now();
         let hold = self.current_hold(now).map(|h| h.until);

@@ -72,6 +72,11 @@ impl Transport {
         self.gate.ready_at()
     }
 
+    /// The request budget's requests a minute, when the client has one.
+    pub(crate) fn budget_per_minute(&self) -> Option<u32> {
+        self.gate.budget_per_minute()
+    }
+
     /// `scheme://host:port` of the server.
     pub(crate) fn site(&self) -> &str {
         &self.site

@@ -127,16 +127,35 @@ where
         }
     }
 
-    /// The hook for the client's gate (DESIGN-time §1, `Transport::ready_at`): waits until a request
-    /// of the client could go (a 429's hold-off, the request budget's next token), so that a poll is
-    /// moved there rather than sent into a wait. Returns at once until the gate is wired in.
-    async fn wait_for_gate(&self) {}
+    /// Waits until a request of the client could go (a 429's hold on the whole client, the request
+    /// budget's next token), so that a poll is moved there rather than sent into a wait. The gate
+    /// keeps real time, as the transport does, whatever clock schedules the polls.
+    async fn wait_for_gate(&self) {
+        if let Some(ready) = self.client.ready_at() {
+            tokio::time::sleep_until(ready).await;
+        }
+    }
 
-    /// The hook for the request budget (DESIGN-time §5): the interval, stretched, with one warning
-    /// naming both numbers, when one poll's requests (targets × folders) per interval do not fit the
-    /// client's `RequestBudget`. The interval as given until the budget is wired in.
+    /// The interval, stretched when one poll's requests (one list per target and folder) each interval
+    /// do not fit the client's [`RequestBudget`](crate::RequestBudget), with one warning naming both
+    /// numbers.
     fn interval_within_budget(&self) -> Duration {
-        self.interval
+        let Some(per_minute) = self.client.budget_per_minute().filter(|n| *n > 0) else { return self.interval };
+        let per_poll = (self.provider.targets.len() * self.provider.query.paths.len()).max(1) as u32;
+        let shortest = Duration::from_secs(60).mul_f64(f64::from(per_poll) / f64::from(per_minute));
+        if self.interval >= shortest {
+            return self.interval;
+        }
+        tracing::warn!(
+            interval_s = self.interval.as_secs_f64(),
+            requests_per_poll = per_poll,
+            budget_per_minute = per_minute,
+            stretched_to_s = shortest.as_secs_f64(),
+            "the watcher's interval does not fit the client's request budget ({per_poll} requests a poll, \
+             {per_minute} a minute); polling every {:.1} s instead",
+            shortest.as_secs_f64()
+        );
+        shortest
     }
 
     pub(super) async fn run(mut self, tx: watch::Sender<Arc<T>>) {
