@@ -104,9 +104,13 @@ async fn recorded_refusals_fail_an_optional_provider() {
 fn an_unreachable_infisical_provides_nothing_with_a_warning_and_one_report() {
     logs();
     let fake = fake(false);
-    let site = fake.uri();
-    let client = fake.blocking_client_builder().retry(RetryPolicy::disabled()).build().unwrap();
-    drop(fake); // connection refused from here on
+    // A port just released: connections are refused at once. (A dropped fake winds down on its own
+    // thread, and a connection made meanwhile may be reset instead.)
+    let site = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let client = fake.blocking_client_builder().site(site.as_str()).retry(RetryPolicy::disabled()).build().unwrap();
     let before = logs().text().len();
     let (loaded, reports) = load_optional(Infisical::new(infisical_config::testing::PROJECT_ID, "dev").client(client));
     let config = loaded.expect("an outage provides nothing");
