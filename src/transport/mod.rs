@@ -7,6 +7,8 @@ mod body;
 mod cause;
 mod request;
 mod retry;
+#[cfg(feature = "push")]
+mod stream;
 
 pub(crate) use body::Body;
 pub(crate) use request::{ApiRequest, ApiResponse};
@@ -134,21 +136,7 @@ impl Transport {
         timeout: Duration,
         budget: &Budget,
     ) -> Result<ApiResponse, Failure> {
-        let url = req.url(&self.api);
-        let mut rb = self.http.request(req.method.clone(), url).timeout(timeout);
-        if let Some(token) = bearer {
-            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-            let mut header = HeaderValue::from_str(&value)
-                .map_err(|_| Failure::Local(Error::InvalidHeader { name: AUTHORIZATION.to_string() }))?;
-            header.set_sensitive(true);
-            rb = rb.header(AUTHORIZATION, header);
-        }
-        if let Some(body) = &req.body {
-            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
-        }
-        if let Some(etag) = &req.if_none_match {
-            rb = rb.header(IF_NONE_MATCH, etag.as_str());
-        }
+        let rb = self.request_builder(req, bearer).map_err(Failure::Local)?.timeout(timeout);
         let resp = rb.send().await.map_err(|e| self.transport_failure(req, e, budget))?;
         let status = resp.status().as_u16();
         tracing::debug!(%endpoint, status, "infisical response");
@@ -163,12 +151,27 @@ impl Transport {
         if (200..300).contains(&status) || status == 304 {
             return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
         }
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        Err(Failure::Status(ApiError::from_response(status, &body.contiguous(), retry_after)))
+        Err(Failure::Status(error_answer(status, &headers, &body)))
+    }
+
+    /// The request as sent: URL, bearer token (marked sensitive), JSON body, `If-None-Match`.
+    fn request_builder(&self, req: &ApiRequest, bearer: Option<&SecretString>) -> Result<reqwest::RequestBuilder> {
+        let url = req.url(&self.api);
+        let mut rb = self.http.request(req.method.clone(), url);
+        if let Some(token) = bearer {
+            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+            let mut header =
+                HeaderValue::from_str(&value).map_err(|_| Error::InvalidHeader { name: AUTHORIZATION.to_string() })?;
+            header.set_sensitive(true);
+            rb = rb.header(AUTHORIZATION, header);
+        }
+        if let Some(body) = &req.body {
+            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        if let Some(etag) = &req.if_none_match {
+            rb = rb.header(IF_NONE_MATCH, etag.as_str());
+        }
+        Ok(rb)
     }
 
     async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response, budget: &Budget) -> Result<Body, Failure> {
@@ -233,6 +236,16 @@ impl Transport {
             source,
         }
     }
+}
+
+/// The error of a non-2xx answer, with the wait the server asked for (`Retry-After`).
+fn error_answer(status: u16, headers: &reqwest::header::HeaderMap, body: &Body) -> ApiError {
+    let retry_after = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    ApiError::from_response(status, &body.contiguous(), retry_after)
 }
 
 enum Failure {
