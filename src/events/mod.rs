@@ -26,7 +26,7 @@
 //! - **Reconnects** follow the Infisical CLI's policy: `2 s · 2^(n-1)`, at most 60 s, plus up to half
 //!   again at random; 30 s of healthy connection forgets the failures. A connection silent for 45 s
 //!   (the server pings every 15 s) is taken for dead. Waits run on the subscription's
-//!   [`Clock`](crate::clock::Clock).
+//!   [`Clock`].
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
