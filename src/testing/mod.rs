@@ -236,7 +236,8 @@ impl FakeInfisical {
     }
 
     /// Sets secret `key` in `environment`, folder `path`, to `value` while the server runs (adding it
-    /// when it is not there): the next list answer, and its `ETag`, change.
+    /// when it is not there): the next list answer, and its `ETag`, change. With the event stream on
+    /// (feature `push`), open streams get `secret:update` (or `secret:create`), names only.
     pub fn set_secret(&self, environment: &str, path: &str, key: &str, value: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -255,7 +256,8 @@ impl FakeInfisical {
         self.announce(kind, environment, &folder, key);
     }
 
-    /// Removes secret `key` from `environment`, folder `path`, while the server runs.
+    /// Removes secret `key` from `environment`, folder `path`, while the server runs (open event
+    /// streams get `secret:delete`).
     pub fn remove_secret(&self, environment: &str, path: &str, key: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
