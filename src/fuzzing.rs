@@ -81,3 +81,24 @@ pub fn cache_file(bytes: &[u8]) {
     crate::cache::fuzz_file(bytes);
     crate::pipeline::fuzz_stored(bytes);
 }
+
+/// The event stream: the same bytes fed whole and in pieces (the first byte is the piece length) give
+/// the same frames, and every frame is decoded.
+#[cfg(feature = "push")]
+pub fn event_stream(bytes: &[u8]) {
+    use crate::events::{SseParser, decode};
+    let Some((&piece, stream)) = bytes.split_first() else { return };
+    // A small bound, so that frames over it are reached too.
+    const MAX: usize = 1024;
+    let mut whole = Vec::new();
+    SseParser::new(MAX).feed(stream, &mut whole);
+    let mut pieces = Vec::new();
+    let mut parser = SseParser::new(MAX);
+    for chunk in stream.chunks(usize::from(piece).max(1)) {
+        parser.feed(chunk, &mut pieces);
+    }
+    assert_eq!(whole, pieces, "the frames depend on where the chunks end");
+    for frame in &whole {
+        let _ = decode(frame);
+    }
+}

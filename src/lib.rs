@@ -56,6 +56,9 @@ pub mod clock;
 pub mod env_loader;
 mod env_source;
 mod error;
+#[cfg(feature = "push")]
+#[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+pub mod events;
 #[cfg(feature = "figment")]
 #[cfg_attr(docsrs, doc(cfg(feature = "figment")))]
 pub mod figment;

@@ -15,6 +15,8 @@ proptest! {
         fuzzing::list_and_precedence(&data);
         #[cfg(feature = "cache")]
         fuzzing::cache_file(&data);
+        #[cfg(feature = "push")]
+        fuzzing::event_stream(&data);
         if let [a, b, body @ ..] = data.as_slice() {
             fuzzing::api_error(u16::from_be_bytes([*a, *b]), body);
             fuzzing::cloud_answers(u16::from_be_bytes([*a, *b]), body);
@@ -35,6 +37,17 @@ proptest! {
         fuzzing::api_error(400, s.as_bytes());
         fuzzing::cloud_answers(200, s.as_bytes());
         fuzzing::cloud_answers(403, s.as_bytes());
+    }
+
+    #[cfg(feature = "push")]
+    #[test]
+    fn event_stream_shaped_input_never_panics(
+        piece in any::<u8>(),
+        lines in proptest::collection::vec(r#"(event: ?(ping|error|secret:(create|update|delete|import-mutation))|data: ?\{"(data|payload)":\{"(event|eventType)":"secret:update","payload":\[?\{"environment":"[a-z]{0,3}","secretPath":"[/a-z]{0,4}","secretKeys?":"[A-Z]{0,3}"\}\]?\}\}|: ?[a-z]{0,5}|id: [0-9]{0,4}|)(\r\n|\n|\r)"#, 0..24),
+    ) {
+        let mut bytes = vec![piece];
+        bytes.extend(lines.concat().bytes());
+        fuzzing::event_stream(&bytes);
     }
 
     #[test]

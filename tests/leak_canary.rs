@@ -304,6 +304,8 @@ async fn the_canary_never_leaks() {
     shown.extend(dynamic_secret_paths().await);
     #[cfg(all(feature = "aws", feature = "gcp"))]
     shown.extend(cloud_logins(&server).await);
+    #[cfg(feature = "push")]
+    shown.extend(push_paths().await);
 
     let logs = logs.text();
     assert!(logs.contains("infisical response"), "TRACE logs were captured");
@@ -320,6 +322,8 @@ async fn the_canary_never_leaks() {
     assert!(logs.contains("logging in with universal auth"), "the login was logged");
     #[cfg(all(feature = "aws", feature = "gcp"))]
     assert!(logs.contains("aws-iam") && logs.contains("signing request"), "the AWS login and its signer were logged");
+    #[cfg(feature = "push")]
+    assert!(logs.contains("Infisical event") && logs.contains("API_KEY"), "the pushed events were logged, by name");
     assert!(!logs.contains(CANARY), "a secret reached the logs:\n{logs}");
     for text in shown {
         assert!(!text.contains(CANARY), "a secret was shown: {text}");
@@ -417,6 +421,58 @@ async fn wait_for(events: &std::sync::Mutex<Vec<String>>, count: usize) {
         assert!(std::time::Instant::now() < until, "watch events: {:?}", events.lock().unwrap().len());
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// Push: changes of canary values on the fake's stream, and a server whose frames carry a value (no
+/// server does today: the client must keep none of it), behind a canary token.
+#[cfg(feature = "push")]
+async fn push_paths() -> Vec<String> {
+    use infisical_config::events::{PushNotice, Subscribe, Subscriber};
+    async fn notices(subscriber: &mut Subscriber, changes: usize, shown: &mut Vec<String>) {
+        let mut seen = 0;
+        while seen < changes {
+            let notice = tokio::time::timeout(Duration::from_secs(10), subscriber.next()).await.unwrap().unwrap();
+            if let PushNotice::Changed(event) = &notice {
+                seen += 1;
+                shown.push(event.to_string());
+            }
+            shown.push(format!("{notice:?}"));
+        }
+        shown.push(format!("{subscriber:?}"));
+    }
+    let mut shown = Vec::new();
+    let fake = infisical_config::testing::FakeInfisical::builder()
+        .secret("dev", "/", "API_KEY", &format!("{CANARY}-api"))
+        .events(true)
+        .start()
+        .await;
+    let client = fake.client_builder().build().unwrap();
+    let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "dev")).await.unwrap();
+    while !subscriber.state().is_connected() {
+        shown.push(format!("{:?}", subscriber.next().await));
+    }
+    fake.set_secret("dev", "/", "API_KEY", &format!("{CANARY}-rotated"));
+    fake.set_secret("dev", "/", "NEW_KEY", &format!("{CANARY}-new"));
+    fake.remove_secret("dev", "/", "NEW_KEY");
+    notices(&mut subscriber, 3, &mut shown).await;
+
+    let server = MockServer::start().await;
+    let current = json!({"projectType": "secret-manager", "data": {"eventType": "secret:update", "payload": [
+        {"environment": "dev", "secretPath": "/", "secretKey": "API_KEY", "secretValue": format!("{CANARY}-pushed")}]}});
+    let bus = json!({"type": "secret-manager", "data": {"event": "secret:create", "payload":
+        {"environment": "dev", "secretPath": "/", "secretKey": "B", "secret": {"value": format!("{CANARY}-bus")}}}});
+    let frames = format!("event: secret:update\ndata: {current}\n\ndata: {bus}\n\n");
+    Mock::given(method("POST"))
+        .and(path("/api/v1/events/subscribe/project-events"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(frames, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server.uri()).access_token(canary_token()).build().unwrap();
+    let manual = infisical_config::testing::ManualClock::new();
+    let mut subscriber =
+        client.events().subscribe(&Subscribe::new(PROJECT, "dev").clock(manual.clock())).await.unwrap();
+    notices(&mut subscriber, 2, &mut shown).await;
+    shown
 }
 
 /// LDAP and JWT logins with canary secrets: their Debug, the login itself, a refused login.

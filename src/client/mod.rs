@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::auth::ChainReport;
-use crate::auth::token_cache::Session;
+use crate::auth::token_cache::{Session, Token};
 use crate::error::{Error, Result};
 use crate::routes::RouteChoice;
 use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
@@ -116,17 +116,40 @@ impl Client {
     }
 
     async fn execute_within(&self, req: &ApiRequest, budget: &Budget) -> Result<ApiResponse> {
-        let inner = &self.inner;
+        let transport = &self.inner.transport;
         if !req.authenticated {
-            return inner.transport.send(req, None, budget).await;
+            return transport.send(req, None, budget).await;
         }
+        self.authenticated(req, budget, |token| async move { transport.send(req, Some(&token.secret), budget).await })
+            .await
+    }
+
+    /// Opens the answer to `req` for reading as it arrives (the event stream), authenticated as
+    /// [`execute`](Self::execute) is; the call's deadline bounds the wait for the answer's head.
+    #[cfg(feature = "push")]
+    pub(crate) async fn open_stream(&self, req: &ApiRequest) -> Result<reqwest::Response> {
+        let budget = &Budget::new(self.inner.call_timeout);
+        let transport = &self.inner.transport;
+        let open = self.authenticated(req, budget, |token| async move {
+            transport.open_stream(req, Some(&token.secret), budget).await
+        });
+        self.within(budget, &req.method, &req.path(), Box::pin(open)).await
+    }
+
+    /// Runs `send` with the client's token; when the server rejects the token (401, or 403
+    /// `TokenError`), drops it, authenticates once more and runs `send` once more.
+    async fn authenticated<T, F, Fut>(&self, req: &ApiRequest, budget: &Budget, send: F) -> Result<T>
+    where
+        F: Fn(Arc<Token>) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let inner = &self.inner;
         let token = inner.session.token(&inner.transport, budget).await?;
-        match inner.transport.send(req, Some(&token.secret), budget).await {
+        match send(token.clone()).await {
             Err(Error::Api(api)) if api.is_token_rejected() => {
                 tracing::debug!(endpoint = %req.describe(), status = api.status(), "token rejected; authenticating again");
                 inner.session.invalidate(&token).await;
-                let token = inner.session.token(&inner.transport, budget).await?;
-                inner.transport.send(req, Some(&token.secret), budget).await
+                send(inner.session.token(&inner.transport, budget).await?).await
             }
             other => other,
         }

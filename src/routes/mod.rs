@@ -123,6 +123,10 @@ pub(crate) const KMS_KEYS: &[&str] = &["v1", "kms", "keys"];
 /// Certificates by id (cert-manager) and by serial number (the deprecated PKI routes).
 pub(crate) const CERTIFICATES: &[&str] = &["v1", "cert-manager", "certificates"];
 pub(crate) const PKI_CERTIFICATES: &[&str] = &["v1", "pki", "certificates"];
+/// Event subscriptions: a server-sent-events stream of a project's secret changes (servers since about
+/// July 2025; Enterprise licence). Older servers answer fastify's "Route POST:… not found".
+#[cfg(feature = "push")]
+pub(crate) const EVENTS_SUBSCRIBE: &[&str] = &["v1", "events", "subscribe", "project-events"];
 /// A CA's issue and sign actions (`/{ca}/issue-certificate`), deprecated PKI routes.
 pub(crate) const PKI_CA: &[&str] = &["v1", "pki", "ca"];
 /// Dynamic secrets (`/{name}`, `/{name}/leases`), by project slug, environment slug and path on every

@@ -30,12 +30,16 @@
 
 mod cli_login;
 mod clock;
+#[cfg(feature = "push")]
+mod events;
 mod leases;
 mod server;
 mod traffic;
 
 pub use cli_login::FakeCliLogin;
 pub use clock::ManualClock;
+#[cfg(feature = "push")]
+pub use events::Refusal;
 pub use leases::{DynamicSecretSpec, FakeLease, FakeLeaseState, LeaseCounts};
 use server::{Responder, Seeded, State};
 use traffic::{Metered, RateLimit, Traffic};
@@ -64,6 +68,8 @@ pub const CLIENT_SECRET: &str = "fake-client-secret";
 pub struct FakeInfisicalBuilder {
     state: State,
     rate_limit: Option<RateLimit>,
+    #[cfg(feature = "push")]
+    events: Option<events::Config>,
 }
 
 impl FakeInfisicalBuilder {
@@ -186,15 +192,26 @@ impl FakeInfisicalBuilder {
         let server = MockServer::builder().start().await;
         let state = Arc::new(Mutex::new(self.state));
         let not_modified = Arc::new(AtomicUsize::new(0));
-        let responder = Responder {
-            state: state.clone(),
-            issued: Arc::new(AtomicUsize::new(0)),
-            not_modified: not_modified.clone(),
-        };
+        let issued = Arc::new(AtomicUsize::new(0));
+        let responder = Responder { state: state.clone(), issued: issued.clone(), not_modified: not_modified.clone() };
         let traffic = Arc::new(Traffic { limit: self.rate_limit, ..Traffic::default() });
         let metered = Metered { inner: responder, traffic: traffic.clone() };
         Mock::given(wiremock::matchers::any()).respond_with(metered).named("fake infisical").mount(&server).await;
-        FakeInfisical { server, state, not_modified, traffic }
+        #[cfg(feature = "push")]
+        let front = self.events.map(|config| {
+            events::Front::start(config, server.uri(), state.clone(), issued)
+                .expect("the fake's event front (a local listener and its thread) started")
+        });
+        #[cfg(not(feature = "push"))]
+        let _ = issued;
+        FakeInfisical {
+            server,
+            state,
+            not_modified,
+            traffic,
+            #[cfg(feature = "push")]
+            front,
+        }
     }
 
     /// Starts the server from synchronous code (a plain `#[test]`, a sync `main`).
@@ -229,6 +246,9 @@ pub struct FakeInfisical {
     state: Arc<Mutex<State>>,
     not_modified: Arc<AtomicUsize>,
     traffic: Arc<Traffic>,
+    /// The event stream's front, which forwards everything else to `server`.
+    #[cfg(feature = "push")]
+    front: Option<events::Front>,
 }
 
 impl FakeInfisical {
@@ -240,6 +260,10 @@ impl FakeInfisical {
     /// Its address, `http://127.0.0.1:<port>`.
     #[must_use]
     pub fn uri(&self) -> String {
+        #[cfg(feature = "push")]
+        if let Some(front) = &self.front {
+            return front.uri();
+        }
         self.server.uri()
     }
 
@@ -269,26 +293,49 @@ impl FakeInfisical {
     }
 
     /// Sets secret `key` in `environment`, folder `path`, to `value` while the server runs (adding it
-    /// when it is not there): the next list answer, and its `ETag`, change.
+    /// when it is not there): the next list answer, and its `ETag`, change. With the event stream on
+    /// (feature `push`), open streams get `secret:update` (or `secret:create`), names only.
     pub fn set_secret(&self, environment: &str, path: &str, key: &str, value: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let secrets = state.folders.entry((environment.into(), folder)).or_default();
-        match secrets.iter_mut().find(|s| s.key == key) {
-            Some(found) => found.value = value.into(),
-            None => {
-                secrets.push(Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() })
+        let secrets = state.folders.entry((environment.into(), folder.clone())).or_default();
+        let kind = match secrets.iter_mut().find(|s| s.key == key) {
+            Some(found) => {
+                found.value = value.into();
+                "secret:update"
             }
-        }
+            None => {
+                secrets.push(Seeded { key: key.into(), value: value.into(), comment: String::new(), tags: Vec::new() });
+                "secret:create"
+            }
+        };
+        drop(state);
+        self.announce(kind, environment, &folder, key);
     }
 
-    /// Removes secret `key` from `environment`, folder `path`, while the server runs.
+    /// Removes secret `key` from `environment`, folder `path`, while the server runs (open event
+    /// streams get `secret:delete`).
     pub fn remove_secret(&self, environment: &str, path: &str, key: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(secrets) = state.folders.get_mut(&(environment.to_owned(), folder)) {
-            secrets.retain(|s| s.key != key);
+        let Some(secrets) = state.folders.get_mut(&(environment.to_owned(), folder.clone())) else { return };
+        let before = secrets.len();
+        secrets.retain(|s| s.key != key);
+        let removed = secrets.len() < before;
+        drop(state);
+        if removed {
+            self.announce("secret:delete", environment, &folder, key);
         }
+    }
+
+    /// Tells the open event streams about a change (feature `push`). Names only.
+    fn announce(&self, kind: &str, environment: &str, folder: &str, key: &str) {
+        #[cfg(feature = "push")]
+        if let Some(front) = &self.front {
+            front.announce(kind, environment, folder, key);
+        }
+        #[cfg(not(feature = "push"))]
+        let _ = (kind, environment, folder, key);
     }
 
     /// While `true`, answers every request `503 Service Unavailable`, as a server whose proxy lost it.
@@ -351,11 +398,19 @@ impl FakeInfisical {
 
     /// How many requests it has answered.
     pub async fn requests(&self) -> usize {
+        #[cfg(feature = "push")]
+        if let Some(front) = &self.front {
+            return front.request_log().len();
+        }
         self.server.received_requests().await.map_or(0, |r| r.len())
     }
 
     /// The method and path of every request it has answered, in order.
     pub async fn request_log(&self) -> Vec<String> {
+        #[cfg(feature = "push")]
+        if let Some(front) = &self.front {
+            return front.request_log();
+        }
         self.server
             .received_requests()
             .await

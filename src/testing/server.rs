@@ -152,13 +152,18 @@ impl Responder {
     }
 
     fn authorized(&self, req: &Request) -> bool {
-        req.headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer fake-token-"))
-            .and_then(|n| n.parse::<usize>().ok())
-            .is_some_and(|n| n < self.issued.load(Ordering::SeqCst))
+        authorized(&req.headers, &self.issued)
     }
+}
+
+/// Whether `headers` carry a token this fake issued (`issued` counts them).
+pub(super) fn authorized(headers: &reqwest::header::HeaderMap, issued: &AtomicUsize) -> bool {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer fake-token-"))
+        .and_then(|n| n.parse::<usize>().ok())
+        .is_some_and(|n| n < issued.load(Ordering::SeqCst))
 }
 
 impl State {

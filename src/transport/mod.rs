@@ -8,6 +8,8 @@ mod cause;
 mod gate;
 mod request;
 mod retry;
+#[cfg(feature = "push")]
+mod stream;
 
 pub(crate) use body::Body;
 pub use gate::RequestBudget;
@@ -165,21 +167,7 @@ impl Transport {
         timeout: Duration,
         budget: &Budget,
     ) -> Result<ApiResponse, Failure> {
-        let url = req.url(&self.api);
-        let mut rb = self.http.request(req.method.clone(), url).timeout(timeout);
-        if let Some(token) = bearer {
-            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-            let mut header = HeaderValue::from_str(&value)
-                .map_err(|_| Failure::Local(Error::InvalidHeader { name: AUTHORIZATION.to_string() }))?;
-            header.set_sensitive(true);
-            rb = rb.header(AUTHORIZATION, header);
-        }
-        if let Some(body) = &req.body {
-            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
-        }
-        if let Some(etag) = &req.if_none_match {
-            rb = rb.header(IF_NONE_MATCH, etag.as_str());
-        }
+        let rb = self.request_builder(req, bearer).map_err(Failure::Local)?.timeout(timeout);
         let _ = REQUESTS.try_with(|sent| sent.set(sent.get() + 1));
         let resp = rb.send().await.map_err(|e| self.transport_failure(req, e, budget))?;
         let status = resp.status().as_u16();
@@ -195,14 +183,28 @@ impl Transport {
         if (200..300).contains(&status) || status == 304 {
             return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
         }
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let api = ApiError::from_response(status, &body.contiguous(), retry_after);
-        let hold = (status == 429).then(|| gate::hold_of(&headers, &api));
+        let (api, hold) = error_answer(status, &headers, &body);
         Err(Failure::Status(api, hold))
+    }
+
+    /// The request as sent: URL, bearer token (marked sensitive), JSON body, `If-None-Match`.
+    fn request_builder(&self, req: &ApiRequest, bearer: Option<&SecretString>) -> Result<reqwest::RequestBuilder> {
+        let url = req.url(&self.api);
+        let mut rb = self.http.request(req.method.clone(), url);
+        if let Some(token) = bearer {
+            let value = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+            let mut header =
+                HeaderValue::from_str(&value).map_err(|_| Error::InvalidHeader { name: AUTHORIZATION.to_string() })?;
+            header.set_sensitive(true);
+            rb = rb.header(AUTHORIZATION, header);
+        }
+        if let Some(body) = &req.body {
+            rb = rb.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        if let Some(etag) = &req.if_none_match {
+            rb = rb.header(IF_NONE_MATCH, etag.as_str());
+        }
+        Ok(rb)
     }
 
     async fn read_body(&self, req: &ApiRequest, mut resp: reqwest::Response, budget: &Budget) -> Result<Body, Failure> {
@@ -267,6 +269,27 @@ impl Transport {
             source,
         }
     }
+}
+
+/// The error of a non-2xx answer, with the wait the server asked for (`Retry-After`).
+/// An error answer, and for a `429` of the rate limiter how long every request of the client must
+/// wait. A `429` refusing one more event stream (the project's cap on concurrent streams) is no rate
+/// limit: holding the client for it would stall every other request for nothing.
+fn error_answer(status: u16, headers: &reqwest::header::HeaderMap, body: &Body) -> (ApiError, Option<Duration>) {
+    let retry_after = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let api = ApiError::from_response(status, &body.contiguous(), retry_after);
+    let hold = (status == 429 && !is_stream_cap(&api)).then(|| gate::hold_of(headers, &api));
+    (api, hold)
+}
+
+/// The project's cap on concurrent event streams, in the words servers have used for it.
+fn is_stream_cap(api: &ApiError) -> bool {
+    matches!(api.message(), crate::ApiMessage::Text(text)
+        if text.contains("concurrent event subscriptions") || text.contains("active connections"))
 }
 
 enum Failure {
