@@ -299,6 +299,10 @@ async fn the_cap_of_concurrent_streams_is_the_servers_429_for_the_stream_past_it
     assert_eq!(other.headers()["content-type"], "text/event-stream");
     assert_eq!(fake.open_event_streams(), 1);
     let _subscriber = refused(&fake, &client, &ManualClock::new(), PushUnavailable::StreamLimit).await;
+    // The cap is no rate limit: the client's other requests go at once, not after a 429's hold.
+    let started = std::time::Instant::now();
+    client.secrets().list(&infisical_config::resources::ListSecrets::new(fake.project_id(), "dev")).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "the client was held: {:?}", started.elapsed());
     drop(other);
     eventually("the other stream closed", || fake.open_event_streams() == 0).await;
 }
