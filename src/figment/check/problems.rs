@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::names::{Naming, closest, shown};
 use super::report::{EnvironmentReport, NameDifference, Problem, ProblemKind};
-use super::survey::{self, Finding};
+use super::survey::{self, Finding, Survey};
 use crate::error::{Error, Result};
 use crate::figment::RedactedError;
 use crate::figment::unread::{UnreadSecret, extract_tracked, find, origin, secrets_at};
@@ -16,8 +16,7 @@ pub(super) fn check<T: DeserializeOwned>(environment: &str, figment: Figment, na
     let merged = figment.find_value("").map_err(|e| {
         Error::Config(format!("the figment of the environment check does not load: {}", RedactedError::from(e)))
     })?;
-    let survey = survey::survey::<T>(&merged);
-    let mut findings = survey.findings.clone();
+    let Survey { mut findings, stopped_at, ignored, fields } = survey::survey::<T>(&merged);
     // figment's own extraction has the last word: what it reads has nothing missing or mistyped, and
     // the keys it ignores are the unread ones.
     let unread = match extract_tracked::<T>(&figment) {
@@ -30,7 +29,7 @@ pub(super) fn check<T: DeserializeOwned>(environment: &str, figment: Figment, na
                 let error = error.into_inner();
                 findings.push((error.path.clone(), Finding::Invalid { detail: survey::describe(&error.kind) }));
             }
-            survey.stopped_at.is_none().then(|| secrets_at(&figment, &merged, survey.ignored.clone()))
+            stopped_at.is_none().then(|| secrets_at(&figment, &merged, ignored))
         }
     };
     let problem = |kind, path: &[String]| Problem {
@@ -68,12 +67,12 @@ pub(super) fn check<T: DeserializeOwned>(environment: &str, figment: Figment, na
                 p
             }
         };
-        if survey.stopped_at.as_ref() == Some(path) {
+        if stopped_at.as_ref() == Some(path) {
             stopped(&mut p, unread.is_none());
         }
         problems.push(p);
     }
-    if let Some(at) = &survey.stopped_at
+    if let Some(at) = &stopped_at
         && !findings.is_empty()
         && !findings.iter().any(|(p, _)| p == at)
     {
@@ -83,7 +82,7 @@ pub(super) fn check<T: DeserializeOwned>(environment: &str, figment: Figment, na
     }
     for secret in unread.into_iter().flatten() {
         let mut p = problem(ProblemKind::Unread, &[]);
-        p.closest_field = closest(&secret.key, &survey.fields);
+        p.closest_field = closest(&secret.key, &fields);
         p.secrets = vec![shown(&secret.folder, &secret.name)];
         p.key = secret.key;
         problems.push(p);
