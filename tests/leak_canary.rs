@@ -286,6 +286,38 @@ async fn the_canary_never_leaks() {
     .unwrap();
     shown.push(format!("{vars:?}"));
 
+    // The environment check: canary values mistyped, unread and in an environment that does not load,
+    // through the figment provider and the env loader; what its figment function is given, too.
+    {
+        use infisical_config::figment::EnvironmentCheck;
+        #[derive(Debug, serde::Deserialize)]
+        struct Checked {
+            #[allow(dead_code)]
+            api_key: u64,
+            #[allow(dead_code)]
+            missing: String,
+        }
+        let given = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = given.clone();
+        let check = EnvironmentCheck::new(provider.clone(), ["dev", "nope"]).figment(move |secrets| {
+            seen.lock().unwrap().push(format!("{secrets:?}"));
+            figment::Figment::new().merge(secrets)
+        });
+        shown.push(format!("{check:?}"));
+        let report = tokio::task::spawn_blocking(move || check.run::<Checked>()).await.unwrap();
+        assert_eq!(report.problems().count(), 4, "{report}"); // API_KEY mistyped, `missing`, DB and DB__HOST unread
+        shown.push(format!("{report} {report:?}"));
+        shown.extend(report.problems().map(|p| format!("{p} {p:?}")));
+        let (project, loader_client) = (fake.project_id().to_owned(), fake_client.clone());
+        let env_check = EnvironmentCheck::env_loader(["dev"], move |environment| {
+            infisical_config::EnvLoader::new(project.as_str(), environment).client(loader_client.clone())
+        });
+        let report = env_check.run_async::<Checked>().await;
+        assert!(report.problems().any(|p| p.key == "api_key"), "{report}");
+        shown.push(format!("{report} {report:?}"));
+        shown.extend(given.lock().unwrap().drain(..));
+    }
+
     // The blocking client too.
     let blocking =
         blocking_builder(&server.uri()).access_token(canary_token()).api_version(ApiVersion::Legacy).build().unwrap();

@@ -83,6 +83,7 @@ use crate::pipeline::{Measure, Query, loader_setters};
 use crate::resources::ProjectRef;
 use crate::{Client, EnvSource, LoadReport, blocking};
 
+mod check;
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub mod config_source;
@@ -94,6 +95,9 @@ mod unread;
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub mod watch;
 
+pub use check::{
+    CheckReport, EnvironmentCheck, EnvironmentReport, EnvironmentSecrets, NameDifference, Problem, ProblemKind,
+};
 pub use redact::{ExtractRedacted, RedactedError, redact};
 pub use snapshot::Snapshot;
 pub use unread::{UnreadSecret, unread_secrets};

@@ -91,20 +91,31 @@ pub(super) fn extract_tracked<'a, T: Deserialize<'a>>(
 ) -> Result<(T, Vec<UnreadSecret>), RedactedError> {
     let tracked = figment.extract_lossy::<Tracked<T>>().map_err(RedactedError::lossy)?;
     let merged = figment.find_value("").map_err(RedactedError::lossy)?;
+    Ok((tracked.value, secrets_at(figment, &merged, tracked.ignored)))
+}
+
+/// The Infisical secrets at or under the `ignored` paths of `merged` (the figment's merged value),
+/// sorted by key.
+pub(super) fn secrets_at(figment: &Figment, merged: &Value, ignored: Vec<Vec<String>>) -> Vec<UnreadSecret> {
     let mut unread = Vec::new();
-    for mut parts in tracked.ignored {
-        if let Some(value) = find(&merged, &parts) {
+    for mut parts in ignored {
+        if let Some(value) = find(merged, &parts) {
             collect(figment, value, &mut parts, &mut unread);
         }
     }
     unread.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok((tracked.value, unread))
+    unread
+}
+
+/// Every Infisical secret in `merged` (the figment's merged value), sorted by key.
+pub(super) fn secrets_under(figment: &Figment, merged: &Value) -> Vec<UnreadSecret> {
+    secrets_at(figment, merged, vec![Vec::new()])
 }
 
 /// `T` and the paths (key parts) of what its deserialization ignored.
-struct Tracked<T> {
-    value: T,
-    ignored: Vec<Vec<String>>,
+pub(super) struct Tracked<T> {
+    pub(super) value: T,
+    pub(super) ignored: Vec<Vec<String>>,
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
@@ -138,7 +149,7 @@ fn push_parts(path: &serde_ignored::Path<'_>, parts: &mut Vec<String>) {
 }
 
 /// The value at `parts`, walked part by part (a key may hold a `.`, which `Value::find` would split).
-fn find<'v>(value: &'v Value, parts: &[String]) -> Option<&'v Value> {
+pub(super) fn find<'v>(value: &'v Value, parts: &[String]) -> Option<&'v Value> {
     parts.iter().try_fold(value, |value, part| match value {
         Value::Dict(_, dict) => dict.get(part),
         Value::Array(_, items) => items.get(part.parse::<usize>().ok()?),
@@ -171,8 +182,9 @@ fn collect(figment: &Figment, value: &Value, parts: &mut Vec<String>, unread: &m
     }
 }
 
-/// The secret `value` is, when it is one of this crate's providers' (a table of them is not one).
-fn origin(figment: &Figment, value: &Value, parts: &[String]) -> Option<UnreadSecret> {
+/// The secret `value` (at `parts`) is, when it is one of this crate's providers' (a table of them is
+/// not one).
+pub(super) fn origin(figment: &Figment, value: &Value, parts: &[String]) -> Option<UnreadSecret> {
     let tag = value.tag();
     let metadata = figment.get_metadata(tag).filter(|m| m.name == PROVIDER_NAME)?;
     let profile = tag.profile().unwrap_or_else(|| figment.profile().clone());
