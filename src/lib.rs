@@ -10,6 +10,9 @@
 //!   `imports()`, `projects()`, `certificates()`, `kms()`, `dynamic_secrets()`) on current servers and on
 //!   servers of 2024.
 //!
+//! Dynamic secrets (a database user and password, cloud keys) join the same typed configuration with
+//! [`DynamicLease`]; a watcher keeps them valid, renewing and replacing their leases ([`leases`]).
+//!
 //! Credentials come from a chain ([`auth`]): what you give the builder, the environment
 //! (`INFISICAL_CLIENT_ID` + `INFISICAL_CLIENT_SECRET`, `INFISICAL_TOKEN`), then the Infisical CLI's
 //! login. Tokens are renewed ahead of expiry by themselves.
@@ -66,6 +69,7 @@ mod folder_path;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod leases;
 mod local_file;
 mod pipeline;
 pub mod project_file;
@@ -97,7 +101,8 @@ pub use figment::config_source;
 pub use figment::watch;
 #[cfg(feature = "figment")]
 pub use figment::{Infisical, ProviderClient, Snapshot};
-pub use report::LoadReport;
+pub use leases::DynamicLease;
+pub use report::{LeaseReport, LoadReport};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::{RequestBudget, RetryPolicy};

@@ -5,7 +5,9 @@
 //! Every loader gives one: [`Snapshot::report`](crate::Snapshot::report) and
 //! [`Infisical::last_report`](crate::Infisical::last_report) (the figment provider),
 //! [`EnvMap::report`](crate::EnvMap::report), `InfisicalSource::last_report` (the `config` source),
-//! and every watcher event (`WatchEvent::report`).
+//! and every watcher event (`WatchEvent::report`). A load that asks for
+//! [dynamic secrets](crate::leases) says, in [`LoadReport::leases`], which lease each came from, until
+//! when, and how often it was renewed or replaced ([`LeaseReport`]): ids and times, never credentials.
 //!
 //! ```
 //! use infisical_config::EnvLoader;
@@ -52,6 +54,102 @@ pub struct LoadReport {
     pub duration: Duration,
     /// When it ended (on the loader's clock: a watcher's may be a test's manual one).
     pub finished_at: SystemTime,
+    /// The leases of the [dynamic secrets](crate::leases) the loader asked for, in the order asked: at a
+    /// load, each as created; in a watcher's events, each as its lease manager keeps it now.
+    pub leases: Vec<LeaseReport>,
+}
+
+/// One dynamic secret's lease, as a load created it or a watcher's lease manager keeps it: its id, its
+/// expiry, how often it was renewed or replaced, and how it stands. Never its credentials.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::{DynamicLease, Infisical};
+/// use infisical_config::report::LeaseStatus;
+/// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+/// # let fake = FakeInfisical::builder()
+/// #     .dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(Duration::from_secs(3600)))
+/// #     .start().await;
+/// # let client = fake.client_builder().build().unwrap();
+///
+/// let snapshot = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .lease(DynamicLease::new("postgres").at("database"))
+///     .fetch_async()
+///     .await
+///     .unwrap();
+/// let lease = &snapshot.report().unwrap().leases[0];
+/// assert_eq!((lease.name.as_str(), lease.status), ("postgres", LeaseStatus::Active));
+/// assert_eq!(lease.keys, ["database.db_password", "database.db_username"]);
+/// assert_eq!((lease.renewals, lease.rotations), (0, 0));
+/// println!("{lease}"); // lease `1ea5...` of dynamic secret `postgres` (database.db_password, ...): expires ...
+/// # });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LeaseReport {
+    /// The dynamic secret's name.
+    pub name: String,
+    /// The configuration keys (or, for the env loader, the variables) its credentials fill, in order.
+    pub keys: Vec<String>,
+    /// The lease's id, which renewals and revocations name.
+    pub lease_id: String,
+    /// When the lease expires, as Infisical says (it moves with each renewal).
+    pub expire_at: SystemTime,
+    /// How many times this lease was renewed (its expiry moved, its credentials stayed).
+    pub renewals: u32,
+    /// How many times the dynamic secret's lease was replaced by a new one (new credentials) since the
+    /// load.
+    pub rotations: u32,
+    /// How it stands.
+    pub status: LeaseStatus,
+    /// The last failure (of a renewal, a new lease, a revocation), in words, while it lasts.
+    pub last_error: Option<String>,
+}
+
+/// How a lease stands ([`LeaseReport::status`]).
+///
+/// ```
+/// use infisical_config::report::LeaseStatus;
+///
+/// assert!(LeaseStatus::Lapsing.is_at_risk() && LeaseStatus::Lapsed.is_at_risk());
+/// assert!(!LeaseStatus::Failing.is_at_risk(), "a failure with time left to retry is not yet a risk");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LeaseStatus {
+    /// Valid: renewed on schedule by a watcher's lease manager, or, after a one-shot load, living out
+    /// its TTL.
+    Active,
+    /// Its last renewal (or the new lease meant to replace it) failed; retried while it is valid.
+    Failing,
+    /// Renewal keeps failing and half the time it had left when the failures began is gone: it is
+    /// about to lapse. A watcher's [health](crate::watch::Health::check) is not ready.
+    Lapsing,
+    /// It expired without being renewed or replaced: its credentials no longer work. A watcher keeps
+    /// trying for a new lease.
+    Lapsed,
+    /// Revoked, when the watcher shut down.
+    Revoked,
+}
+
+impl LeaseStatus {
+    /// True when its credentials stop (or stopped) working soon, with no renewal in sight: `Lapsing`
+    /// and `Lapsed`.
+    ///
+    /// ```
+    /// # let report: Option<infisical_config::LoadReport> = None;
+    /// # if let Some(report) = report {
+    /// if report.leases.iter().any(|l| l.status.is_at_risk()) {
+    ///     eprintln!("database credentials about to stop working: {report}");
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn is_at_risk(self) -> bool {
+        matches!(self, LeaseStatus::Lapsing | LeaseStatus::Lapsed)
+    }
 }
 
 /// Where one folder of one environment came from.
@@ -145,7 +243,7 @@ impl LoadReport {
         duration: Duration,
         finished_at: SystemTime,
     ) -> Self {
-        LoadReport { target, layers, requests, duration, finished_at }
+        LoadReport { target, layers, requests, duration, finished_at, leases: Vec::new() }
     }
 
     /// How old the oldest layer served from the cache is; zero when every layer came from Infisical
@@ -225,6 +323,36 @@ impl fmt::Display for LoadReport {
         write!(f, "{}: {} request{s} in {}", self.target, self.requests, human(self.duration))?;
         for layer in &self.layers {
             write!(f, "\n  {layer}")?;
+        }
+        for lease in &self.leases {
+            write!(f, "\n  {lease}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for LeaseReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "lease `{}` of dynamic secret `{}` ({})", self.lease_id, self.name, self.keys.join(", "))?;
+        let expiry = humantime::format_rfc3339_seconds(self.expire_at);
+        let status = match self.status {
+            LeaseStatus::Active | LeaseStatus::Failing => "expires",
+            LeaseStatus::Lapsing => "lapsing, expires",
+            LeaseStatus::Lapsed => "lapsed",
+            LeaseStatus::Revoked => "revoked, was to expire",
+        };
+        write!(f, ": {status} at {expiry}")?;
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            ", {} renewal{}, {} rotation{}",
+            self.renewals,
+            plural(self.renewals),
+            self.rotations,
+            plural(self.rotations)
+        )?;
+        if let Some(error) = &self.last_error {
+            write!(f, "; failing: {error}")?;
         }
         Ok(())
     }
@@ -324,5 +452,34 @@ mod tests {
              secrets, ETag \"e\"\n  prod /db: nothing provided (down)"
         );
         assert_eq!(human(Duration::from_secs(3 * 86_400)), "3 days");
+    }
+
+    #[test]
+    fn a_lease_reads_one_line_with_its_status() {
+        let mut lease = LeaseReport {
+            name: "postgres".into(),
+            keys: vec!["database.password".into(), "database.username".into()],
+            lease_id: "l-1".into(),
+            expire_at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_750_248_000),
+            renewals: 1,
+            rotations: 2,
+            status: LeaseStatus::Active,
+            last_error: None,
+        };
+        assert_eq!(
+            lease.to_string(),
+            "lease `l-1` of dynamic secret `postgres` (database.password, database.username): expires at \
+             2025-06-18T12:00:00Z, 1 renewal, 2 rotations"
+        );
+        (lease.status, lease.last_error) = (LeaseStatus::Lapsing, Some("Server Error 503".into()));
+        assert!(
+            lease.to_string().ends_with(
+                ": lapsing, expires at 2025-06-18T12:00:00Z, 1 renewal, 2 rotations; failing: Server Error 503"
+            ),
+            "{lease}"
+        );
+        let mut report = LoadReport::new("t".into(), Vec::new(), 1, Duration::ZERO, SystemTime::now());
+        report.leases.push(lease);
+        assert!(report.to_string().contains("\n  lease `l-1`"), "{report}");
     }
 }

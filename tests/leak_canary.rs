@@ -334,6 +334,8 @@ async fn the_canary_never_leaks() {
     shown.extend(cache_watch_and_config_paths().await);
     shown.extend(identity_logins(&server).await);
     shown.extend(dynamic_secret_paths().await);
+    #[cfg(feature = "watch")]
+    shown.extend(lease_manager_paths().await);
     #[cfg(all(feature = "aws", feature = "gcp"))]
     shown.extend(cloud_logins(&server).await);
     #[cfg(feature = "push")]
@@ -351,6 +353,11 @@ async fn the_canary_never_leaks() {
     assert!(logs.contains("Infisical cache written"), "the cache path was logged");
     #[cfg(all(feature = "cache", feature = "watch", feature = "config"))]
     assert!(logs.contains("serving the last good load from the cache"), "the outage path was logged");
+    #[cfg(feature = "watch")]
+    assert!(
+        logs.contains("lease replaced by a new one") && logs.contains("a lease could not be renewed or replaced"),
+        "the lease manager's paths were logged"
+    );
     assert!(logs.contains("logging in with universal auth"), "the login was logged");
     #[cfg(all(feature = "aws", feature = "gcp"))]
     assert!(logs.contains("aws-iam") && logs.contains("signing request"), "the AWS login and its signer were logged");
@@ -613,6 +620,104 @@ async fn dynamic_secret_paths() -> Vec<String> {
     let err = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id)).await.unwrap_err();
     shown.push(format!("{err} {err:?}"));
     shown
+}
+
+/// Leases whose credentials hold the canary, in typed configuration: one-shot loads (the figment
+/// provider, the env loader, a key conflict), and a watcher's lease manager replacing a lease, failing
+/// through an outage, reporting, shutting down.
+#[cfg(feature = "watch")]
+async fn lease_manager_paths() -> Vec<String> {
+    use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, ManualClock};
+    use infisical_config::{DynamicLease, Infisical};
+    let mut shown = Vec::new();
+    let hour = Duration::from_secs(3600);
+    let spec = DynamicSecretSpec::new(hour)
+        .max_ttl(hour)
+        .data("DB_USERNAME", format!("{CANARY}-user-{{n}}"))
+        .data("DB_PASSWORD", format!("{CANARY}-{{random}}"));
+    let manual = ManualClock::new();
+    let fake = FakeInfisical::builder()
+        .clock(&manual)
+        .secret("dev", "/", "DB_PASSWORD", &format!("{CANARY}-static"))
+        .dynamic_secret("dev", "/", "db", spec)
+        .start()
+        .await;
+    let client = fake.client_builder().retry(infisical_config::RetryPolicy::disabled()).build().unwrap();
+    let lease = || DynamicLease::new("db").at("database").key("DB_PASSWORD", "password").jitter(0.0);
+    let provider = Infisical::new(fake.project_id(), "dev").client(client.clone()).lease(lease());
+    let snapshot = provider.fetch_async().await.unwrap();
+    let password = snapshot.get(&figment::Profile::Default, "database.password").unwrap();
+    assert!(password.starts_with(CANARY), "the lease's credentials carry the canary");
+    shown.push(format!("{snapshot:?} {provider:?} {}", provider.last_report().unwrap()));
+    // A credential where a secret is: the error names both, shows neither.
+    let conflict = Infisical::new(fake.project_id(), "dev").client(client.clone()).lease(DynamicLease::new("db"));
+    let err = conflict.fetch_async().await.unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    let loader = infisical_config::EnvLoader::new(fake.project_id(), "dev").lease(lease().at("PG"));
+    let vars = tokio::task::spawn_blocking({
+        let loader = loader.client(fake.blocking_client_builder().build().unwrap());
+        move || loader.load().unwrap()
+    })
+    .await
+    .unwrap();
+    shown.push(format!("{vars:?} {}", vars.report().unwrap()));
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Leased {
+        #[allow(dead_code)]
+        database: std::collections::BTreeMap<String, infisical_config::SecretString>,
+    }
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let watcher = provider
+        .watch(Duration::from_secs(30 * 24 * 3600))
+        .clock(&manual)
+        .on_event(move |e| seen.lock().unwrap().push(format!("{e} {e:?} {}", e.report())))
+        .start::<Leased, _>(figment::Figment::from)
+        .await
+        .unwrap();
+    shown.push(format!("{:?} {watcher:?}", watcher.current()));
+    let scheduled = || {
+        let pending = manual.pending();
+        pending.len() >= 2 && pending.iter().all(|due| *due > manual.now())
+    };
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    // At 40 min no renewal fits under the max TTL: a new lease, with new credentials.
+    while !scheduled() {
+        assert!(std::time::Instant::now() < until, "the lease manager waits");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    manual.advance(Duration::from_secs(40 * 60));
+    wait_for_text(&events, "configuration changed").await;
+    // An outage: revoking the replaced lease fails, then replacing the new one.
+    fake.set_unavailable(true);
+    let failed = |events: &std::sync::Mutex<Vec<String>>| {
+        events.lock().unwrap().iter().any(|e| e.contains("a new lease to replace") || e.contains("renewing lease"))
+    };
+    while !failed(&events) {
+        assert!(std::time::Instant::now() < until, "a renewal failed");
+        while !scheduled() {
+            assert!(std::time::Instant::now() < until, "the lease manager waits");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let next = manual.pending().into_iter().min().unwrap();
+        manual.advance(next.duration_since(manual.now()).unwrap_or_default());
+    }
+    shown.push(format!("{:?}", watcher.health()));
+    fake.set_unavailable(false);
+    let reports = watcher.shutdown().await;
+    shown.push(format!("{reports:?}"));
+    shown.extend(events.lock().unwrap().iter().cloned());
+    shown
+}
+
+#[cfg(feature = "watch")]
+async fn wait_for_text(events: &std::sync::Mutex<Vec<String>>, text: &str) {
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while !events.lock().unwrap().iter().any(|e| e.contains(text)) {
+        assert!(std::time::Instant::now() < until, "no watch event with {text:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// The cloud logins with canary secrets: the metadata tokens, the AWS keys and session token (and so

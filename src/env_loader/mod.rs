@@ -53,15 +53,18 @@
 #![allow(unsafe_code)]
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::leases::Issued;
 use crate::pipeline::{Query, loader_setters};
 use crate::resources::ProjectRef;
 use crate::resources::secrets::precedence::layered;
-use crate::{EnvSource, blocking};
+use crate::{DynamicLease, EnvSource, blocking};
 
 mod apply;
 mod dotenv;
@@ -99,6 +102,7 @@ pub struct EnvLoader {
     credentials: Option<crate::auth::Credentials>,
     env: EnvSource,
     policy: Policy,
+    leases: Vec<DynamicLease>,
 }
 
 impl EnvLoader {
@@ -112,6 +116,7 @@ impl EnvLoader {
             credentials: None,
             env: EnvSource::process(),
             policy: Policy::default(),
+            leases: Vec::new(),
         }
     }
 
@@ -132,6 +137,7 @@ impl EnvLoader {
             credentials: None,
             env,
             policy: Policy::default(),
+            leases: Vec::new(),
         }
         .path(path)
     }
@@ -150,6 +156,39 @@ impl EnvLoader {
         /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
         /// [`Overwrite::Inherited`].
         override_existing(yes: bool) => policy.overwrite = if yes { Overwrite::Always } else { Overwrite::Inherited };
+    }
+
+    /// Also asks for a lease of a dynamic secret: its credentials become variables beside the secrets,
+    /// named by [`DynamicLease::key`] (else as the dynamic secret names them: `DB_USERNAME`,
+    /// `DB_PASSWORD`), after [`DynamicLease::at`] and `_` when given. The same rules apply to them as to
+    /// secrets: reserved names are not set, a strict list ([`only`](Self::only)) must name them, and a
+    /// name a secret has too is an [`Error::KeyConflict`] naming both.
+    ///
+    /// Each load creates a lease, which nothing renews: its credentials live until its TTL
+    /// ([`DynamicLease::ttl`]); see [`leases`](crate::leases).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::{DynamicLease, EnvLoader, ExposeSecret};
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("prod", "/", "PGHOST", "db.internal")
+    /// #     .dynamic_secret("prod", "/", "postgres-app", DynamicSecretSpec::new(Duration::from_secs(3600)))
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .lease(DynamicLease::new("postgres-app").key("DB_USERNAME", "PGUSER").key("DB_PASSWORD", "PGPASSWORD"))
+    ///     .load()?;
+    /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["PGHOST", "PGPASSWORD", "PGUSER"]);
+    /// assert_eq!(vars.get("PGUSER").unwrap().expose_secret(), "user-1");
+    /// assert_eq!(vars.report().unwrap().leases[0].keys, ["PGPASSWORD", "PGUSER"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    pub fn lease(mut self, lease: DynamicLease) -> Self {
+        self.leases.push(lease);
+        self
     }
 
     /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.
@@ -226,11 +265,34 @@ impl EnvLoader {
                 &owned
             }
         };
-        let load = self.query.load(client.as_async(), &project, &self.environment, &self.env, None);
+        let load = async {
+            let client = client.as_async();
+            let loaded = self.query.load(client, &project, &self.environment, &self.env, None).await?;
+            let folder = self.query.paths.first().map_or("/", String::as_str);
+            let where_ = (&project, self.environment.as_str(), folder);
+            let issued = crate::leases::issue_all(client, &self.leases, where_, &Clock::system()).await?;
+            Ok((loaded, issued))
+        };
         let (loaded, measure) = client.run(crate::pipeline::counted(load));
-        let mut loaded = loaded?;
-        let report = measure.report(self.target(), std::mem::take(&mut loaded.report), std::time::SystemTime::now());
-        let layers = loaded.into_layers();
+        let (mut loaded, issued) = loaded?;
+        let mut report = measure.report(self.target(), std::mem::take(&mut loaded.report), SystemTime::now());
+        let vars = self.variables(loaded.into_layers(), &issued, &mut report);
+        if vars.is_err() {
+            client.run(crate::leases::revoke_unused(client.as_async(), &issued));
+        }
+        let vars = vars?;
+        tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
+        Ok(EnvMap { vars, policy: self.policy.clone(), report: Some(report) })
+    }
+
+    /// The variables of `layers` (a later folder wins) and of the leases `issued`, sorted by name; the
+    /// leases' reports go in `report`.
+    fn variables(
+        &self,
+        layers: Vec<crate::pipeline::Layer>,
+        issued: &[Issued],
+        report: &mut crate::LoadReport,
+    ) -> Result<Vec<(String, SecretString)>> {
         let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
         let mut mapped = Vec::with_capacity(layers.len());
         for layer in layers {
@@ -244,22 +306,45 @@ impl EnvLoader {
             mapped.push(entries?);
         }
         // A later folder wins; one name twice in one folder's answer (two sub-folders) is a conflict.
-        let vars: Vec<(String, SecretString)> = layered(mapped)
-            .map_err(|c| Error::KeyConflict {
-                remedy: format!(
-                    "rename one, or load without sub-folders (`.recursive(false)`), naming the folders with \
-                     `.paths([\"{}\", \"{}\"])`: a later folder wins",
-                    c.first, c.second
-                ),
-                first: describe(&c.key, &c.first),
-                second: describe(&c.key, &c.second),
-                key: c.key,
-            })?
+        let vars = layered(mapped).map_err(|c| Error::KeyConflict {
+            remedy: format!(
+                "rename one, or load without sub-folders (`.recursive(false)`), naming the folders with \
+                 `.paths([\"{}\", \"{}\"])`: a later folder wins",
+                c.first, c.second
+            ),
+            first: describe(&c.key, &c.first),
+            second: describe(&c.key, &c.second),
+            key: c.key,
+        })?;
+        if issued.is_empty() {
+            return Ok(vars.into_iter().map(|(name, value, _)| (name, value)).collect());
+        }
+        // Secrets and credentials as one layer: a name both have is a conflict, never a winner.
+        let mut all: Vec<_> = vars
             .into_iter()
-            .map(|(name, value, _)| (name, value))
+            .map(|(name, value, folder)| {
+                let origin = describe(&name, &folder);
+                (name, value, origin)
+            })
             .collect();
-        tracing::debug!(environment = %self.environment, count = vars.len(), "secrets loaded as environment variables");
-        Ok(EnvMap { vars, policy: self.policy.clone(), report: Some(report) })
+        for (lease, one) in self.leases.iter().zip(issued) {
+            let variables = lease.variables(one)?;
+            let names = variables.iter().map(|(name, _, _)| name.clone()).collect();
+            for (name, value, origin) in variables {
+                check_variable(&name, &value, || origin.clone())?;
+                all.push((name, value, origin));
+            }
+            report.leases.push(one.report(&lease.name, names, report.finished_at));
+        }
+        let vars = layered([all]).map_err(|c| Error::KeyConflict {
+            remedy: "name the lease's variables otherwise (`DynamicLease::key`, `DynamicLease::at`), or rename \
+                     the secret"
+                .into(),
+            first: c.first,
+            second: c.second,
+            key: c.key,
+        })?;
+        Ok(vars.into_iter().map(|(name, value, _)| (name, value)).collect())
     }
 
     /// [`load`](Self::load)s, then sets the variables in this process ([`EnvMap::apply_to_process`]).

@@ -13,12 +13,26 @@ use crate::resources::secrets::SecretPath;
 pub(super) struct Origin {
     pub(super) key: String,
     pub(super) folder: Arc<str>,
+    /// For a lease's credential (`key` is its name): the lease.
+    pub(super) lease: Option<Arc<LeaseOrigin>>,
+}
+
+/// The lease a credential came from: its dynamic secret, and the lease as error messages name it.
+#[derive(Debug)]
+pub(super) struct LeaseOrigin {
+    /// What a watcher's changes name (`ChangedKey::lease`).
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    pub(super) name: String,
+    pub(super) described: String,
 }
 
 impl Origin {
     /// The secret as error messages name it: name, folder and environment.
     pub(super) fn describe(&self, environment: &str) -> String {
-        format!("secret `{}` in {} ({environment})", self.key, self.folder)
+        match &self.lease {
+            Some(lease) => format!("credential `{}` of {}", self.key, lease.described),
+            None => format!("secret `{}` in {} ({environment})", self.key, self.folder),
+        }
     }
 
     /// Name, folder and environment as the interpolater answers an [`ORIGIN_QUERY`]: a JSON array,
@@ -114,7 +128,7 @@ impl Mapping {
     }
 
     /// Appends `part` to `key` (after a [`SEP`] unless `key` is empty), as this mapping writes it.
-    fn push(&self, key: &mut String, part: &str) -> std::result::Result<(), &'static str> {
+    pub(super) fn push(&self, key: &mut String, part: &str) -> std::result::Result<(), &'static str> {
         // SEP is ASCII: a byte search, quicker than a char search on short names.
         if part.as_bytes().contains(&(SEP as u8)) {
             // The separator of key parts here: a name holding it would nest as if split.

@@ -62,6 +62,12 @@
 //! Extraction errors name the secret a bad value came from (`secret DB_PORT in /db (prod)`). figment's
 //! own type errors quote the value they found; pass them through [`redact`] before logging them.
 //!
+//! # Dynamic secrets
+//!
+//! [`lease`](Infisical::lease) asks for a lease of a dynamic secret: its credentials come beside the
+//! secrets, at keys of your choice (`database.username`, `database.password`), from one `extract`.
+//! A [watcher](Infisical::watch) keeps them valid: see [`leases`](crate::leases).
+//!
 //! # Where the values came from
 //!
 //! Every load makes a [`LoadReport`]: each folder from Infisical, confirmed by a `304`, from the cache
@@ -81,7 +87,7 @@ use ::figment::{Metadata, Profile, Provider};
 use crate::error::{Error, Result};
 use crate::pipeline::{Measure, Query, loader_setters};
 use crate::resources::ProjectRef;
-use crate::{Client, EnvSource, LoadReport, blocking};
+use crate::{Client, DynamicLease, EnvSource, LoadReport, blocking};
 
 mod check;
 #[cfg(feature = "config")]
@@ -188,6 +194,8 @@ pub struct Infisical {
     index: Arc<Mutex<Arc<Index>>>,
     /// The report of the last load of this provider or a clone.
     last_report: Arc<Mutex<Option<LoadReport>>>,
+    /// The leases of dynamic secrets asked for, in order.
+    leases: Vec<DynamicLease>,
 }
 
 impl std::fmt::Debug for Infisical {
@@ -199,6 +207,7 @@ impl std::fmt::Debug for Infisical {
             .field("client", &self.client)
             .field("credentials", &self.credentials)
             .field("optional", &self.optional)
+            .field("leases", &self.leases)
             .finish_non_exhaustive()
     }
 }
@@ -243,10 +252,37 @@ impl Infisical {
             on_unavailable: None,
             index: Arc::default(),
             last_report: Arc::default(),
+            leases: Vec::new(),
         }
     }
 
     loader_setters!();
+
+    /// Also asks for a lease of a dynamic secret: its credentials (a database user and password, cloud
+    /// keys, ...) go beside the secrets, under the keys [`DynamicLease`] says, so one `extract` yields
+    /// both ([`leases`](crate::leases) has a typed example). A credential at the key of a secret (or
+    /// inside it) is an [`Error::KeyConflict`] naming both. A one-shot load creates a lease each time
+    /// it loads and leaves it to its TTL; a [watcher](Self::watch) renews it, replaces it before it can
+    /// no longer be renewed, and revokes it when shut down.
+    ///
+    /// ```
+    /// use infisical_config::{DynamicLease, Infisical};
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres-app", spec).start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let lease = DynamicLease::new("postgres-app").at("database").key("DB_PASSWORD", "password");
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).lease(lease);
+    /// let config: serde_json::Value = figment::Figment::from(provider.clone()).extract().unwrap();
+    /// assert_eq!(config["database"]["db_username"], "user-1"); // not mapped: its own name, lowercased
+    /// assert_eq!(provider.last_report().unwrap().leases[0].keys, ["database.password", "database.db_username"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    pub fn lease(mut self, lease: DynamicLease) -> Self {
+        self.leases.push(lease);
+        self
+    }
 
     /// Puts the secrets in this figment profile (default: [`Profile::Default`]).
     pub fn profile(mut self, profile: impl Into<Profile>) -> Self {

@@ -6,28 +6,49 @@ use std::time::SystemTime;
 
 use ::figment::value::{Dict, Map, Value};
 use ::figment::{Metadata, Profile, Provider, Source};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::Infisical;
-use super::keys::{Index, Keyer, Keys, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
+use super::keys::{Index, Keyer, Keys, LeaseOrigin, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::leases::Issued;
 use crate::pipeline::{Layer, Loaded, Measure, Stored};
-use crate::resources::secrets::precedence::layered;
+use crate::report::LeaseReport;
+use crate::resources::secrets::precedence::{Conflict, layered};
 use crate::{Client, LoadReport};
 
 impl Infisical {
     /// Every target through the pipeline, as one counted load. `previous` holds a watcher's last load
-    /// of each target (none for a first load).
+    /// of each target.
+    #[cfg(feature = "watch")]
     pub(super) async fn load(&self, client: &Client, previous: &[Stored]) -> (Result<Vec<Loaded>>, Measure) {
+        crate::pipeline::counted(self.load_targets(client, previous)).await
+    }
+
+    /// A first load, as one counted load: every target, then the leases asked for (created on `clock`).
+    pub(super) async fn first_load(
+        &self,
+        client: &Client,
+        clock: &Clock,
+    ) -> (Result<(Vec<Loaded>, Vec<Issued>)>, Measure) {
         crate::pipeline::counted(async {
+            let loaded = self.load_targets(client, &[]).await?;
             let project = self.project()?;
-            let mut loaded = Vec::with_capacity(self.targets.len());
-            for (n, (environment, _)) in self.targets.iter().enumerate() {
-                loaded.push(self.query.load(client, &project, environment, &self.env, previous.get(n)).await?);
-            }
-            Ok(loaded)
+            let (environment, path) = (&self.targets[0].0, self.query.paths.first().map_or("/", String::as_str));
+            let issued = crate::leases::issue_all(client, &self.leases, (&project, environment, path), clock).await?;
+            Ok((loaded, issued))
         })
         .await
+    }
+
+    async fn load_targets(&self, client: &Client, previous: &[Stored]) -> Result<Vec<Loaded>> {
+        let project = self.project()?;
+        let mut loaded = Vec::with_capacity(self.targets.len());
+        for (n, (environment, _)) in self.targets.iter().enumerate() {
+            loaded.push(self.query.load(client, &project, environment, &self.env, previous.get(n)).await?);
+        }
+        Ok(loaded)
     }
 
     /// The report of a load of every target; the `on_unavailable` callback is told when the cache's
@@ -62,31 +83,96 @@ impl Infisical {
         *self.last_report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report.clone());
     }
 
+    /// A one-shot load: the targets and the leases, the snapshot, its report kept. Leases the snapshot
+    /// cannot take (a key conflict) are revoked.
     pub(super) async fn snapshot(&self, client: &Client) -> (Result<Snapshot>, Measure) {
-        let (loaded, measure) = self.load(client, &[]).await;
-        let snapshot = loaded.and_then(|mut loads| {
-            let report = self.report_of(&mut loads, measure, SystemTime::now());
-            let snapshot = self.snapshot_of(loads.into_iter().map(Loaded::into_layers).collect(), report)?;
-            self.keep_report(snapshot.report.as_deref().expect("just set"));
-            Ok(snapshot)
+        let (loaded, measure) = self.first_load(client, &Clock::system()).await;
+        let (mut loads, issued) = match loaded {
+            Ok(loaded) => loaded,
+            Err(err) => return (Err(err), measure),
+        };
+        let now = SystemTime::now();
+        let mut report = self.report_of(&mut loads, measure, now);
+        let built = self.lease_reports(&issued, now).and_then(|leases| {
+            report.leases = leases;
+            self.snapshot_of(loads.into_iter().map(Loaded::into_layers).collect(), &issued, report)
         });
-        (snapshot, measure)
+        match built {
+            Ok(snapshot) => {
+                self.keep_report(snapshot.report.as_deref().expect("just set"));
+                (Ok(snapshot), measure)
+            }
+            Err(err) => {
+                crate::leases::revoke_unused(client, &issued).await;
+                (Err(err), measure)
+            }
+        }
     }
 
-    /// The snapshot of what was loaded for each target (environment and profile), in order, with the
-    /// load's report: keys mapped, conflicts checked, the configuration tree built. The fetch and the
-    /// watcher share it.
-    pub(super) fn snapshot_of(&self, loaded: Vec<Vec<Layer>>, report: LoadReport) -> Result<Snapshot> {
+    /// The report of each lease as created, at `now`.
+    pub(super) fn lease_reports(&self, issued: &[Issued], now: SystemTime) -> Result<Vec<LeaseReport>> {
+        let keys = self.lease_keys(issued)?;
+        Ok((self.leases.iter().zip(issued).zip(keys))
+            .map(|((lease, one), keys)| one.report(&lease.name, dotted(&keys), now))
+            .collect())
+    }
+
+    /// The configuration keys (dotted) each lease's credentials fill, in order: what its report names.
+    #[cfg(feature = "watch")]
+    pub(super) fn lease_key_names(&self, issued: &[Issued]) -> Result<Vec<Vec<String>>> {
+        Ok(self.lease_keys(issued)?.iter().map(|keys| dotted(keys)).collect())
+    }
+
+    /// Each lease's credentials with their keys (parts joined by [`SEP`]): under its `at`, at the key it
+    /// maps a credential to, else at the credential's name (lowercased as the provider lowercases).
+    fn lease_keys<'a>(&self, issued: &'a [Issued]) -> Result<Vec<Vec<(String, &'a str)>>> {
+        let as_given = super::keys::Mapping { lowercase: false, ..self.mapping.clone() };
+        let mut all = Vec::with_capacity(issued.len());
+        for (lease, one) in self.leases.iter().zip(issued) {
+            let invalid = |reason: &str| Error::KeyMapping {
+                secret: format!("the lease of dynamic secret `{}`", lease.name),
+                reason: reason.to_owned(),
+            };
+            let mut prefix = String::new();
+            for part in lease.at.iter().flat_map(|at| at.split('.')) {
+                as_given.push(&mut prefix, part).map_err(invalid)?;
+            }
+            let mut keys = Vec::new();
+            for (credential, mapped) in lease.mapped(&one.data)? {
+                let mut key = prefix.clone();
+                match mapped {
+                    Some(target) => target.split('.').try_for_each(|part| as_given.push(&mut key, part)),
+                    None => self.mapping.push(&mut key, credential),
+                }
+                .map_err(invalid)?;
+                keys.push((key, credential));
+            }
+            all.push(keys);
+        }
+        Ok(all)
+    }
+
+    /// The snapshot of what was loaded for each target (environment and profile), in order, and the
+    /// credentials of the leases `issued` (in the profile of the target of their environment, else the
+    /// first), with the load's report: keys mapped, conflicts checked, the configuration tree built.
+    /// The fetch and the watcher share it.
+    pub(super) fn snapshot_of(
+        &self,
+        loaded: Vec<Vec<Layer>>,
+        issued: &[Issued],
+        report: LoadReport,
+    ) -> Result<Snapshot> {
         let mut data = Map::new();
         let mut index = Index::new();
-        for ((environment, profile), layers) in self.targets.iter().zip(loaded) {
+        let mut leased = self.leased(issued)?;
+        for (t, ((environment, profile), layers)) in self.targets.iter().zip(loaded).enumerate() {
             let mut mapped = Vec::with_capacity(layers.len());
             for layer in layers {
                 let mut entries = Vec::with_capacity(layer.secrets.len());
                 let mut keyer = Keyer::new(&self.mapping, &layer.path, self.query.recursive);
                 for (at, value) in layer.secrets {
                     let key = keyer.key_of(&at);
-                    let origin = Origin { key: at.key, folder: keyer.folder().clone() };
+                    let origin = Origin { key: at.key, folder: keyer.folder().clone(), lease: None };
                     match key {
                         Ok(Some(key)) => entries.push((key, value, origin)),
                         Ok(None) => {}
@@ -100,12 +186,28 @@ impl Infisical {
                 }
                 mapped.push(entries);
             }
-            let values = layered(mapped).map_err(|c| Error::KeyConflict {
-                key: c.key.replace(SEP, "."),
-                first: c.first.describe(environment),
-                second: c.second.describe(environment),
-                remedy: "rename one, or change the key mapping".into(),
-            })?;
+            let conflict = |c: Conflict<Origin>| {
+                let lease = c.first.lease.is_some() || c.second.lease.is_some();
+                Error::KeyConflict {
+                    key: c.key.replace(SEP, "."),
+                    first: c.first.describe(environment),
+                    second: c.second.describe(environment),
+                    remedy: if lease {
+                        "put the lease's credentials elsewhere (`DynamicLease::at`, `DynamicLease::key`), or rename \
+                         the secret"
+                            .into()
+                    } else {
+                        "rename one, or change the key mapping".into()
+                    },
+                }
+            };
+            let mut values = layered(mapped).map_err(conflict)?;
+            let credentials = std::mem::take(&mut leased[t]);
+            if !credentials.is_empty() {
+                // One layer: a credential at a secret's key (or inside it) is a conflict, never a winner.
+                values.extend(credentials);
+                values = layered([values]).map_err(conflict)?;
+            }
             let mut leaves = Vec::with_capacity(values.len());
             let mut origins = Vec::with_capacity(values.len());
             for (key, secret, origin) in values {
@@ -126,6 +228,31 @@ impl Infisical {
         }
         Ok(Snapshot { data, index: Arc::new(index), source: self.source(), report: Some(Arc::new(report)) })
     }
+
+    /// The credentials of each target, with their keys and origins.
+    fn leased(&self, issued: &[Issued]) -> Result<Vec<Vec<(String, SecretString, Origin)>>> {
+        let mut leased: Vec<Vec<_>> = self.targets.iter().map(|_| Vec::new()).collect();
+        for ((lease, one), keys) in self.leases.iter().zip(issued).zip(self.lease_keys(issued)?) {
+            let folder = &one.folder;
+            let t = self.targets.iter().position(|(e, _)| *e == folder.environment).unwrap_or(0);
+            let lease = Arc::new(LeaseOrigin { name: lease.name.clone(), described: lease.described(one) });
+            for (key, credential) in keys {
+                let value = one.data.get(credential).expect("a credential of the lease").clone();
+                let origin = Origin {
+                    key: credential.to_owned(),
+                    folder: folder.path.as_str().into(),
+                    lease: Some(lease.clone()),
+                };
+                leased[t].push((key, value, origin));
+            }
+        }
+        Ok(leased)
+    }
+}
+
+/// Keys as a report names them: dotted.
+fn dotted(keys: &[(String, &str)]) -> Vec<String> {
+    keys.iter().map(|(key, _)| key.replace(SEP, ".")).collect()
 }
 
 pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Metadata {
@@ -284,7 +411,15 @@ impl Snapshot {
                     _ => continue,
                 };
                 let origin = after.or(before).unwrap_or_default();
-                changed.push(ChangedKey { profile: profile.clone(), key: key.replace(SEP, "."), origin, change });
+                let lease =
+                    [new, old].into_iter().flatten().find_map(|k| Some(k.origin(key)?.lease.as_ref()?.name.clone()));
+                changed.push(ChangedKey {
+                    profile: profile.clone(),
+                    key: key.replace(SEP, "."),
+                    origin,
+                    change,
+                    lease,
+                });
             }
         }
         changed

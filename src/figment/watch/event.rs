@@ -4,10 +4,12 @@ use ::figment::Profile;
 
 use crate::LoadReport;
 use crate::error::Error;
+use crate::leases::LeaseEvent;
 
-/// What a watcher reports: a change applied, a poll that failed, a change that was not applied, or
-/// Infisical answering again. Each carries the [`LoadReport`] of the poll that produced it
-/// ([`report`](Self::report)). Never a value.
+/// What a watcher reports: a change applied, a poll that failed, a change that was not applied,
+/// Infisical answering again, or what its lease manager did. Each carries the [`LoadReport`] of the
+/// poll (or lease action) that produced it ([`report`](Self::report)), with every lease as it stands.
+/// Never a value.
 ///
 /// ```
 /// use infisical_config::watch::WatchEvent;
@@ -26,7 +28,8 @@ use crate::error::Error;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WatchEvent {
-    /// A new configuration was published; these keys changed.
+    /// A new configuration was published; these keys changed. A new lease of a dynamic secret (new
+    /// credentials) is a change too: its keys name the lease ([`ChangedKey::lease`]).
     Changed {
         /// The keys that changed.
         keys: Vec<ChangedKey>,
@@ -57,6 +60,16 @@ pub enum WatchEvent {
         /// The poll that Infisical answered.
         report: LoadReport,
     },
+    /// The lease manager renewed a lease, failed to, warns that one is about to lapse, or revoked a
+    /// replaced one (see [`LeaseEvent`]). A new lease comes as [`Changed`](Self::Changed).
+    Lease {
+        /// The dynamic secret.
+        name: String,
+        /// What happened.
+        event: LeaseEvent,
+        /// The action's requests and time, the layers served, and every lease as it stands now.
+        report: LoadReport,
+    },
 }
 
 impl WatchEvent {
@@ -78,7 +91,8 @@ impl WatchEvent {
             WatchEvent::Changed { report, .. }
             | WatchEvent::Failed { report, .. }
             | WatchEvent::Rejected { report, .. }
-            | WatchEvent::Recovered { report } => report,
+            | WatchEvent::Recovered { report }
+            | WatchEvent::Lease { report, .. } => report,
         }
     }
 }
@@ -95,6 +109,7 @@ impl std::fmt::Display for WatchEvent {
                 write!(f, "Infisical changed ({}) but the configuration was refused, keeping it: {error}", list(keys))
             }
             WatchEvent::Recovered { .. } => f.write_str("Infisical answers again; the configuration is current"),
+            WatchEvent::Lease { name, event, .. } => write!(f, "dynamic secret `{name}`: {event}"),
         }
     }
 }
@@ -111,6 +126,9 @@ pub struct ChangedKey {
     pub origin: String,
     /// How it changed.
     pub change: Change,
+    /// The dynamic secret whose lease it comes (or came) from, for a lease's credential: a new lease
+    /// (new credentials) changes these keys.
+    pub lease: Option<String>,
 }
 
 impl std::fmt::Display for ChangedKey {

@@ -5,11 +5,13 @@ use std::time::{Duration, SystemTime};
 
 use crate::LoadReport;
 use crate::clock::Clock;
-use crate::report::{CacheReason, Origin, human};
+use crate::leases::Book;
+use crate::report::{CacheReason, LeaseReport, LeaseStatus, Origin, human};
 
 /// How a watcher is doing, at the time [`Watcher::health`](super::Watcher::health) was called (on the
 /// watcher's clock): when Infisical last answered, how old the configuration served is, how many polls
-/// failed in a row, when the next one is due, and where the configuration came from.
+/// failed in a row, when the next one is due, where the configuration came from, and how its leases
+/// stand.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -51,10 +53,14 @@ pub struct Health {
     pub origin: Origin,
     /// The last failure's error, in words, while polls fail.
     pub last_error: Option<String>,
+    /// The leases of the dynamic secrets asked for ([`Infisical::lease`](crate::Infisical::lease)), as
+    /// they stand now.
+    pub leases: Vec<LeaseReport>,
 }
 
-/// Why a watcher is not ready ([`Health::check`]): its configuration is older than allowed, or it has
-/// none from Infisical. Its `Display` says which, how old, and the last failure.
+/// Why a watcher is not ready ([`Health::check`]): its configuration is older than allowed, it has none
+/// from Infisical, or a lease's credentials are about to stop working (or have). Its `Display` says
+/// which, how old, and the last failure.
 ///
 /// ```
 /// use std::time::Duration;
@@ -79,9 +85,11 @@ pub struct NotReady {
 
 impl Health {
     /// Ready when the configuration served was confirmed by Infisical no longer than `max_age` ago (a
-    /// cache younger than that counts); not ready when it is older, or when nothing was loaded. For
-    /// a `/healthz` or readiness handler: choose `max_age` as how stale a replica may run, a few poll
-    /// intervals at least.
+    /// cache younger than that counts); not ready when it is older, when nothing was loaded, or when
+    /// a lease is about to lapse because renewing it keeps failing, or has lapsed
+    /// ([`LeaseStatus::is_at_risk`](crate::report::LeaseStatus::is_at_risk)). For a `/healthz` or
+    /// readiness handler: choose `max_age` as how stale a replica may run, a few poll intervals at
+    /// least.
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -104,7 +112,8 @@ impl Health {
     /// [`NotReady`], whose text says why.
     pub fn check(&self, max_age: Duration) -> Result<(), NotReady> {
         let nothing = matches!(self.origin, Origin::Nothing { .. });
-        if nothing || self.served_age > max_age {
+        let lapsing = self.leases.iter().any(|l| l.status.is_at_risk());
+        if nothing || lapsing || self.served_age > max_age {
             return Err(NotReady { health: Box::new(self.clone()), max_age });
         }
         Ok(())
@@ -114,6 +123,20 @@ impl Health {
 impl std::fmt::Display for NotReady {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let health = &self.health;
+        if let Some(lease) = health.leases.iter().find(|l| l.status.is_at_risk()) {
+            write!(f, "not ready: the credentials of dynamic secret `{}` ", lease.name)?;
+            let expiry = humantime::format_rfc3339_seconds(lease.expire_at);
+            match lease.status {
+                LeaseStatus::Lapsed => write!(f, "no longer work: lease `{}` lapsed", lease.lease_id)?,
+                _ => {
+                    write!(f, "stop working at {expiry} (lease `{}`) and renewing them keeps failing", lease.lease_id)?
+                }
+            }
+            if let Some(error) = &lease.last_error {
+                write!(f, ": {error}")?;
+            }
+            return Ok(());
+        }
         match &health.origin {
             Origin::Nothing { reason } => write!(f, "not ready: nothing was loaded from Infisical ({reason})")?,
             origin => {
@@ -152,6 +175,8 @@ pub(super) struct State {
     last_error: Option<String>,
     next_poll: Option<SystemTime>,
     origin: Origin,
+    /// The lease manager's book, when the watcher has leases.
+    leases: Option<Arc<Mutex<Book>>>,
 }
 
 /// A watcher's state, shared by its polling task and the [`Watcher`](super::Watcher).
@@ -170,7 +195,13 @@ impl Shared {
             last_error: None,
             next_poll: None,
             origin: Origin::Nothing { reason: "not loaded yet".into() },
+            leases: None,
         })))
+    }
+
+    /// Reads the leases' state from this book.
+    pub(super) fn leases(&self, book: Arc<Mutex<Book>>) {
+        self.state().leases = Some(book);
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -188,6 +219,9 @@ impl Shared {
             next_poll: state.next_poll,
             origin: state.origin.clone(),
             last_error: state.last_error.clone(),
+            leases: state.leases.as_ref().map_or_else(Vec::new, |book| {
+                book.lock().unwrap_or_else(std::sync::PoisonError::into_inner).reports(now)
+            }),
         }
     }
 
@@ -247,6 +281,7 @@ mod tests {
             next_poll: None,
             origin,
             last_error: (failures > 0).then(|| "connection refused".into()),
+            leases: Vec::new(),
         }
     }
 

@@ -21,6 +21,13 @@
 //! - **Spread.** The first poll is drawn uniformly over the first interval, so replicas started
 //!   together (a deploy, a restart) do not poll together; each later wait is moved by up to
 //!   [`jitter`](Watch::jitter) (±10 % by default) so they do not fall back in step.
+//! - **Leases.** The credentials of the dynamic secrets the provider asks for
+//!   ([`Infisical::lease`](crate::Infisical::lease)) are kept valid by a lease manager running
+//!   beside the polls, on the same client and clock: renewed ahead of expiry, replaced before the max
+//!   TTL (a [`WatchEvent::Changed`] whose keys name the lease, before the old lease expires), the old
+//!   lease revoked after its grace period, all of them on [`Watcher::shutdown`] or drop. Failures are
+//!   retried and reported ([`WatchEvent::Lease`]); a lease about to lapse makes [`Health::check`] not
+//!   ready. See [`leases`](crate::leases).
 //! - **Reports and health.** Every event carries the [`LoadReport`](crate::LoadReport) of its poll;
 //!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
 //!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
@@ -56,7 +63,7 @@
 //! ```
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ::figment::Figment;
@@ -64,9 +71,11 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{oneshot, watch};
 
 use super::{Infisical, ProviderClient, Snapshot};
-use crate::blocking;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::leases::Book;
+use crate::report::LeaseReport;
+use crate::{Client, blocking};
 
 mod event;
 mod health;
@@ -88,6 +97,7 @@ impl Infisical {
             jitter: 0.1,
             on_event: None,
             clock: Clock::system(),
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -101,6 +111,7 @@ pub struct Watch {
     jitter: f64,
     on_event: Option<OnEvent>,
     clock: Clock,
+    shutdown_timeout: Duration,
 }
 
 impl std::fmt::Debug for Watch {
@@ -129,10 +140,23 @@ impl Watch {
         /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
         clock(clock: impl Into<Clock>) => clock = clock.into();
 
-        /// Called with each change applied, each failed poll, each change refused, and Infisical
-        /// answering again after the cache or failures ([`WatchEvent`], each with its poll's report).
-        /// Without it, they are logged (`tracing`: changes and recoveries at INFO, the rest at WARN).
+        /// Called with each change applied, each failed poll, each change refused, Infisical
+        /// answering again after the cache or failures, and what the lease manager did
+        /// ([`WatchEvent`], each with its poll's report). Without it, they are logged (`tracing`:
+        /// changes, recoveries, renewals and revocations at INFO, the rest at WARN).
         on_event(report: impl Fn(&WatchEvent) + Send + Sync + 'static) => on_event = Some(Arc::new(report));
+
+        /// How long revoking the leases may take when the watcher is shut down or dropped (default
+        /// 10 s); what is not revoked by then expires at its TTL.
+        ///
+        /// ```
+        /// # use std::time::Duration;
+        /// let watch = infisical_config::Infisical::new("my-project", "prod")
+        ///     .watch(Duration::from_secs(30))
+        ///     .shutdown_timeout(Duration::from_secs(3));
+        /// # let _ = watch;
+        /// ```
+        shutdown_timeout(bound: Duration) => shutdown_timeout = bound;
     }
 
     /// Loads now (through the provider's cache, as any load), builds `T` from `figment(secrets)`, and
@@ -141,8 +165,9 @@ impl Watch {
     ///
     /// # Errors
     /// When the first load fails and neither the cache's policy nor [`optional`](Infisical::optional)
-    /// stands in, when the extraction fails ([`Error::Config`], redacted), or when the provider was
-    /// given a blocking client (use [`start_blocking`](Self::start_blocking)).
+    /// stands in (a provider that asks for leases needs them: it does not start without Infisical,
+    /// optional or not), when the extraction fails ([`Error::Config`], redacted), or when the provider
+    /// was given a blocking client (use [`start_blocking`](Self::start_blocking)).
     pub async fn start<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
@@ -157,16 +182,18 @@ impl Watch {
             }
             None => crate::pipeline::own_client(&self.provider.env, self.provider.credentials.as_ref()).build()?,
         };
-        let (poller, first) = Poller::start(self, client, figment).await?;
+        let (clock, bound) = (self.clock.clone(), self.shutdown_timeout);
+        let (poller, first, manager) = Poller::start(self, client.clone(), figment).await?;
         let health = poller.health.clone();
+        let leases = poller.leases.as_ref().map(|l| Revoker { client, clock, book: l.book.clone(), bound });
         let (tx, rx) = watch::channel(first);
-        let task = tokio::spawn(poller.run(tx)).abort_handle();
-        Ok(Watcher { config: rx, polling: Polling::Task(task), health })
+        let task = tokio::spawn(poller.run(tx, manager));
+        Ok(Watcher { config: rx, polling: Polling::Task(Some(task)), health, leases })
     }
 
-    /// As [`start`](Self::start), for programs without a runtime: the polling runs on a thread of its
-    /// own, on the blocking client's runtime (the provider's, or one built from the environment), and
-    /// stops, joined, when the [`Watcher`] is dropped.
+    /// As [`start`](Self::start), for programs without a runtime: the polling (and the lease manager)
+    /// runs on a thread of its own, on the blocking client's runtime (the provider's, or one built from
+    /// the environment), and stops, joined, when the [`Watcher`] is dropped, its leases revoked first.
     ///
     /// # Errors
     /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
@@ -184,8 +211,15 @@ impl Watch {
             ))
             .build()?,
         };
-        let (poller, first) = client.run(Poller::start(self, client.as_async().clone(), figment))?;
+        let (clock, bound) = (self.clock.clone(), self.shutdown_timeout);
+        let (poller, first, manager) = client.run(Poller::start(self, client.as_async().clone(), figment))?;
         let health = poller.health.clone();
+        let leases = poller.leases.as_ref().map(|l| Revoker {
+            client: client.as_async().clone(),
+            clock,
+            book: l.book.clone(),
+            bound,
+        });
         let (tx, rx) = watch::channel(first);
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -193,7 +227,7 @@ impl Watch {
             .spawn(move || {
                 client.run(async move {
                     // Poll until the watcher is dropped (the stop signal, or its sender dropped).
-                    let mut polling = std::pin::pin!(poller.run(tx));
+                    let mut polling = std::pin::pin!(poller.run(tx, manager));
                     let mut stopped = std::pin::pin!(stopped);
                     std::future::poll_fn(|cx| {
                         if stopped.as_mut().poll(cx).is_ready() {
@@ -202,10 +236,34 @@ impl Watch {
                         polling.as_mut().poll(cx)
                     })
                     .await;
-                });
+                    match leases {
+                        Some(leases) => leases.revoke().await,
+                        None => Vec::new(),
+                    }
+                })
             })
             .map_err(|e| Error::Local { what: "could not start the watcher's thread", source: Box::new(e) })?;
-        Ok(Watcher { config: rx, polling: Polling::Thread { stop: Some(stop), thread: Some(thread) }, health })
+        Ok(Watcher {
+            config: rx,
+            polling: Polling::Thread { stop: Some(stop), thread: Some(thread) },
+            health,
+            leases: None,
+        })
+    }
+}
+
+/// What revokes a watcher's leases when it stops.
+#[derive(Debug)]
+struct Revoker {
+    client: Client,
+    clock: Clock,
+    book: Arc<Mutex<Book>>,
+    bound: Duration,
+}
+
+impl Revoker {
+    async fn revoke(self) -> Vec<LeaseReport> {
+        crate::leases::revoke_all(&self.client, &self.book, &self.clock, self.bound).await
     }
 }
 
@@ -216,12 +274,15 @@ pub struct Watcher<T> {
     config: watch::Receiver<Arc<T>>,
     polling: Polling,
     health: health::Shared,
+    /// What revokes the leases of a watcher polling in a task (one polling on its thread revokes them
+    /// there).
+    leases: Option<Revoker>,
 }
 
 #[derive(Debug)]
 enum Polling {
-    Task(tokio::task::AbortHandle),
-    Thread { stop: Option<oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<()>> },
+    Task(Option<tokio::task::JoinHandle<()>>),
+    Thread { stop: Option<oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<Vec<LeaseReport>>> },
 }
 
 impl<T> Watcher<T> {
@@ -257,12 +318,82 @@ impl<T> Watcher<T> {
     pub fn health(&self) -> Health {
         self.health.health()
     }
+
+    /// Stops polling and revokes the leases of the dynamic secrets it asked for (in use, and replaced
+    /// ones still in their grace period), within [`shutdown_timeout`](Watch::shutdown_timeout); what
+    /// is not revoked by then expires at its TTL. Answers each lease's report: `Revoked`, or why not.
+    ///
+    /// Dropping the watcher does the same, in the background (a task of the current runtime, or,
+    /// started with [`start_blocking`](Watch::start_blocking), its thread before it is joined); a
+    /// runtime that ends right after the drop (the end of `main`) may cancel that task: call this to
+    /// be sure. A lease left behind by a crash simply expires at its TTL.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::{DynamicLease, Infisical};
+    /// use infisical_config::report::LeaseStatus;
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let fake = FakeInfisical::builder()
+    /// #     .dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(Duration::from_secs(3600)))
+    /// #     .start().await;
+    /// # let client = fake.client_builder().build().unwrap();
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .lease(DynamicLease::new("postgres").at("database"))
+    ///     .watch(Duration::from_secs(30))
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await
+    ///     .unwrap();
+    /// let leases = watcher.shutdown().await;
+    /// assert_eq!(leases[0].status, LeaseStatus::Revoked);
+    /// # });
+    /// ```
+    pub async fn shutdown(mut self) -> Vec<LeaseReport> {
+        match &mut self.polling {
+            Polling::Task(task) => {
+                if let Some(task) = task.take() {
+                    task.abort();
+                    // Wait until it has stopped: what it did last is in the book.
+                    let _ = task.await;
+                }
+                match self.leases.take() {
+                    Some(leases) => leases.revoke().await,
+                    None => Vec::new(),
+                }
+            }
+            Polling::Thread { stop, thread } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                let Some(thread) = thread.take() else { return Vec::new() };
+                tokio::task::spawn_blocking(move || thread.join().unwrap_or_default()).await.unwrap_or_default()
+            }
+        }
+    }
 }
 
 impl<T> Drop for Watcher<T> {
     fn drop(&mut self) {
         match &mut self.polling {
-            Polling::Task(task) => task.abort(),
+            Polling::Task(task) => {
+                let Some(task) = task.take() else { return };
+                task.abort();
+                let Some(leases) = self.leases.take() else { return };
+                match tokio::runtime::Handle::try_current() {
+                    Ok(runtime) => {
+                        runtime.spawn(async move {
+                            let _ = task.await;
+                            leases.revoke().await;
+                        });
+                    }
+                    Err(_) => tracing::warn!(
+                        "a watcher with leases was dropped outside a runtime: its leases expire at their TTL \
+                         (call `shutdown().await` to revoke them)"
+                    ),
+                }
+            }
             Polling::Thread { stop, thread } => {
                 if let Some(stop) = stop.take() {
                     let _ = stop.send(());

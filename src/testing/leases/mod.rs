@@ -288,6 +288,30 @@ impl FakeInfisical {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).leases.unlicensed = !licensed;
     }
 
+    /// Changes dynamic secret `name` while the server runs, as an administrator editing its TTLs would
+    /// (or adds it): leases already issued keep their expiry, and their renewals follow the new max
+    /// TTL, counted from each lease's creation.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let hour = Duration::from_secs(3600);
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(hour)).start().await;
+    /// fake.set_dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(hour).max_ttl(2 * hour));
+    /// # });
+    /// ```
+    pub fn set_dynamic_secret(&self, environment: &str, path: &str, name: &str, spec: DynamicSecretSpec) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let folder = normalize_path(path);
+        state.folders.entry((environment.to_owned(), folder.clone())).or_default();
+        let book = &mut state.leases;
+        let fresh = format!("d5ec2e7a-0000-4000-8000-{:012x}", book.secrets.len() + 1);
+        let entry = book.secrets.entry((environment.to_owned(), folder, name.to_lowercase()));
+        entry.and_modify(|(_, kept)| *kept = spec.clone()).or_insert((fresh, spec));
+    }
+
     /// Changes [`revoke_fails`](FakeInfisicalBuilder::revoke_fails) while the server runs.
     ///
     /// ```
