@@ -97,7 +97,9 @@ impl Provider for EnvironmentSecrets {
                     };
                     let key = parts.join(".");
                     match names.get(&key) {
-                        Some(name) if query => Origin { key: name.clone(), folder: Arc::from("") }.encode(&environment),
+                        Some(name) if query => {
+                            Origin { key: name.clone(), folder: Arc::from(""), lease: None }.encode(&environment)
+                        }
                         Some(name) => format!("variable `{name}` ({environment})"),
                         None if query => String::new(),
                         None => key,
