@@ -111,14 +111,36 @@ impl ApiRequest {
         self
     }
 
-    /// `GET /api/v4/secrets`, for logs and errors: method and path, no query.
+    /// `GET /api/v4/secrets`, for logs and errors: method and path, no query. Made for every request
+    /// (its answer carries it), so put together without the formatting machinery.
     pub(crate) fn describe(&self) -> String {
-        format!("{} {}", self.method, self.path())
+        let method = self.method.as_str();
+        let mut out = String::with_capacity(method.len() + 1 + self.path_len());
+        out.push_str(method);
+        out.push(' ');
+        self.push_path(&mut out);
+        out
     }
 
     /// `/api/v4/secrets`: the path actually sent, no query.
     pub(crate) fn path(&self) -> String {
-        format!("/api/{}", self.segments.join("/"))
+        let mut out = String::with_capacity(self.path_len());
+        self.push_path(&mut out);
+        out
+    }
+
+    fn path_len(&self) -> usize {
+        "/api/".len() + self.segments.iter().map(|s| s.len() + 1).sum::<usize>()
+    }
+
+    fn push_path(&self, out: &mut String) {
+        out.push_str("/api/");
+        for (i, segment) in self.segments.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(segment);
+        }
     }
 
     pub(super) fn url(&self, api: &Url) -> Url {
@@ -164,5 +186,18 @@ impl ApiResponse {
 
     pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_described_by_its_method_and_path() {
+        let req = ApiRequest::get(&["v4", "secrets", "DB_URL"]);
+        assert_eq!(req.describe(), "GET /api/v4/secrets/DB_URL");
+        assert_eq!(req.path(), "/api/v4/secrets/DB_URL");
+        assert_eq!(ApiRequest::post(&[]).describe(), "POST /api/");
     }
 }
