@@ -1,6 +1,8 @@
 //! A request to the API and the answer to it. Neither `Debug` shows a body: bodies hold client
 //! secrets, tokens and secret values.
 
+use std::borrow::Cow;
+
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
 use serde::Serialize;
@@ -17,7 +19,8 @@ use super::retry::Replay;
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
     pub(super) segments: Vec<String>,
-    pub(super) query: Vec<(&'static str, String)>,
+    /// Values are mostly `true` and `false`: those are not allocated.
+    pub(super) query: Vec<(&'static str, Cow<'static, str>)>,
     pub(super) body: Option<Zeroizing<Vec<u8>>>,
     pub(crate) replay: Replay,
     pub(super) if_none_match: Option<String>,
@@ -72,7 +75,7 @@ impl ApiRequest {
     }
 
     pub(crate) fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((key, value.into()));
+        self.query.push((key, Cow::Owned(value.into())));
         self
     }
 
@@ -84,8 +87,9 @@ impl ApiRequest {
     }
 
     /// Booleans go as `true`/`false` always: server defaults changed between versions.
-    pub(crate) fn query_bool(self, key: &'static str, value: bool) -> Self {
-        self.query(key, if value { "true" } else { "false" })
+    pub(crate) fn query_bool(mut self, key: &'static str, value: bool) -> Self {
+        self.query.push((key, Cow::Borrowed(if value { "true" } else { "false" })));
+        self
     }
 
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
@@ -149,7 +153,7 @@ impl ApiRequest {
             segs.pop_if_empty().extend(&self.segments);
         }
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_ref())));
         }
         url
     }
