@@ -82,8 +82,8 @@ pub(crate) fn site_url(raw: &str, source: &SiteSource) -> Result<Url> {
         // Every request's path goes after the site's: a query or fragment there has no place to go.
         return Err(Error::Config(format!(
             "the Infisical URL from {source} has a query or fragment (`?` or `#`); give the site alone, \
-             such as https://{}",
-            site.host_str().unwrap_or("host")
+             such as {}",
+            site.origin().ascii_serialization()
         )));
     }
     Ok(site)
@@ -211,7 +211,10 @@ mod tests {
     fn a_site_with_a_query_or_fragment_is_refused() {
         for raw in ["https://x.example?team=a", "https://x.example/#top", "https://x.example/api?x"] {
             let err = parse_site(raw, &SiteSource::Env("INFISICAL_URL")).unwrap_err().to_string();
-            assert!(err.contains("INFISICAL_URL has a query or fragment"), "{raw}: {err}");
+            assert!(
+                err.contains("INFISICAL_URL has a query or fragment") && err.ends_with("https://x.example"),
+                "{err}"
+            );
             assert!(!err.contains("team=a"), "{err}");
         }
     }
