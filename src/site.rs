@@ -54,6 +54,13 @@ pub(crate) fn site_from(explicit: Option<&str>, env: &EnvSource) -> Option<(Stri
 
 /// Parses a site URL into its canonical form and the API base (`<site>/api/`).
 pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
+    let site = site_url(raw, source)?;
+    let api = api_base(&site);
+    Ok((site, api))
+}
+
+/// Parses and checks a site URL, once: the API base is built from the parsed URL ([`api_base`]).
+pub(crate) fn site_url(raw: &str, source: &SiteSource) -> Result<Url> {
     let root = site_root(raw);
     check_scheme(&root, source)?;
     let site =
@@ -71,8 +78,25 @@ pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
             site.scheme()
         )));
     }
-    let api = Url::parse(&format!("{root}/api/")).map_err(|e| Error::Config(format!("bad API URL: {e}")))?;
-    Ok((site, api))
+    if site.query().is_some() || site.fragment().is_some() {
+        // Every request's path goes after the site's: a query or fragment there has no place to go.
+        return Err(Error::Config(format!(
+            "the Infisical URL from {source} has a query or fragment (`?` or `#`); give the site alone, \
+             such as {}",
+            site.origin().ascii_serialization()
+        )));
+    }
+    Ok(site)
+}
+
+/// `<site>/api/`, from the parsed site: its path, then `api/`.
+fn api_base(site: &Url) -> Url {
+    let mut api = site.clone();
+    // An http(s) URL with a host (checked by `site_url`) always has path segments.
+    if let Ok(mut segments) = api.path_segments_mut() {
+        segments.pop_if_empty().extend(["api", ""]);
+    }
+    api
 }
 
 /// Refuses a site written without its scheme, with the fix. `Url::parse` would not: it reads
@@ -163,5 +187,35 @@ mod tests {
         let (site, api) = parse_site("http://127.0.0.1:8080/api", &SiteSource::Builder).unwrap();
         assert_eq!(site.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(api.as_str(), "http://127.0.0.1:8080/api/");
+    }
+
+    #[test]
+    fn the_api_base_is_the_site_then_api() {
+        // Built from the parsed site, it is what parsing `<site>/api/` gives.
+        for raw in [
+            "http://127.0.0.1:8080",
+            "https://x.example/",
+            "https://x.example/api",
+            "HTTPS://X.Example:443/infisical/api/",
+            "https://x.example/a/./b/../infisical",
+            "https://x.example/with%20space/and%2Fslash",
+            "https://x.example/with space",
+            "https://[::1]:8443/sub/",
+        ] {
+            let (_, api) = parse_site(raw, &SiteSource::Builder).unwrap();
+            assert_eq!(api, Url::parse(&format!("{}/api/", site_root(raw))).unwrap(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_site_with_a_query_or_fragment_is_refused() {
+        for raw in ["https://x.example?team=a", "https://x.example/#top", "https://x.example/api?x"] {
+            let err = parse_site(raw, &SiteSource::Env("INFISICAL_URL")).unwrap_err().to_string();
+            assert!(
+                err.contains("INFISICAL_URL has a query or fragment") && err.ends_with("https://x.example"),
+                "{err}"
+            );
+            assert!(!err.contains("team=a"), "{err}");
+        }
     }
 }

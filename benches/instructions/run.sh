@@ -12,7 +12,8 @@
 #
 # Every run keeps its callgrind files in $OUT (default target/instructions), one a program and size,
 # for `callgrind_annotate --inclusive=yes $OUT/1000-user-blocking.out` (see CONTRIBUTING.md). Needs
-# valgrind and GNU time (Debian: apt install valgrind time). Prints one markdown table a size.
+# valgrind and GNU time (Debian: apt install valgrind time). Prints the README's table (every size)
+# and the targets of issue 28, checked.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -67,21 +68,52 @@ for n in $SIZES; do
     done
     kill "$server"
     server=
-    printf '%s\n' "${programs[@]}" > "$work/rows"
-    python3 - "$work" "$n" <<'PY'
-import sys
-work, n = sys.argv[1], sys.argv[2]
-def read(what, program):
-    return int(open(f"{work}/{n}-{what}-{program.replace(' ', '-')}").read())
-print(f"\n**{int(n):,} secrets**\n")
-print("| program | instructions | ratio | vs official | peak RSS | RSS ratio |")
-print("|---|--:|---|---|--:|---|")
-for line in open(f"{work}/rows"):
-    name, program, floor = line.rstrip("\n").split("|")
-    ir, rss = read("ir", program), read("rss", program)
-    ratio = f"{ir / read('ir', floor):.2f}x {'floor' if floor == 'floor list' else 'floor + figment'}" if floor else ""
-    rss_ratio = f"{rss / read('rss', floor):.2f}x" if floor else ""
-    official = f"{ir / read('ir', 'official'):.2f}x" if floor == "floor list" and program != "official" else ""
-    print(f"| {name} | {ir / 1e6:.2f} M | {ratio} | {official} | {rss / 1024:.1f} MiB | {rss_ratio} |")
-PY
+    echo "counted at $n secrets" >&2
 done
+
+# One table for the README (every size, ratios to the floor each program is held to), then the
+# targets of issue 28, each checked against the exact counts.
+printf '%s\n' "${programs[@]}" > "$work/rows"
+python3 - "$work" $SIZES <<'PY'
+import sys
+work, sizes = sys.argv[1], sys.argv[2:]
+rows = [line.rstrip("\n").split("|") for line in open(f"{work}/rows")]
+def read(what, n, program):
+    return int(open(f"{work}/{n}-{what}-{program.replace(' ', '-')}").read())
+ir = lambda n, p: read("ir", n, p)
+rss = lambda n, p: read("rss", n, p)
+first, last = sizes[0], sizes[-1]
+head = "| program | " + " | ".join(f"{int(n):,} | ratio" for n in sizes) + f" | peak RSS at {int(first):,} / {int(last):,} |"
+print("\n" + head)
+print("|---|" + "--:|---|" * len(sizes) + "---|")
+for name, program, floor in rows:
+    cells = []
+    for n in sizes:
+        cells.append(f"{ir(n, program) / 1e6:.2f} M")
+        cells.append(f"{ir(n, program) / ir(n, floor):.2f}x" if floor else "")
+    ratios = f" ({rss(first, program) / rss(first, floor):.2f}x / {rss(last, program) / rss(last, floor):.2f}x)" if floor else ""
+    cells.append(f"{rss(first, program) / 1024:.1f} / {rss(last, program) / 1024:.1f} MiB{ratios}")
+    print(f"| {name} | " + " | ".join(cells) + " |")
+
+def check(ok):
+    return "✓" if ok else "✗"
+def ratios(program, floor):
+    return [ir(n, program) / ir(n, floor) for n in sizes]
+def line(target, values, limit):
+    text = ", ".join(f"{v:.3f}x" for v in values)
+    print(f"| {target} | {text} {check(all(v <= limit for v in values))} |")
+at = ", ".join(f"{int(n):,}" for n in sizes)
+print("\n| target (instructions at " + at + " secrets) | this run |")
+print("|---|---|")
+line("figment provider into a map ≤ 1.10x `floor + figment`", ratios("user figment", "floor figment-map"), 1.10)
+line("full-model list, blocking, ≤ 1.10x `floor`", ratios("user blocking", "floor list"), 1.10)
+line("full-model list, async, ≤ 1.10x `floor`", ratios("user async", "floor list"), 1.10)
+line("full-model list below the official crate (blocking, async)",
+     [max(ir(n, "user blocking"), ir(n, "user async")) / ir(n, "official") for n in sizes], 0.9999)
+users = [("user blocking", "floor list"), ("user async", "floor list"), ("user figment", "floor figment-map")]
+for n, limit in (("10", 1.5), ("10000", 1.3)):
+    if n in sizes:
+        values = [rss(n, p) / rss(n, f) for p, f in users]
+        text = ", ".join(f"{v:.2f}x" for v in values)
+        print(f"| peak RSS at {int(n):,} ≤ {limit}x the floor's (blocking, async, figment) | {text} {check(all(v <= limit for v in values))} |")
+PY

@@ -10,7 +10,7 @@
 #   SIZES="1000" ROUNDS=100 benches/process/run.sh   # one size, more runs
 #
 # Needs hyperfine (Debian: apt install hyperfine) and GNU time; valgrind is optional. Prints one
-# markdown table a size.
+# markdown table a size, as the README has them, then the targets, checked.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -114,7 +114,8 @@ rows = [("floor", "floor-list", None), ("floor + figment", "floor-figment", None
         ("start-up alone (client built, no request)", "job-build", None),
         ("start-up alone, rustls-ring", "ring-job-build", None),
         ("floor start-up alone (runtime and client, no request)", "floor-build", None)]
-print(f"\n{int(n):,} secrets ({len(next(iter(times.values())))} runs each)\n")
+print(f"{int(n):,} secrets: {len(next(iter(times.values())))} runs each", file=sys.stderr)
+print(f"\n**{int(n):,} secrets**\n")
 print("| program | median | ratio | peak RSS | RSS ratio | instructions | ratio |")
 print("|---|--:|---|--:|---|--:|---|")
 for name, f, floor in rows:
@@ -125,6 +126,37 @@ for name, f, floor in rows:
     count = f"{ir(f) / 1e6:.2f} M" if ir(f) else ""
     ir_ratio = f"{ir(f) / ir(floor_file):.2f}x" if floor_file and ir(f) and ir(floor_file) else ""
     print(f"| {name} | {t:.1f} ms | {ratio} | {rss(f) / 1024:.1f} MiB | {rss_ratio} | {count} | {ir_ratio} |")
+# For the targets, after the last size.
+summary = {name: {"median": res[name]["median"], "rss": rss(f)} for name, f, _ in rows}
+json.dump(summary, open(f"{work}/summary-{n}.json", "w"))
 PY
     cd "$here"
 done
+
+# The targets (issues 11 and 28): wall time within 1.10x of the floor the program is held to, faster
+# than the official crate, peak RSS within 1.5x of the floor's at 10 secrets and 1.3x at 10,000.
+python3 - "$work" $SIZES <<'PY'
+import json, sys
+work, sizes = sys.argv[1], sys.argv[2:]
+runs = {n: json.load(open(f"{work}/summary-{n}.json")) for n in sizes}
+def check(ok):
+    return "✓" if ok else "✗"
+at = ", ".join(f"{int(n):,}" for n in sizes)
+print(f"\n| target (wall time at {at} secrets) | this run |")
+print("|---|---|")
+for program, floor in [("figment job", "floor + figment"), ("client list_values", "floor"), ("env loader load", "floor"),
+                       ("figment job, rustls-ring", "floor + figment"), ("client list_values, rustls-ring", "floor"),
+                       ("env loader load, rustls-ring", "floor")]:
+    values = [runs[n][program]["median"] / runs[n][floor]["median"] for n in sizes]
+    print(f"| {program} ≤ 1.10x `{floor}` | {', '.join(f'{v:.2f}x' for v in values)} {check(all(v <= 1.10 for v in values))} |")
+ms = lambda n, p: runs[n][p]["median"] * 1e3
+faster = [ms(n, "client list_values") < ms(n, "official infisical crate (list only)") for n in sizes]
+text = ", ".join(f"{ms(n, 'client list_values'):.1f} vs {ms(n, 'official infisical crate (list only)'):.1f} ms" for n in sizes)
+print(f"| `list_values` faster than the official crate (list only) | {text} {check(all(faster))} |")
+for n, limit in (("10", 1.5), ("10000", 1.3)):
+    if n in sizes:
+        values = [runs[n][p]["rss"] / runs[n][f]["rss"] for p, f in
+                  [("figment job", "floor + figment"), ("client list_values", "floor"), ("env loader load", "floor")]]
+        print(f"| peak RSS at {int(n):,} ≤ {limit}x the floor's (figment job, list, env loader) | "
+              f"{', '.join(f'{v:.2f}x' for v in values)} {check(all(v <= limit for v in values))} |")
+PY

@@ -77,7 +77,7 @@ impl CredentialsChain {
     /// # Errors
     /// The first error that is not "not found", or [`CredentialsError::NoneFound`] listing every provider.
     pub async fn resolve(&self) -> Result<(Cow<'static, str>, Credentials), CredentialsError> {
-        self.run().await.0
+        self.run(false).await.0
     }
 
     /// Asks the chain, as [`resolve`](Self::resolve) does, and reports which provider answered and why
@@ -95,7 +95,7 @@ impl CredentialsChain {
     /// # });
     /// ```
     pub async fn explain(&self) -> ChainReport {
-        let (result, mut attempts) = self.run().await;
+        let (result, mut attempts) = self.run(true).await;
         let asked = attempts.len();
         attempts.extend(
             self.providers[asked.min(self.providers.len())..]
@@ -106,7 +106,9 @@ impl CredentialsChain {
         ChainReport { attempts, chosen }
     }
 
-    async fn run(&self) -> (Result<(Cow<'static, str>, Credentials), CredentialsError>, Vec<Attempt>) {
+    /// Asks the providers in order, keeping why each passed (for the error when none answers); with
+    /// `report`, also which one answered (for [`explain`](Self::explain)).
+    async fn run(&self, report: bool) -> (Result<(Cow<'static, str>, Credentials), CredentialsError>, Vec<Attempt>) {
         let mut attempts = Vec::with_capacity(self.providers.len());
         for (name, provider) in &self.providers {
             let span = tracing::debug_span!("credentials_provider", provider = %name);
@@ -114,8 +116,12 @@ impl CredentialsChain {
             match outcome {
                 Ok(creds) => {
                     tracing::debug!(provider = %name, kind = %creds.describe(), "credentials found");
-                    attempts
-                        .push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Found(creds.describe()) });
+                    if report {
+                        attempts.push(Attempt {
+                            provider: name.to_string(),
+                            outcome: AttemptOutcome::Found(creds.describe()),
+                        });
+                    }
                     return (Ok((name.clone(), creds)), attempts);
                 }
                 Err(CredentialsError::NotFound { reason, .. }) => {
@@ -130,8 +136,12 @@ impl CredentialsChain {
                 }
                 Err(err) => {
                     tracing::debug!(provider = %name, error = %err, "provider failed; chain stops");
-                    attempts
-                        .push(Attempt { provider: name.to_string(), outcome: AttemptOutcome::Failed(err.to_string()) });
+                    if report {
+                        attempts.push(Attempt {
+                            provider: name.to_string(),
+                            outcome: AttemptOutcome::Failed(err.to_string()),
+                        });
+                    }
                     return (Err(err), attempts);
                 }
             }

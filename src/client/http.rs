@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
+use crate::transport::reqwest_builder;
 
 use super::{ClientBuilder, USER_AGENT};
 
@@ -62,7 +63,7 @@ impl ClientBuilder {
             sources.push(("INFISICAL_SSL_CERTIFICATE".into(), pem.into_bytes()));
         }
         // SSL_CERT_FILE is every TLS program's, often the whole system bundle: read only when TLS is used.
-        if let Some(path) = self.env.non_empty("SSL_CERT_FILE").filter(|_| https) {
+        if let Some(path) = https.then(|| self.env.non_empty("SSL_CERT_FILE")).flatten() {
             let pem = read_ca_file(std::path::Path::new(&path), "SSL_CERT_FILE ")?;
             sources.push((format!("SSL_CERT_FILE {path}"), pem));
         }
@@ -116,18 +117,6 @@ impl ClientBuilder {
         }
         Ok(rb)
     }
-}
-
-/// A reqwest client builder. Every HTTP client of the crate starts here: with `rustls-ring`, reqwest
-/// has no crypto provider of its own and takes the process's default, so ring is installed as that
-/// default first, unless the application installed one.
-pub(crate) fn reqwest_builder() -> reqwest::ClientBuilder {
-    #[cfg(feature = "rustls-ring")]
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Another thread may install one meanwhile; either way the process then has a default.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    reqwest::Client::builder()
 }
 
 /// Where custom CA certificates come from; files are read by `build`, which reports their errors.

@@ -14,7 +14,6 @@ use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
 
 mod builder;
 mod http;
-pub(crate) use http::reqwest_builder;
 
 pub use builder::ClientBuilder;
 

@@ -6,6 +6,7 @@
 mod body;
 mod cause;
 mod gate;
+mod http;
 mod request;
 mod retry;
 #[cfg(feature = "push")]
@@ -13,10 +14,12 @@ mod stream;
 
 pub(crate) use body::Body;
 pub use gate::RequestBudget;
+pub(crate) use http::reqwest_builder;
 pub(crate) use request::{ApiRequest, ApiResponse};
 pub use retry::RetryPolicy;
 pub(crate) use retry::{Budget, Replay};
 
+use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -58,12 +61,19 @@ impl Transport {
         max_response_bytes: usize,
         budget: Option<RequestBudget>,
     ) -> Self {
-        let site = format!(
-            "{}://{}:{}",
-            api.scheme(),
-            api.host_str().unwrap_or("?"),
-            api.port_or_known_default().map_or_else(|| "?".to_owned(), |p| p.to_string())
-        );
+        // Put together by hand: every client makes it, and the formatting machinery costs more.
+        let host = api.host_str().unwrap_or("?");
+        let mut site = String::with_capacity(api.scheme().len() + host.len() + 9);
+        site.push_str(api.scheme());
+        site.push_str("://");
+        site.push_str(host);
+        site.push(':');
+        match api.port_or_known_default() {
+            Some(port) => {
+                let _ = write!(site, "{port}");
+            }
+            None => site.push('?'),
+        }
         Transport { http, api, site, retry, attempt_timeout, max_response_bytes, gate: Gate::new(budget) }
     }
 
@@ -180,7 +190,8 @@ impl Transport {
                 self.transport_error(TransportErrorKind::Redirect, req, budget, None, None),
             ));
         }
-        let headers = resp.headers().clone();
+        let mut resp = resp;
+        let headers = std::mem::take(resp.headers_mut());
         let body = self.read_body(req, resp, budget).await?;
         if (200..300).contains(&status) || status == 304 {
             return Ok(ApiResponse { status, headers, body, endpoint: endpoint.to_owned() });
@@ -317,6 +328,20 @@ mod tests {
             req.url(&api).as_str(),
             "https://x.example/api/v4/secrets/A%20B%2FC?secretPath=%2Fa+b&recursive=false"
         );
+    }
+
+    #[test]
+    fn the_site_in_errors_always_has_its_port() {
+        let http = reqwest::Client::builder().tls_certs_only(Vec::new()).build().unwrap();
+        for (api, site) in [
+            ("https://x.example/api/", "https://x.example:443"),
+            ("http://127.0.0.1:8080/sub/api/", "http://127.0.0.1:8080"),
+            ("http://[::1]/api/", "http://[::1]:80"),
+        ] {
+            let transport =
+                Transport::new(http.clone(), Url::parse(api).unwrap(), RetryPolicy::default(), Duration::ZERO, 0, None);
+            assert_eq!(transport.site(), site);
+        }
     }
 
     #[test]

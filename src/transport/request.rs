@@ -1,6 +1,8 @@
 //! A request to the API and the answer to it. Neither `Debug` shows a body: bodies hold client
 //! secrets, tokens and secret values.
 
+use std::borrow::Cow;
+
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
 use serde::Serialize;
@@ -17,7 +19,8 @@ use super::retry::Replay;
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
     pub(super) segments: Vec<String>,
-    pub(super) query: Vec<(&'static str, String)>,
+    /// Values are mostly `true` and `false`: those are not allocated.
+    pub(super) query: Vec<(&'static str, Cow<'static, str>)>,
     pub(super) body: Option<Zeroizing<Vec<u8>>>,
     pub(crate) replay: Replay,
     pub(super) if_none_match: Option<String>,
@@ -72,7 +75,7 @@ impl ApiRequest {
     }
 
     pub(crate) fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((key, value.into()));
+        self.query.push((key, Cow::Owned(value.into())));
         self
     }
 
@@ -84,8 +87,9 @@ impl ApiRequest {
     }
 
     /// Booleans go as `true`/`false` always: server defaults changed between versions.
-    pub(crate) fn query_bool(self, key: &'static str, value: bool) -> Self {
-        self.query(key, if value { "true" } else { "false" })
+    pub(crate) fn query_bool(mut self, key: &'static str, value: bool) -> Self {
+        self.query.push((key, Cow::Borrowed(if value { "true" } else { "false" })));
+        self
     }
 
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
@@ -111,14 +115,36 @@ impl ApiRequest {
         self
     }
 
-    /// `GET /api/v4/secrets`, for logs and errors: method and path, no query.
+    /// `GET /api/v4/secrets`, for logs and errors: method and path, no query. Made for every request
+    /// (its answer carries it), so put together without the formatting machinery.
     pub(crate) fn describe(&self) -> String {
-        format!("{} {}", self.method, self.path())
+        let method = self.method.as_str();
+        let mut out = String::with_capacity(method.len() + 1 + self.path_len());
+        out.push_str(method);
+        out.push(' ');
+        self.push_path(&mut out);
+        out
     }
 
     /// `/api/v4/secrets`: the path actually sent, no query.
     pub(crate) fn path(&self) -> String {
-        format!("/api/{}", self.segments.join("/"))
+        let mut out = String::with_capacity(self.path_len());
+        self.push_path(&mut out);
+        out
+    }
+
+    fn path_len(&self) -> usize {
+        "/api/".len() + self.segments.iter().map(|s| s.len() + 1).sum::<usize>()
+    }
+
+    fn push_path(&self, out: &mut String) {
+        out.push_str("/api/");
+        for (i, segment) in self.segments.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(segment);
+        }
     }
 
     pub(super) fn url(&self, api: &Url) -> Url {
@@ -127,7 +153,7 @@ impl ApiRequest {
             segs.pop_if_empty().extend(&self.segments);
         }
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (*k, v.as_ref())));
         }
         url
     }
@@ -164,5 +190,18 @@ impl ApiResponse {
 
     pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_described_by_its_method_and_path() {
+        let req = ApiRequest::get(&["v4", "secrets", "DB_URL"]);
+        assert_eq!(req.describe(), "GET /api/v4/secrets/DB_URL");
+        assert_eq!(req.path(), "/api/v4/secrets/DB_URL");
+        assert_eq!(ApiRequest::post(&[]).describe(), "POST /api/");
     }
 }

@@ -173,7 +173,7 @@ fn https_client() -> Result<&'static reqwest::Client, CredentialsError> {
     if let Some(client) = CLIENT.get() {
         return Ok(client);
     }
-    let client = crate::client::reqwest_builder()
+    let client = crate::transport::reqwest_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())

@@ -36,7 +36,7 @@ fn client(method: &'static str) -> Result<&'static reqwest::Client, CredentialsE
     if let Some(client) = CLIENT.get() {
         return Ok(client);
     }
-    let builder = crate::client::reqwest_builder()
+    let builder = crate::transport::reqwest_builder()
         .no_proxy()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
