@@ -67,6 +67,7 @@ mod folder_path;
 #[doc(hidden)]
 pub mod fuzzing;
 mod local_file;
+mod metrics;
 mod pipeline;
 pub mod project_file;
 pub mod report;

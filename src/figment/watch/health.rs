@@ -51,6 +51,12 @@ pub struct Health {
     pub origin: Origin,
     /// The last failure's error, in words, while polls fail.
     pub last_error: Option<String>,
+    /// The project's event stream, when the watcher follows it ([`Watch::push`](super::Watch::push)):
+    /// connected (changes arrive as they are made; polls come every backstop), connecting, or refused
+    /// (polls come every interval). `None` without push.
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    pub push: Option<crate::events::PushState>,
 }
 
 /// Why a watcher is not ready ([`Health::check`]): its configuration is older than allowed, or it has
@@ -152,6 +158,8 @@ pub(super) struct State {
     last_error: Option<String>,
     next_poll: Option<SystemTime>,
     origin: Origin,
+    #[cfg(feature = "push")]
+    push: Option<crate::events::PushState>,
 }
 
 /// A watcher's state, shared by its polling task and the [`Watcher`](super::Watcher).
@@ -170,6 +178,8 @@ impl Shared {
             last_error: None,
             next_poll: None,
             origin: Origin::Nothing { reason: "not loaded yet".into() },
+            #[cfg(feature = "push")]
+            push: None,
         })))
     }
 
@@ -188,7 +198,15 @@ impl Shared {
             next_poll: state.next_poll,
             origin: state.origin.clone(),
             last_error: state.last_error.clone(),
+            #[cfg(feature = "push")]
+            push: state.push.clone(),
         }
+    }
+
+    /// The event stream's state (`None`: the watcher does not follow it).
+    #[cfg(feature = "push")]
+    pub(super) fn push(&self, push: Option<crate::events::PushState>) {
+        self.state().push = push;
     }
 
     pub(super) fn next_poll(&self, at: Option<SystemTime>) {
@@ -247,6 +265,8 @@ mod tests {
             next_poll: None,
             origin,
             last_error: (failures > 0).then(|| "connection refused".into()),
+            #[cfg(feature = "push")]
+            push: None,
         }
     }
 
