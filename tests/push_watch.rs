@@ -263,10 +263,8 @@ async fn replicas_past_the_projects_cap_on_streams_poll_and_none_fails() {
     assert_eq!(fake.open_event_streams(), 2);
 
     fake.set_secret("prod", "/", "API_KEY", "k2");
-    until("the connected replicas applied the change at once", || {
-        replicas[..2].iter().all(|(_, r)| key(r) == "k2")
-    })
-    .await;
+    until("the connected replicas applied the change at once", || replicas[..2].iter().all(|(_, r)| key(r) == "k2"))
+        .await;
     assert_eq!(key(&replicas[2].1), "k1", "the one past the cap waits for its poll");
     manual.advance(interval);
     until("the replica past the cap polled", || key(&replicas[2].1) == "k2").await;
