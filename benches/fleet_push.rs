@@ -131,7 +131,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let number = |n: usize, default: u64| args.get(n).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (replicas, cap, interval) = (number(0, 100) as usize, number(1, 100) as usize, number(2, 10));
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
     let rows = runtime.block_on(rows(replicas, cap, Duration::from_secs(interval)));
     println!("interval {interval} s, debounce {} ms, cap {cap} streams a project\n", DEBOUNCE.as_millis());
     println!("| scenario | replicas | on push | p50 | p99 | max | requests for the change |");

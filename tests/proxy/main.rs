@@ -31,7 +31,13 @@ async fn fake(events: bool) -> FakeInfisical {
 }
 
 /// A watcher whose client's site is the relay: the only change a proxy asks of its users.
-async fn watcher(fake: &FakeInfisical, relay: &Relay, clock: &ManualClock, push: bool, events: &Events) -> Watcher<Config> {
+async fn watcher(
+    fake: &FakeInfisical,
+    relay: &Relay,
+    clock: &ManualClock,
+    push: bool,
+    events: &Events,
+) -> Watcher<Config> {
     let client = fake.client_builder().site(relay.uri()).retry(RetryPolicy::disabled()).build().unwrap();
     let seen = events.clone();
     let mut watch = Infisical::new(fake.project_id(), "prod")

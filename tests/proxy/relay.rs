@@ -122,7 +122,8 @@ impl Relay {
     /// The proxy's background refresh: every entry asked again with its stored request; a `200`
     /// replaces it, anything else keeps it.
     pub async fn refresh(&self) {
-        let entries: Vec<(String, Entry)> = self.cache.lock().unwrap().iter().map(|(k, e)| (k.clone(), e.clone())).collect();
+        let entries: Vec<(String, Entry)> =
+            self.cache.lock().unwrap().iter().map(|(k, e)| (k.clone(), e.clone())).collect();
         for (key, entry) in entries {
             let url = format!("{}{}", self.upstream, entry.request_uri);
             let Ok(resp) = self.http.get(url).headers(entry.request_headers.clone()).send().await else { continue };
@@ -198,9 +199,10 @@ impl Relay {
         }
         let bytes = resp.bytes().await.unwrap_or_default();
         if cacheable && status == 200 {
-            let query: HashMap<String, String> = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
+            let query: HashMap<String, String> =
+                url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
             let mut folder = query.get("secretPath").cloned().unwrap_or_else(|| "/".into());
             if query.get("recursive").is_some_and(|r| r == "true") {
                 folder.push('*');
