@@ -70,11 +70,13 @@ impl Transport {
     /// When the next request could be sent: the end of a 429's hold, or the request budget's next
     /// token; `None` when it could go now. Timed work moves its next step there rather than sleeping
     /// into a wait.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn ready_at(&self) -> Option<tokio::time::Instant> {
         self.gate.ready_at()
     }
 
     /// The request budget's requests a minute, when the client has one.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn budget_per_minute(&self) -> Option<u32> {
         self.gate.budget_per_minute()
     }

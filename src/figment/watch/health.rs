@@ -54,6 +54,20 @@ pub struct Health {
     /// The project's event stream, when the watcher follows it ([`Watch::push`](super::Watch::push)):
     /// connected (changes arrive as they are made; polls come every backstop), connecting, or refused
     /// (polls come every interval). `None` without push.
+    ///
+    /// ```
+    /// use infisical_config::events::PushState;
+    /// use infisical_config::watch::Health;
+    ///
+    /// fn on_push(health: &Health) -> &'static str {
+    ///     match &health.push {
+    ///         Some(PushState::Connected) => "changes arrive as they are made",
+    ///         Some(_) => "polling until the stream is back",
+    ///         None => "polling",
+    ///     }
+    /// }
+    /// # let _ = on_push;
+    /// ```
     #[cfg(feature = "push")]
     #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
     pub push: Option<crate::events::PushState>,
