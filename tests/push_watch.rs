@@ -17,7 +17,7 @@ use common::{Captured, capture_logs};
 use figment::Figment;
 use infisical_config::events::{PushState, PushUnavailable};
 use infisical_config::testing::{FakeInfisical, FakeInfisicalBuilder, ManualClock, Refusal};
-use infisical_config::watch::{WatchEvent, Watcher};
+use infisical_config::watch::Watcher;
 use infisical_config::{Client, ExposeSecret, Infisical, RetryPolicy, SecretString};
 
 const HOUR: Duration = Duration::from_secs(3600);
