@@ -71,6 +71,7 @@ mod folder_path;
 pub mod fuzzing;
 pub mod leases;
 mod local_file;
+mod metrics;
 mod pipeline;
 pub mod project_file;
 pub mod report;

@@ -140,6 +140,9 @@ async fn pings_keep_a_quiet_stream_alive_and_silence_replaces_it() {
     let subscription = Subscribe::new(quiet.project_id(), "dev").clock(manual.clock());
     let mut subscriber = client.events().subscribe(&subscription).await.unwrap();
     connected(&mut subscriber).await;
+    // The reader sets its silence timer once it reads: moved earlier, the clock would start it late.
+    let now = manual.now();
+    eventually("the silence timer is set", || manual.pending().contains(&(now + Duration::from_secs(45)))).await;
     manual.advance(Duration::from_secs(44));
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(subscriber.state().is_connected(), "44 s of silence is not yet a dead connection");

@@ -495,6 +495,31 @@ async fn push_paths() -> Vec<String> {
     fake.remove_secret("dev", "/", "NEW_KEY");
     notices(&mut subscriber, 3, &mut shown).await;
 
+    // A watcher following the stream: its pushed reload, events and health (the request and load
+    // spans at TRACE with it).
+    #[cfg(feature = "watch")]
+    {
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = events.clone();
+        let watcher = infisical_config::Infisical::new(fake.project_id(), "dev")
+            .client(fake.client_builder().build().unwrap())
+            .watch(Duration::from_secs(3600))
+            .push(true)
+            .debounce(Duration::from_millis(10))
+            .on_event(move |e| seen.lock().unwrap().push(format!("{e} {e:?}")))
+            .start::<serde_json::Value, _>(figment::Figment::from)
+            .await
+            .unwrap();
+        while !watcher.health().push.as_ref().is_some_and(|p| p.is_connected()) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let mut config = watcher.subscribe();
+        fake.set_secret("dev", "/", "API_KEY", &format!("{CANARY}-pushed-to-a-watcher"));
+        tokio::time::timeout(Duration::from_secs(10), config.changed()).await.unwrap().unwrap();
+        shown.push(format!("{:?}", watcher.health()));
+        shown.extend(events.lock().unwrap().iter().cloned());
+    }
+
     let server = MockServer::start().await;
     let current = json!({"projectType": "secret-manager", "data": {"eventType": "secret:update", "payload": [
         {"environment": "dev", "secretPath": "/", "secretKey": "API_KEY", "secretValue": format!("{CANARY}-pushed")}]}});

@@ -156,13 +156,13 @@ impl Client {
 
     /// When the next request could be sent (the end of a 429's hold, the request budget's next token),
     /// `None` when it could go now: the watcher and the lease manager move their next step there.
-    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn ready_at(&self) -> Option<tokio::time::Instant> {
         self.inner.transport.ready_at()
     }
 
     /// The request budget's requests a minute, when the client has one ([`crate::RequestBudget`]).
-    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn budget_per_minute(&self) -> Option<u32> {
         self.inner.transport.budget_per_minute()
     }

@@ -85,22 +85,29 @@ impl Stream {
                     refused = None;
                     backoff.connected(self.options.clock.now());
                     tracing::debug!(%site, project = %self.project_id, "Infisical event stream connected");
+                    let connection = crate::metrics::PushConnection::up();
                     self.set_state(PushState::Connected);
                     // Nothing is kept for a client that was away: whatever changed meanwhile is missed.
                     let _ = self.notices.send(PushNotice::Resync);
                     let ended = self.read(resp).await;
-                    let why = match ended {
+                    drop(connection);
+                    let (why, reason) = match ended {
                         Ended::Gone => return,
                         Ended::Widened => {
                             tracing::debug!(%site, project = %self.project_id, "subscribing to more of the project's events");
                             self.set_state(PushState::Reconnecting);
                             continue;
                         }
-                        Ended::Closed => "the server closed it".to_owned(),
-                        Ended::Broken(e) => format!("the connection broke ({})", e.without_url()),
-                        Ended::Silent => format!("nothing arrived for {} s", self.options.silence.as_secs()),
-                        Ended::ServerError => "the server ended it with an error (its permission check failed)".into(),
+                        Ended::Closed => ("the server closed it".to_owned(), "closed"),
+                        Ended::Broken(e) => (format!("the connection broke ({})", e.without_url()), "broken"),
+                        Ended::Silent => {
+                            (format!("nothing arrived for {} s", self.options.silence.as_secs()), "silent")
+                        }
+                        Ended::ServerError => {
+                            ("the server ended it with an error (its permission check failed)".into(), "server_error")
+                        }
                     };
+                    crate::metrics::push_reconnect(reason);
                     self.set_state(PushState::Reconnecting);
                     let wait = backoff.failed(self.options.clock.now());
                     tracing::warn!(%site, project = %self.project_id, wait_ms = wait.as_millis() as u64, "Infisical event stream lost: {why}; reconnecting");
@@ -108,6 +115,7 @@ impl Stream {
                 }
                 Err(err) => match refusal(&err) {
                     Some(reason) => {
+                        crate::metrics::push_unavailable(&reason);
                         let wait = self.options.retry_unavailable;
                         if refused.as_ref() != Some(&reason) {
                             tracing::warn!(%site, project = %self.project_id, retry_in_s = wait.as_secs(), "Infisical push unavailable: {reason}; changes are found by polling until push is tried again");
@@ -121,6 +129,7 @@ impl Stream {
                         wait
                     }
                     None => {
+                        crate::metrics::push_reconnect("connect_failed");
                         self.set_state(PushState::Reconnecting);
                         let wait = backoff.failed(self.options.clock.now());
                         let wait = match &err {
@@ -175,6 +184,7 @@ impl Stream {
                 match decode(&frame) {
                     Frame::Changes(events) => {
                         for event in events {
+                            crate::metrics::push_event(event.kind);
                             tracing::trace!(kind = %event.kind, environment = %event.environment, path = %event.path, keys = ?event.keys, "Infisical event");
                             let _ = self.notices.send(PushNotice::Changed(event));
                         }

@@ -78,7 +78,10 @@ pub(crate) async fn counted<T>(load: impl Future<Output = Result<T>>) -> (Result
 
 impl Measure {
     /// The report of this load of `target`, whose layers are `layers`, ended at `finished_at`.
+    /// Every report is made here, so the metrics of every load are recorded here.
     pub(crate) fn report(self, target: String, layers: Vec<LayerReport>, finished_at: SystemTime) -> LoadReport {
-        LoadReport::new(target, layers, self.requests, self.duration, finished_at)
+        let report = LoadReport::new(target, layers, self.requests, self.duration, finished_at);
+        crate::metrics::load(&report);
+        report
     }
 }

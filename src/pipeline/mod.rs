@@ -86,12 +86,26 @@ impl Query {
         env: &EnvSource,
         previous: Option<&Stored>,
     ) -> Result<Loaded> {
-        #[cfg(feature = "cache")]
-        if let Some(cache) = &self.cache {
-            return cached::load(self, cache, client, project, environment, env, previous).await;
+        use tracing::Instrument;
+        // What is loaded, never a value: the target's names, as a report has them.
+        let span = tracing::debug_span!(
+            "infisical.load",
+            site = %client.site().as_str().trim_end_matches('/'),
+            project = %project,
+            environment,
+            paths = ?self.paths,
+            recursive = self.recursive,
+        );
+        async {
+            #[cfg(feature = "cache")]
+            if let Some(cache) = &self.cache {
+                return cached::load(self, cache, client, project, environment, env, previous).await;
+            }
+            let _ = env;
+            self.fetch(client, project, environment, previous).await
         }
-        let _ = env;
-        self.fetch(client, project, environment, previous).await
+        .instrument(span)
+        .await
     }
 
     /// Every folder asked of Infisical, revalidated against `previous` when given.

@@ -335,7 +335,7 @@ fn frame(kind: &str, payload: serde_json::Value) -> Bytes {
 
 async fn serve(listener: std::net::TcpListener, hub: Arc<Hub>, backend: String, mut stop: oneshot::Receiver<()>) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
-    let Ok(http) = crate::client::reqwest_builder().no_proxy().build() else { return };
+    let Ok(http) = crate::transport::reqwest_builder().no_proxy().build() else { return };
     tokio::spawn(pings(hub.clone()));
     loop {
         let (tcp, _) = tokio::select! {

@@ -135,6 +135,7 @@ impl RequestBudget {
     }
 
     /// When the next request could take a token, `None` when one is there now.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     fn ready_at(&self) -> Option<Instant> {
         let tokens = self.refilled();
         self.free_at(&tokens)
@@ -178,10 +179,12 @@ impl Gate {
 
     /// When the next request could go: the end of the hold, or the budget's next token. `None`: now.
     /// The budget's requests a minute, when the client has one.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn budget_per_minute(&self) -> Option<u32> {
         self.budget.as_ref().map(RequestBudget::requests_per_minute)
     }
 
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn ready_at(&self) -> Option<Instant> {
         let now = Instant::now();
         let hold = self.current_hold(now).map(|h| h.until);

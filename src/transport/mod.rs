@@ -80,13 +80,13 @@ impl Transport {
     /// When the next request could be sent: the end of a 429's hold, or the request budget's next
     /// token; `None` when it could go now. Timed work moves its next step there rather than sleeping
     /// into a wait.
-    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn ready_at(&self) -> Option<tokio::time::Instant> {
         self.gate.ready_at()
     }
 
     /// The request budget's requests a minute, when the client has one.
-    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))] // Timed work (the watcher) asks it.
     pub(crate) fn budget_per_minute(&self) -> Option<u32> {
         self.gate.budget_per_minute()
     }
@@ -110,6 +110,24 @@ impl Transport {
         bearer: Option<&SecretString>,
         budget: &Budget,
     ) -> Result<ApiResponse> {
+        use tracing::Instrument;
+        let kind = crate::metrics::endpoint(&req.segments);
+        // Names and paths only (as every log line here): never a body, a header or a value.
+        let span = tracing::debug_span!("infisical.request", endpoint = %req.describe(), site = %self.site);
+        let sent = self.send_retrying(req, bearer, budget, kind).instrument(span).await;
+        if matches!(kind, "login" | "renew") {
+            crate::metrics::login(sent.is_ok());
+        }
+        sent
+    }
+
+    async fn send_retrying(
+        &self,
+        req: &ApiRequest,
+        bearer: Option<&SecretString>,
+        budget: &Budget,
+        kind: &'static str,
+    ) -> Result<ApiResponse> {
         let endpoint = req.describe();
         let mut retries = 0u32;
         loop {
@@ -118,7 +136,11 @@ impl Transport {
                 return Err(budget.timed_out(&req.method, &self.site, &req.path()));
             };
             let attempt = budget.attempt();
+            let started = std::time::Instant::now();
             let outcome = self.send_once(req, bearer, &endpoint, remaining.min(self.attempt_timeout), budget).await;
+            if let Some(recorded) = attempt_outcome(&outcome) {
+                crate::metrics::request(kind, recorded, started.elapsed());
+            }
             let (may_have_reached, retry_after, err) = match outcome {
                 Ok(resp) => return Ok(resp),
                 Err(Failure::Status(api, hold)) => {
@@ -303,6 +325,17 @@ fn error_answer(status: u16, headers: &reqwest::header::HeaderMap, body: &Body) 
 fn is_stream_cap(api: &ApiError) -> bool {
     matches!(api.message(), crate::ApiMessage::Text(text)
         if text.contains("concurrent event subscriptions") || text.contains("active connections"))
+}
+
+/// How an attempt ended, for the metrics; `None` when nothing was sent.
+fn attempt_outcome(outcome: &Result<ApiResponse, Failure>) -> Option<crate::metrics::Outcome> {
+    use crate::metrics::Outcome;
+    match outcome {
+        Ok(resp) => Some(Outcome::of_status(resp.status)),
+        Err(Failure::Status(api, _)) => Some(Outcome::of_status(api.status())),
+        Err(Failure::Transport(..)) => Some(Outcome::Transport),
+        Err(Failure::Local(_)) => None,
+    }
 }
 
 enum Failure {

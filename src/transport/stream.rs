@@ -4,6 +4,7 @@ use reqwest::header::ACCEPT;
 use secrecy::SecretString;
 
 use crate::error::{Result, TransportErrorKind};
+use crate::metrics::Outcome;
 
 use super::{ApiRequest, Budget, Failure, Transport, error_answer};
 
@@ -44,7 +45,18 @@ impl Transport {
             let (api, hold) = error_answer(status, &headers, &body);
             Err(Failure::Status(api, hold))
         };
-        match tokio::time::timeout(remaining.min(self.attempt_timeout), open).await {
+        let started = std::time::Instant::now();
+        let opened = tokio::time::timeout(remaining.min(self.attempt_timeout), open).await;
+        let outcome = match &opened {
+            Ok(Ok(resp)) => Some(Outcome::of_status(resp.status().as_u16())),
+            Ok(Err(Failure::Status(api, _))) => Some(Outcome::of_status(api.status())),
+            Ok(Err(Failure::Transport(..))) | Err(_) => Some(Outcome::Transport),
+            Ok(Err(Failure::Local(_))) => None,
+        };
+        if let Some(outcome) = outcome {
+            crate::metrics::request(crate::metrics::endpoint(&req.segments), outcome, started.elapsed());
+        }
+        match opened {
             Ok(Ok(resp)) => Ok(resp),
             Ok(Err(Failure::Status(api, hold))) => {
                 // A rate limiter's 429 holds the client as `send`'s does; the stream cap's does not.

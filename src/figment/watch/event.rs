@@ -70,6 +70,31 @@ pub enum WatchEvent {
         /// The action's requests and time, the layers served, and every lease as it stands now.
         report: LoadReport,
     },
+    /// The project's event stream changed state (feature `push`, with
+    /// [`Watch::push`](super::Watch::push)): connected, changes are applied as they are made and polls
+    /// come every backstop; connecting again or refused (the reason says why: no route, no licence, no
+    /// permission, too many streams), polls come every interval. Never an error: the stream itself
+    /// warns, once, when it is lost or refused.
+    ///
+    /// ```
+    /// use infisical_config::events::PushState;
+    /// use infisical_config::watch::WatchEvent;
+    ///
+    /// let on_event = |event: &WatchEvent| {
+    ///     if let WatchEvent::Push { state: PushState::Unavailable(reason), .. } = event {
+    ///         eprintln!("polling only: {reason}");
+    ///     }
+    /// };
+    /// # let _ = on_event;
+    /// ```
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    Push {
+        /// The stream's state now.
+        state: crate::events::PushState,
+        /// The report of the load whose configuration is served.
+        report: LoadReport,
+    },
 }
 
 impl WatchEvent {
@@ -93,6 +118,8 @@ impl WatchEvent {
             | WatchEvent::Rejected { report, .. }
             | WatchEvent::Recovered { report }
             | WatchEvent::Lease { report, .. } => report,
+            #[cfg(feature = "push")]
+            WatchEvent::Push { report, .. } => report,
         }
     }
 }
@@ -110,6 +137,8 @@ impl std::fmt::Display for WatchEvent {
             }
             WatchEvent::Recovered { .. } => f.write_str("Infisical answers again; the configuration is current"),
             WatchEvent::Lease { name, event, .. } => write!(f, "dynamic secret `{name}`: {event}"),
+            #[cfg(feature = "push")]
+            WatchEvent::Push { state, .. } => write!(f, "Infisical push {state}"),
         }
     }
 }

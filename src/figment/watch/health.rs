@@ -56,6 +56,26 @@ pub struct Health {
     /// The leases of the dynamic secrets asked for ([`Infisical::lease`](crate::Infisical::lease)), as
     /// they stand now.
     pub leases: Vec<LeaseReport>,
+    /// The project's event stream, when the watcher follows it ([`Watch::push`](super::Watch::push)):
+    /// connected (changes arrive as they are made; polls come every backstop), connecting, or refused
+    /// (polls come every interval). `None` without push.
+    ///
+    /// ```
+    /// use infisical_config::events::PushState;
+    /// use infisical_config::watch::Health;
+    ///
+    /// fn on_push(health: &Health) -> &'static str {
+    ///     match &health.push {
+    ///         Some(PushState::Connected) => "changes arrive as they are made",
+    ///         Some(_) => "polling until the stream is back",
+    ///         None => "polling",
+    ///     }
+    /// }
+    /// # let _ = on_push;
+    /// ```
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    pub push: Option<crate::events::PushState>,
 }
 
 /// Why a watcher is not ready ([`Health::check`]): its configuration is older than allowed, it has none
@@ -177,6 +197,8 @@ pub(super) struct State {
     origin: Origin,
     /// The lease manager's book, when the watcher has leases.
     leases: Option<Arc<Mutex<Book>>>,
+    #[cfg(feature = "push")]
+    push: Option<crate::events::PushState>,
 }
 
 /// A watcher's state, shared by its polling task and the [`Watcher`](super::Watcher).
@@ -196,6 +218,8 @@ impl Shared {
             next_poll: None,
             origin: Origin::Nothing { reason: "not loaded yet".into() },
             leases: None,
+            #[cfg(feature = "push")]
+            push: None,
         })))
     }
 
@@ -222,7 +246,15 @@ impl Shared {
             leases: state.leases.as_ref().map_or_else(Vec::new, |book| {
                 book.lock().unwrap_or_else(std::sync::PoisonError::into_inner).reports(now)
             }),
+            #[cfg(feature = "push")]
+            push: state.push.clone(),
         }
+    }
+
+    /// The event stream's state (`None`: the watcher does not follow it).
+    #[cfg(feature = "push")]
+    pub(super) fn push(&self, push: Option<crate::events::PushState>) {
+        self.state().push = push;
     }
 
     pub(super) fn next_poll(&self, at: Option<SystemTime>) {
@@ -282,6 +314,8 @@ mod tests {
             origin,
             last_error: (failures > 0).then(|| "connection refused".into()),
             leases: Vec::new(),
+            #[cfg(feature = "push")]
+            push: None,
         }
     }
 

@@ -80,6 +80,7 @@ use crate::{Client, blocking};
 mod event;
 mod health;
 mod poller;
+mod push;
 
 pub use event::{Change, ChangedKey, WatchEvent};
 pub use health::{Health, NotReady};
@@ -98,6 +99,8 @@ impl Infisical {
             on_event: None,
             clock: Clock::system(),
             shutdown_timeout: Duration::from_secs(10),
+            push: false,
+            backstop: None,
         }
     }
 }
@@ -112,7 +115,15 @@ pub struct Watch {
     on_event: Option<OnEvent>,
     clock: Clock,
     shutdown_timeout: Duration,
+    /// Whether to follow the project's event stream (feature `push`).
+    push: bool,
+    /// The polling interval while the stream is connected; `None`: [`BACKSTOP_FACTOR`] intervals.
+    backstop: Option<Duration>,
 }
+
+/// While push is connected, polls come this many intervals apart (unless
+/// [`backstop`](Watch::backstop) says otherwise).
+const BACKSTOP_FACTOR: u32 = 10;
 
 impl std::fmt::Debug for Watch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -121,6 +132,8 @@ impl std::fmt::Debug for Watch {
             .field("interval", &self.interval)
             .field("debounce", &self.debounce)
             .field("jitter", &self.jitter)
+            .field("push", &self.push)
+            .field("backstop", &self.backstop_interval())
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +170,73 @@ impl Watch {
         /// # let _ = watch;
         /// ```
         shutdown_timeout(bound: Duration) => shutdown_timeout = bound;
+    }
+
+    /// Follows the project's event stream (feature `push`; Infisical since about July 2025, with an
+    /// Enterprise licence): a change is applied as soon as it is made, [`debounce`](Self::debounce)
+    /// after the last event of a burst, with one list per folder. Default: off.
+    ///
+    /// - **Polling stays, as the backstop.** The server keeps no events: those sent while the stream
+    ///   was down, or dropped under backpressure, are lost. While the stream is connected the watcher
+    ///   still polls, every [`backstop`](Self::backstop); while it is not, every interval.
+    /// - **Every (re)connection re-lists**: whatever changed while the stream was down is found.
+    /// - **One stream per process and project**, shared by every watcher of the project (and every
+    ///   [`events`](crate::events) subscriber), one per environment on it.
+    /// - **Refusals fall back to polling, with one warning** (no error, no failed event): a server
+    ///   without the route (404: before about July 2025), without the licence (400), an identity
+    ///   without the "Secret Events" permission (403), or a project with as many streams open as it
+    ///   allows (429: 100 today). Push is tried again ten minutes later. So replicas past the cap poll;
+    ///   none fails.
+    /// - [`Watcher::health`] and [`WatchEvent::Push`] say whether push is connected.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").events(true).start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(60))
+    ///     .push(true) // changes at once; a poll every 10 minutes while connected
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    /// # let _ = watcher;
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    pub fn push(mut self, yes: bool) -> Self {
+        self.push = yes;
+        self
+    }
+
+    /// How often to poll while push is connected (default: ten intervals). Events lost while the
+    /// stream stays connected (the server drops them under backpressure) are found this late at the
+    /// latest. Never less than the interval.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    ///
+    /// let watch = Infisical::new("my-project", "prod")
+    ///     .watch(Duration::from_secs(30))
+    ///     .push(true)
+    ///     .backstop(Duration::from_secs(15 * 60));
+    /// # let _ = watch;
+    /// ```
+    #[cfg(feature = "push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
+    pub fn backstop(mut self, every: Duration) -> Self {
+        self.backstop = Some(every);
+        self
+    }
+
+    /// The polling interval while push is connected (before the interval is fitted to a request
+    /// budget).
+    fn backstop_interval(&self) -> Duration {
+        self.backstop.unwrap_or(self.interval.saturating_mul(BACKSTOP_FACTOR)).max(self.interval)
     }
 
     /// Loads now (through the provider's cache, as any load), builds `T` from `figment(secrets)`, and

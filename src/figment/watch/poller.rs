@@ -11,12 +11,16 @@ use ::figment::Figment;
 use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, watch};
 
+use secrecy::ExposeSecret;
+
 use super::health::Shared;
+use super::push::{Notice, Push, both, first_of, subscribe};
 use super::{OnEvent, Watch, WatchEvent};
 use crate::clock::{Clock, jittered, spread};
 use crate::error::{Error, Result, with_causes};
 use crate::figment::{Infisical, RedactedError, Snapshot};
 use crate::leases::{Book, Issued, Manager, Note};
+use crate::metrics::Reload;
 use crate::pipeline::{Layer, Loaded, Measure, Stored};
 use crate::{Client, LoadReport};
 
@@ -26,6 +30,8 @@ pub(super) struct Poller<T, F> {
     client: Client,
     figment: F,
     interval: Duration,
+    /// The interval while push is connected.
+    backstop: Duration,
     debounce: Duration,
     jitter: f64,
     on_event: Option<OnEvent>,
@@ -34,6 +40,16 @@ pub(super) struct Poller<T, F> {
     answers: Vec<Stored>,
     /// When the next poll is due, on `clock`.
     next_due: std::time::SystemTime,
+    /// When the last poll (or the start's load) ended: the next is due an interval after it.
+    last_polled: std::time::SystemTime,
+    /// No poll has run yet: the first is spread over a whole interval.
+    first: bool,
+    /// The project's event stream (feature `push`), while the watcher follows it.
+    push: Option<Push>,
+    /// Push was asked for but could not subscribe yet (the project's id could not be found).
+    push_wanted: bool,
+    /// The stream asked for a reload the loop has not made yet.
+    reload_due: bool,
     snapshot: Snapshot,
     pub(super) health: Shared,
     /// The configuration served is not known to be Infisical's latest: the watcher started from the
@@ -56,7 +72,9 @@ impl Leases {
     }
 }
 
-/// A poll that worked: each target's load, its report, and whether anything may have changed.
+/// A poll that worked: each target's load, its report, and whether any secret changed (by content: an
+/// answer without an `ETag`, or with a stale one as a caching proxy may give, that holds the same
+/// secrets is no change).
 struct Polled {
     answers: Vec<Stored>,
     report: LoadReport,
@@ -72,8 +90,20 @@ where
     /// cache or nothing served during an outage, as the cache's policy or `optional` say), the leases
     /// asked for, and `T`; with leases, their manager.
     pub(super) async fn start(watch: Watch, client: Client, figment: F) -> Result<(Self, Arc<T>, Option<Manager>)> {
+        let backstop = watch.backstop_interval();
         let provider = watch.provider;
-        let (loaded, measure) = provider.first_load(&client, &watch.clock).await;
+        // Joined before the load is sent (both wait for the project's id, the subscription first), so
+        // a stream already connected needs no re-list: the load comes after its last event.
+        let (push, (loaded, measure)) = both(
+            async {
+                if !watch.push {
+                    return None;
+                }
+                subscribe(&provider, &client, &watch.clock).await
+            },
+            provider.first_load(&client, &watch.clock),
+        )
+        .await;
         let now = watch.clock.now();
         let (loads, issued, report) = match loaded {
             Ok((mut loads, issued)) => {
@@ -108,11 +138,17 @@ where
             client,
             figment,
             interval: watch.interval,
+            backstop,
             debounce: watch.debounce,
             jitter: watch.jitter,
             on_event: watch.on_event,
             health: Shared::new(watch.clock.clone()),
             next_due: now,
+            last_polled: now,
+            first: true,
+            push_wanted: watch.push && push.is_none(),
+            push,
+            reload_due: false,
             clock: watch.clock,
             answers: snapshot.1,
             snapshot: snapshot.0,
@@ -126,9 +162,11 @@ where
         poller.health.served(&report);
         poller.provider.keep_report(&report);
         poller.interval = poller.interval_within_budget();
-        // The first poll anywhere in the first interval: replicas started together spread out.
-        poller.next_due = now + spread(poller.interval);
-        poller.health.next_poll(Some(poller.next_due));
+        poller.backstop = poller.backstop.max(poller.interval);
+        // What the stream said during the load: a change, or a connection the load may not cover.
+        poller.reload_due = poller.push.as_mut().is_some_and(Push::drain);
+        poller.push_state_changed();
+        poller.schedule();
         Ok((poller, Arc::new(config), manager))
     }
 
@@ -152,6 +190,28 @@ where
         Ok(((snapshot, answers), config, report, keys))
     }
 
+    /// Schedules the next poll an interval after the last (the backstop's while push is connected);
+    /// the first anywhere in the first interval, so replicas started together spread out.
+    fn schedule(&mut self) {
+        let period = if self.push.as_ref().is_some_and(Push::is_connected) { self.backstop } else { self.interval };
+        let wait = if self.first { spread(period) } else { jittered(period, self.jitter) };
+        self.next_due = self.last_polled + wait;
+        self.health.next_poll(Some(self.next_due));
+    }
+
+    /// Tells the health, and the caller in an event, the stream's new state.
+    fn push_state_changed(&mut self) {
+        #[cfg(feature = "push")]
+        {
+            let state = self.push.as_ref().map(|p| p.state().clone());
+            self.health.push(state.clone());
+            // The report of what is served (every snapshot the watcher holds has one).
+            if let (Some(state), Some(report)) = (state, self.snapshot.report().cloned()) {
+                self.emit(WatchEvent::Push { state, report });
+            }
+        }
+    }
+
     /// Every target, revalidated against `previous`.
     async fn poll(&self, previous: &[Stored]) -> std::result::Result<Polled, (Error, LoadReport)> {
         let (loaded, measure) = self.provider.load(&self.client, previous).await;
@@ -161,8 +221,9 @@ where
                 let mut report = self.provider.report_of(&mut loads, measure, now);
                 report.leases = self.lease_reports();
                 self.provider.keep_report(&report);
-                let changed = report.layers.iter().any(|l| l.origin != crate::report::Origin::Revalidated);
-                Ok(Polled { answers: loads.into_iter().map(|l| l.stored).collect(), report, changed })
+                let answers: Vec<Stored> = loads.into_iter().map(|l| l.stored).collect();
+                let changed = !same_secrets(&answers, previous);
+                Ok(Polled { answers, report, changed })
             }
             Err(err) => Err((err, measure.report(self.provider.source(), Vec::new(), now))),
         }
@@ -181,6 +242,9 @@ where
         match &self.on_event {
             Some(report) => report(&event),
             None if quiet => tracing::info!("{event}"),
+            // The stream warns itself, once for all its watchers, when it is lost or refused.
+            #[cfg(feature = "push")]
+            None if matches!(event, WatchEvent::Push { .. }) => tracing::debug!("{event}"),
             None => tracing::warn!("{event}"),
         }
     }
@@ -235,8 +299,8 @@ where
         shortest
     }
 
-    /// Polls, and applies what the lease manager (run alongside, when there is one) tells, until
-    /// dropped.
+    /// Polls, follows the stream, and applies what the lease manager (run alongside, when there is
+    /// one) tells, until dropped.
     pub(super) async fn run(mut self, tx: watch::Sender<Arc<T>>, manager: Option<Manager>) {
         let mut leases = pin!(async move {
             match manager {
@@ -246,45 +310,37 @@ where
         });
         let mut polling = pin!(async move {
             loop {
-                self.health.next_poll(Some(self.next_due));
-                match self.next_wake().await {
-                    Some(note) => self.lease_note(note, &tx),
-                    None => {
-                        self.wait_for_gate().await;
-                        self.health.next_poll(None);
-                        self.poll_and_apply(&tx).await;
-                        self.next_due = self.clock.now() + jittered(self.interval, self.jitter);
+                let pushed = match self.wait().await {
+                    Woken::Due => false,
+                    Woken::Reload => {
+                        self.settle_events().await;
+                        true
+                    }
+                    Woken::State => continue,
+                    Woken::Lease(note) => {
+                        self.lease_note(note, &tx);
+                        continue;
+                    }
+                };
+                self.wait_for_gate().await;
+                self.health.next_poll(None);
+                self.poll_and_apply(&tx, pushed).await;
+                self.first = false;
+                self.last_polled = self.clock.now();
+                if self.push_wanted {
+                    self.push = subscribe(&self.provider, &self.client, &self.clock).await;
+                    self.push_wanted = self.push.is_none();
+                    if self.push.is_some() {
+                        self.push_state_changed();
                     }
                 }
+                self.schedule();
             }
         });
         // Both run until dropped.
         std::future::poll_fn(|cx| {
             let _ = leases.as_mut().poll(cx);
             polling.as_mut().poll(cx)
-        })
-        .await
-    }
-
-    /// Waits for the next poll (`None`) or a note of the lease manager, whichever comes first.
-    async fn next_wake(&mut self) -> Option<Note> {
-        let mut due = pin!(self.clock.sleep_until(self.next_due));
-        let notes = self.leases.as_mut().map(|l| &mut l.notes);
-        let mut note = pin!(async move {
-            if let Some(note) = match notes {
-                Some(notes) => notes.recv().await,
-                None => None,
-            } {
-                return note;
-            }
-            // No manager (or it is gone): polls only.
-            std::future::pending().await
-        });
-        std::future::poll_fn(|cx| {
-            if let Poll::Ready(note) = note.as_mut().poll(cx) {
-                return Poll::Ready(Some(note));
-            }
-            due.as_mut().poll(cx).map(|()| None)
         })
         .await
     }
@@ -335,15 +391,92 @@ where
         }
     }
 
-    /// One poll; a change is let settle, then applied.
-    async fn poll_and_apply(&mut self, tx: &watch::Sender<Arc<T>>) {
+    /// Waits for the next poll's time, for the stream (a change, a resync, a new state, which moves the
+    /// next poll to the new state's interval) or for a note of the lease manager, whichever comes first.
+    async fn wait(&mut self) -> Woken {
+        if std::mem::take(&mut self.reload_due) {
+            return Woken::Reload;
+        }
+        let notice = {
+            let mut due = pin!(self.clock.sleep_until(self.next_due));
+            let (push, notes) = (self.push.as_mut(), self.leases.as_mut().map(|l| &mut l.notes));
+            let mut notice = pin!(async move {
+                match push {
+                    Some(push) => push.next().await,
+                    None => std::future::pending().await,
+                }
+            });
+            let mut note = pin!(async move {
+                if let Some(notes) = notes
+                    && let Some(note) = notes.recv().await
+                {
+                    return note;
+                }
+                // No manager (or it is gone): nothing to wait for.
+                std::future::pending().await
+            });
+            let woken = std::future::poll_fn(|cx| {
+                if let Poll::Ready(note) = note.as_mut().poll(cx) {
+                    return Poll::Ready(Either::Woken(Woken::Lease(note)));
+                }
+                if let Poll::Ready(notice) = notice.as_mut().poll(cx) {
+                    return Poll::Ready(Either::Notice(notice));
+                }
+                due.as_mut().poll(cx).map(|()| Either::Woken(Woken::Due))
+            })
+            .await;
+            match woken {
+                Either::Woken(woken) => return woken,
+                Either::Notice(notice) => notice,
+            }
+        };
+        match notice {
+            Notice::Reload => Woken::Reload,
+            Notice::State | Notice::Ended => {
+                self.stream_changed(notice);
+                Woken::State
+            }
+        }
+    }
+
+    /// A new state of the stream, or its end: told, and the next poll moved to its interval.
+    fn stream_changed(&mut self, notice: Notice) {
+        if let Notice::Ended = notice {
+            tracing::debug!("the event stream's task ended; polling only");
+            self.push = None;
+        }
+        self.push_state_changed();
+        self.schedule();
+    }
+
+    /// After an event, waits until the stream has been quiet for the debounce (at most five of them),
+    /// so that a burst of edits is one reload.
+    async fn settle_events(&mut self) {
+        let limit = self.clock.now() + self.debounce.saturating_mul(5);
+        while let Some(push) = self.push.as_mut() {
+            let quiet = (self.clock.now() + jittered(self.debounce, self.jitter)).min(limit);
+            let Some(notice) = first_of(self.clock.sleep_until(quiet), push.next()).await else { return };
+            match notice {
+                Notice::Reload => {}
+                other => self.stream_changed(other),
+            }
+        }
+    }
+
+    /// One poll, then a change applied. A change found by polling is let settle first (polled again
+    /// until an answer repeats); one the stream announced has settled already (`pushed`).
+    async fn poll_and_apply(&mut self, tx: &watch::Sender<Arc<T>>, pushed: bool) {
         let mut fresh = match self.poll(&self.answers).await {
-            Ok(polled) if !polled.changed => return self.confirmed(polled.report, None),
+            Ok(polled) if !polled.changed => {
+                // The same secrets, maybe under new tags: revalidate against those next time.
+                self.answers = polled.answers;
+                return self.confirmed(polled.report, None);
+            }
             Ok(polled) => polled,
             Err((error, report)) => return self.failed(error, report),
         };
         // Let a burst of edits settle: poll again until an answer repeats (a few times at most).
-        for _ in 0..5 {
+        for _ in 0..if pushed { 0 } else { 5 } {
             self.clock.sleep(jittered(self.debounce, self.jitter)).await;
             match self.poll(&fresh.answers).await {
                 Ok(newer) if newer.changed => fresh = newer,
@@ -360,7 +493,15 @@ where
     fn failed(&mut self, error: Error, report: LoadReport) {
         self.behind = true;
         self.health.failed(with_causes(&error));
+        crate::metrics::reload(Reload::Failed);
+        self.served_age();
         self.emit(WatchEvent::Failed { error, report });
+    }
+
+    /// The age of the configuration served, for the metrics (it grows through failed polls).
+    fn served_age(&self) {
+        let age = self.health.health().served_age;
+        crate::metrics::served_age(self.provider.targets.iter().map(|(e, _)| e.as_str()), age);
     }
 
     /// Infisical confirmed what is served (or `changed` it, applied): the health says so, and the
@@ -383,6 +524,8 @@ where
             Ok(snapshot) => snapshot,
             Err(error) => {
                 self.health.answered(&report);
+                crate::metrics::reload(Reload::Rejected);
+                self.served_age();
                 return self.emit(WatchEvent::Failed { error, report });
             }
         };
@@ -395,14 +538,52 @@ where
             Ok(config) => {
                 self.snapshot = snapshot;
                 let _ = tx.send(Arc::new(config));
+                crate::metrics::reload(Reload::Applied);
                 self.confirmed(report, Some(keys));
             }
             Err(error) => {
                 self.health.answered(&report);
+                crate::metrics::reload(Reload::Rejected);
+                self.served_age();
                 self.emit(WatchEvent::Rejected { keys, error: Box::new(error), report });
             }
         }
     }
+}
+
+/// What woke the polling loop.
+enum Woken {
+    /// The next poll's time.
+    Due,
+    /// The stream: something may have changed.
+    Reload,
+    /// The stream's state changed (the next poll was moved).
+    State,
+    /// The lease manager: an event to report, or new credentials to apply.
+    Lease(Note),
+}
+
+/// What [`Poller::wait`] waited for: done, or a notice of the stream still to act on.
+enum Either {
+    Woken(Woken),
+    Notice(Notice),
+}
+
+/// Whether two loads hold the same secrets, folder by folder (their tags aside).
+fn same_secrets(a: &[Stored], b: &[Stored]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.layers.len() == b.layers.len()
+                && a.layers.iter().zip(&b.layers).all(|(a, b)| {
+                    let (a, b) = (&a.layer, &b.layer);
+                    a.path == b.path
+                        && a.secrets.len() == b.secrets.len()
+                        && a.secrets
+                            .iter()
+                            .zip(&b.secrets)
+                            .all(|((at_a, a), (at_b, b))| at_a == at_b && a.expose_secret() == b.expose_secret())
+                })
+        })
 }
 
 /// Each target's layers, for a snapshot (the answers are kept for the next revalidation).
