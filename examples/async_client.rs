@@ -11,7 +11,7 @@ use infisical_config::resources::ListSecrets;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = common::Target::pick();
+    let target = common::Target::pick()?;
     let client = target.client()?;
     let list = client
         .secrets()

@@ -10,7 +10,7 @@ use infisical_config::ExposeSecret;
 use infisical_config::resources::secrets::{GetSecret, ListSecrets};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = common::Target::pick();
+    let target = common::Target::pick()?;
     let client = target.blocking_client()?;
     let list = client.secrets().list(&ListSecrets::new(target.project.as_str(), target.environment.as_str()))?;
     let names: Vec<&str> = list.secrets.iter().map(|s| s.key.as_str()).collect();

@@ -40,7 +40,7 @@ impl ProvideCredentials for MountedFile {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = common::Target::pick();
+    let target = common::Target::pick()?;
     let dir = tempfile::tempdir()?;
     let mounted = dir.path().join("infisical-credentials");
     std::fs::write(&mounted, format!("{}:{}", testing::CLIENT_ID, testing::CLIENT_SECRET))?;

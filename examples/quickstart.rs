@@ -5,7 +5,8 @@
 //! ```
 //!
 //! With no Infisical configured it starts a local demo server (and says so) and extracts the typed
-//! `Config` below. With yours (`INFISICAL_PROJECT_ID` and credentials), it cannot know your keys: it
+//! `Config` below. With yours (`INFISICAL_PROJECT_ID`, or the `.infisical.json` that `infisical init`
+//! wrote, as the CLI finds it; and credentials), it cannot know your keys: it
 //! shows what loaded (each key and the secret it came from, never a value) and the struct that would
 //! take them.
 
@@ -43,8 +44,9 @@ pool_size = 10
 "#;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = common::Target::pick();
+    let target = common::Target::pick()?;
     let provider = Infisical::new(target.project.as_str(), target.environment.as_str())
+        .path(target.path.as_str())
         .recursive(true) // `/database/URL` becomes `database.url`
         .client(target.blocking_client()?);
     if target.demo.is_none() {

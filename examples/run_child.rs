@@ -13,7 +13,7 @@ use std::process::Command;
 use infisical_config::EnvLoader;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = common::Target::pick();
+    let target = common::Target::pick()?;
     let vars = EnvLoader::new(target.project.as_str(), target.environment.as_str())
         .client(target.blocking_client()?)
         .load()?;

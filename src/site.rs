@@ -4,8 +4,9 @@ use reqwest::Url;
 
 use crate::{EnvSource, Error, Result};
 
-/// The site used when nothing else names one.
-pub const DEFAULT_SITE: &str = "https://us.infisical.com";
+/// The site used when nothing else names one: Infisical Cloud (US), under the name the Infisical CLI
+/// and the official SDKs default to, so that a login made with the CLI and this crate agree on it.
+pub const DEFAULT_SITE: &str = "https://app.infisical.com";
 
 /// Environment variables naming the site, in order of precedence.
 pub(crate) const SITE_VARS: &[&str] = &["INFISICAL_URL", "INFISICAL_DOMAIN", "INFISICAL_API_URL"];

@@ -140,3 +140,50 @@ fn the_readme_test_kit_snippet_fails_on_a_typo_naming_it() {
     let unread = unread_secrets::<Config>(&figment).unwrap();
     assert_eq!(unread.iter().map(|s| (s.name.as_str(), s.folder.as_str())).collect::<Vec<_>>(), [("ULR", "/db")]);
 }
+
+/// The examples' shared start (`examples/common`), as `cargo run --example quickstart` runs it.
+#[path = "../examples/common/mod.rs"]
+mod examples_common;
+
+/// `cargo run --example quickstart` in a directory where `infisical init` wrote `.infisical.json` uses
+/// that project, its default environment and its folder, as the CLI does: no demo server.
+#[test]
+fn the_examples_find_the_project_in_infisical_json_as_the_cli_does() {
+    use infisical_config::EnvSource;
+    use infisical_config::resources::ListSecrets;
+    use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET};
+
+    let fake = FakeInfisical::builder().secret("staging", "/app", "API_KEY", "k-1").start_blocking();
+    let (work, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let nested = work.path().join("service/src");
+    std::fs::create_dir_all(&nested).unwrap();
+    let file = format!(
+        r#"{{"workspaceId": "{}", "defaultEnvironment": "staging", "defaultSecretPath": "/app"}}"#,
+        fake.project_id()
+    );
+    std::fs::write(work.path().join(".infisical.json"), file).unwrap();
+    let env = EnvSource::from_pairs([
+        ("INFISICAL_URL", fake.uri().as_str()),
+        ("INFISICAL_CLIENT_ID", CLIENT_ID),
+        ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET),
+    ])
+    .with_current_dir(&nested)
+    .with_home(home.path());
+
+    let target = examples_common::Target::pick_in(env.clone()).unwrap();
+    assert!(target.demo.is_none(), "a project file names a project: no demo server");
+    assert_eq!(
+        (target.project.as_str(), target.environment.as_str(), target.path.as_str()),
+        (fake.project_id(), "staging", "/app")
+    );
+    let client = target.blocking_client().unwrap();
+    let list = client.secrets().list(&ListSecrets::new(target.project.as_str(), target.environment.as_str()).path(target.path.as_str())).unwrap();
+    assert_eq!(list.secrets[0].key, "API_KEY");
+
+    // Without a project anywhere the demo starts; a broken project file is an error, not the demo.
+    let bare = EnvSource::from_pairs::<_, &str, &str>([]).with_current_dir(home.path()).with_home(home.path());
+    assert!(examples_common::Target::pick_in(bare).unwrap().demo.is_some());
+    std::fs::write(work.path().join(".infisical.json"), r#"{"workspaceId": 5}"#).unwrap();
+    let err = examples_common::Target::pick_in(env).err().expect("a broken project file fails").to_string();
+    assert!(err.contains(".infisical.json") && err.contains("workspaceId"), "{err}");
+}

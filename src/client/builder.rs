@@ -119,7 +119,7 @@ impl ClientBuilder {
         ///
         /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
         /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
-        /// `https://us.infisical.com`.
+        /// [`DEFAULT_SITE`](crate::DEFAULT_SITE), `https://app.infisical.com`.
         site(url: impl Into<String>) => site = Some(url.into());
 
         /// Reads environment variables, the home directory and the current directory from here instead of

@@ -108,7 +108,7 @@ fn site_comes_from_the_environment_in_order() {
     let client = infisical_config::Client::builder().env_source(env).cli_login(false).build().unwrap();
     assert_eq!(client.site().as_str(), "https://b.example/");
     let client = infisical_config::Client::builder().env_source(empty_env()).cli_login(false).build().unwrap();
-    assert_eq!(client.site().as_str(), "https://us.infisical.com/");
+    assert_eq!(client.site().as_str(), "https://app.infisical.com/");
 }
 
 #[tokio::test]
