@@ -11,7 +11,9 @@ use infisical_config::EnvLoader;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::Target::pick()?;
-    let loader = EnvLoader::new(target.project.as_str(), target.environment.as_str()).path(target.path.as_str()).recursive(false);
+    let loader = EnvLoader::new(target.project.as_str(), target.environment.as_str())
+        .path(target.path.as_str())
+        .recursive(false);
     let loader = match &target.demo {
         Some(demo) => loader.client(demo.blocking_client_builder().build()?),
         None => loader,

@@ -177,7 +177,10 @@ fn the_examples_find_the_project_in_infisical_json_as_the_cli_does() {
         (fake.project_id(), "staging", "/app")
     );
     let client = target.blocking_client().unwrap();
-    let list = client.secrets().list(&ListSecrets::new(target.project.as_str(), target.environment.as_str()).path(target.path.as_str())).unwrap();
+    let list = client
+        .secrets()
+        .list(&ListSecrets::new(target.project.as_str(), target.environment.as_str()).path(target.path.as_str()))
+        .unwrap();
     assert_eq!(list.secrets[0].key, "API_KEY");
 
     // Without a project anywhere the demo starts; a broken project file is an error, not the demo.

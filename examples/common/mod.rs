@@ -56,7 +56,13 @@ impl Target {
              INFISICAL_TOKEN, or `infisical login`) to use yours.\n",
             demo.uri()
         );
-        Ok(Target { project: demo.project_id().to_owned(), environment: "dev".into(), path: "/".into(), demo: Some(demo), env })
+        Ok(Target {
+            project: demo.project_id().to_owned(),
+            environment: "dev".into(),
+            path: "/".into(),
+            demo: Some(demo),
+            env,
+        })
     }
 
     /// A blocking client: the demo's, or one from the environment and the default credential chain.

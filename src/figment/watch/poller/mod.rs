@@ -3,13 +3,13 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
 use ::figment::Figment;
 use serde::de::DeserializeOwned;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use secrecy::ExposeSecret;
 
@@ -19,10 +19,13 @@ use super::{OnEvent, Watch, WatchEvent};
 use crate::clock::{Clock, jittered, spread};
 use crate::error::{Error, Result, with_causes};
 use crate::figment::{Infisical, RedactedError, Snapshot};
-use crate::leases::{Book, Issued, Manager, Note};
+use crate::leases::{Issued, Manager, Note};
 use crate::metrics::Reload;
-use crate::pipeline::{Layer, Loaded, Measure, Stored};
+use crate::pipeline::{Layer, Loaded, Stored};
 use crate::{Client, LoadReport};
+
+mod leases;
+pub(super) use leases::Leases;
 
 /// The polling loop's state: the last answers (with their tags), the last good snapshot, the health.
 pub(super) struct Poller<T, F> {
@@ -58,18 +61,6 @@ pub(super) struct Poller<T, F> {
     /// The lease manager's book and what it tells, when the provider asked for leases.
     pub(super) leases: Option<Leases>,
     _config: std::marker::PhantomData<fn() -> T>,
-}
-
-/// The watcher's end of its lease manager.
-pub(super) struct Leases {
-    pub(super) book: Arc<Mutex<Book>>,
-    notes: mpsc::UnboundedReceiver<Note>,
-}
-
-impl Leases {
-    fn book(&self) -> std::sync::MutexGuard<'_, Book> {
-        self.book.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
 }
 
 /// A poll that worked: each target's load, its report, and whether any secret changed (by content: an
@@ -165,8 +156,9 @@ where
         poller.backstop = poller.backstop.max(poller.interval);
         // What the stream said during the load: a change, or a connection the load may not cover.
         poller.reload_due = poller.push.as_mut().is_some_and(Push::drain);
-        poller.push_state_changed();
+        // The poll moved first, then the state told: whoever sees the new state sees its schedule.
         poller.schedule();
+        poller.push_state_changed();
         Ok((poller, Arc::new(config), manager))
     }
 
@@ -249,25 +241,6 @@ where
         }
     }
 
-    /// Every lease as it stands now (none without leases).
-    fn lease_reports(&self) -> Vec<crate::LeaseReport> {
-        self.leases.as_ref().map_or_else(Vec::new, |l| l.book().reports(self.clock.now()))
-    }
-
-    /// The leases in use: what a configuration is built from.
-    fn issued(&self) -> Vec<Issued> {
-        self.leases.as_ref().map_or_else(Vec::new, |l| l.book().current())
-    }
-
-    /// The report of a lease action that ended `at`: its requests and time, the layers served, every
-    /// lease now.
-    fn lease_report(&self, measure: Measure, at: std::time::SystemTime) -> LoadReport {
-        let layers = self.snapshot.report().map(|r| r.layers.clone()).unwrap_or_default();
-        let mut report = measure.report(self.provider.source(), layers, at);
-        report.leases = self.lease_reports();
-        report
-    }
-
     /// Waits until a request of the client could go (a 429's hold on the whole client, the request
     /// budget's next token), so that a poll is moved there rather than sent into a wait. The gate
     /// keeps real time, as the transport does, whatever clock schedules the polls.
@@ -327,14 +300,16 @@ where
                 self.poll_and_apply(&tx, pushed).await;
                 self.first = false;
                 self.last_polled = self.clock.now();
+                let mut subscribed = false;
                 if self.push_wanted {
                     self.push = subscribe(&self.provider, &self.client, &self.clock).await;
                     self.push_wanted = self.push.is_none();
-                    if self.push.is_some() {
-                        self.push_state_changed();
-                    }
+                    subscribed = self.push.is_some();
                 }
                 self.schedule();
+                if subscribed {
+                    self.push_state_changed();
+                }
             }
         });
         // Both run until dropped.
@@ -343,52 +318,6 @@ where
             polling.as_mut().poll(cx)
         })
         .await
-    }
-
-    /// A note of the lease manager: an event reported, or a new lease's credentials applied, answering
-    /// whether they are served (the replaced lease is revoked only then).
-    fn lease_note(&mut self, note: Note, tx: &watch::Sender<Arc<T>>) {
-        match note {
-            Note::Event { index, event, measure, at } => {
-                let name = self.leases.as_ref().map(|l| l.book().name(index).to_owned()).unwrap_or_default();
-                let report = self.lease_report(measure, at);
-                self.emit(WatchEvent::Lease { name, event, report });
-            }
-            Note::Rotated { applied, measure, at } => {
-                let report = self.lease_report(measure, at);
-                let _ = applied.send(self.rebuild(report, tx));
-            }
-        }
-    }
-
-    /// A configuration with the leases' new credentials and the secrets served: published when it
-    /// extracts. True when the configuration served holds them.
-    fn rebuild(&mut self, report: LoadReport, tx: &watch::Sender<Arc<T>>) -> bool {
-        let snapshot = match self.provider.snapshot_of(layers_of(&self.answers), &self.issued(), report.clone()) {
-            Ok(snapshot) => snapshot,
-            Err(error) => {
-                self.emit(WatchEvent::Failed { error, report });
-                return false;
-            }
-        };
-        let keys = self.snapshot.changes(&snapshot);
-        if keys.is_empty() {
-            // A poll applied them already.
-            self.snapshot = snapshot;
-            return true;
-        }
-        match self.extract(&snapshot) {
-            Ok(config) => {
-                self.snapshot = snapshot;
-                let _ = tx.send(Arc::new(config));
-                self.emit(WatchEvent::Changed { keys, report });
-                true
-            }
-            Err(error) => {
-                self.emit(WatchEvent::Rejected { keys, error: Box::new(error), report });
-                false
-            }
-        }
     }
 
     /// Waits for the next poll's time, for the stream (a change, a resync, a new state, which moves the
@@ -445,8 +374,8 @@ where
             tracing::debug!("the event stream's task ended; polling only");
             self.push = None;
         }
-        self.push_state_changed();
         self.schedule();
+        self.push_state_changed();
     }
 
     /// After an event, waits until the stream has been quiet for the debounce (at most five of them),
