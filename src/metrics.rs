@@ -71,7 +71,7 @@ pub(crate) enum Reload {
 }
 
 /// What happened to a lease (for the lease manager).
-#[allow(dead_code)] // The lease manager records through it.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))] // Beyond `Created`, the lease manager (a watcher's) makes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum LeaseEvent {
     /// A lease was created.
@@ -82,8 +82,12 @@ pub(crate) enum LeaseEvent {
     RenewFailed,
     /// A lease was replaced by a new one (its max TTL reached, or it was gone).
     Replaced,
+    /// Creating the replacement of a lease failed (the lease stays until it expires).
+    ReplaceFailed,
     /// A lease was revoked.
     Revoked,
+    /// Revoking a replaced lease failed (it expires at its TTL).
+    RevokeFailed,
     /// A lease expired while held.
     Expired,
 }
@@ -96,7 +100,9 @@ impl LeaseEvent {
             LeaseEvent::Renewed => "renewed",
             LeaseEvent::RenewFailed => "renew_failed",
             LeaseEvent::Replaced => "replaced",
+            LeaseEvent::ReplaceFailed => "replace_failed",
             LeaseEvent::Revoked => "revoked",
+            LeaseEvent::RevokeFailed => "revoke_failed",
             LeaseEvent::Expired => "expired",
         }
     }
@@ -360,8 +366,7 @@ pub(crate) fn push_unavailable(reason: &crate::events::PushUnavailable) {
     let _ = reason;
 }
 
-/// What happened to a lease of `environment` (for the lease manager).
-#[allow(dead_code)] // The lease manager records through it.
+/// What happened to a lease of `environment` (created by any loader; the rest by the lease manager).
 #[inline]
 pub(crate) fn lease(environment: &str, event: LeaseEvent) {
     #[cfg(feature = "metrics")]
@@ -376,7 +381,7 @@ pub(crate) fn lease(environment: &str, event: LeaseEvent) {
 
 /// The leases of `environment` held now, and the shortest time left on one (none when none is held):
 /// call it whenever either changes.
-#[allow(dead_code)] // The lease manager records through it.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))] // The lease manager (a watcher's) records it.
 #[inline]
 pub(crate) fn leases_held(environment: &str, held: usize, shortest_remaining: Option<std::time::Duration>) {
     #[cfg(feature = "metrics")]

@@ -304,3 +304,81 @@ fn push_events_connections_and_refusals_are_counted_once_per_stream() {
     assert_eq!(recorded.total("infisical_config_push_reconnects_total"), 0);
     recorded.labels_are_safe();
 }
+
+#[test]
+fn a_leases_creation_renewal_and_revocation_are_counted_and_the_leases_held_gauged() {
+    use infisical_config::DynamicLease;
+    use infisical_config::testing::DynamicSecretSpec;
+    use std::time::SystemTime;
+
+    const LEASES: &str = "infisical_config_lease_events_total";
+    const HELD: &str = "infisical_config_leases_held";
+    const LEFT: &str = "infisical_config_lease_remaining_seconds";
+    let ttl = Duration::from_secs(3600);
+    let (during, recorded) = recorded(|snapshotter| async move {
+        let mut during = Vec::new();
+        // Infisical writes times to the millisecond: a clock at a whole second.
+        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        let manual = ManualClock::starting_at(SystemTime::UNIX_EPOCH + Duration::from_secs(now));
+        let fake = FakeInfisical::builder()
+            .clock(&manual)
+            .secret("prod", "/", NAME, VALUE)
+            .dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(ttl))
+            .start()
+            .await;
+        let client = fake.client_builder().retry(RetryPolicy::disabled()).build().unwrap();
+        let renewed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = renewed.clone();
+        let watcher = Infisical::new(fake.project_id(), "prod")
+            .client(client)
+            .lease(DynamicLease::new("postgres").at("database").jitter(0.0))
+            .watch(Duration::from_secs(24 * 3600))
+            .clock(&manual)
+            .jitter(0.0)
+            .on_event(move |e| {
+                if e.to_string().contains("renewed") {
+                    seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            })
+            .start::<serde_json::Value, _>(Figment::from)
+            .await
+            .unwrap();
+        // The lease was created during the start; its manager records what it holds as it runs.
+        during.push(Recorded::of(&snapshotter));
+        let limit = Instant::now() + Duration::from_secs(20);
+        during.push(loop {
+            let recorded = Recorded::of(&snapshotter);
+            if recorded.find(HELD, &[("environment", "prod")]).is_some() {
+                break recorded;
+            }
+            assert!(Instant::now() < limit, "the leases held are not gauged within 20 s");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        });
+        // The renewal is the first thing due (before the day-long poll interval).
+        until("the renewal is scheduled", || manual.pending().iter().any(|d| *d > manual.now())).await;
+        let due = manual.pending().into_iter().filter(|d| *d > manual.now()).min().unwrap();
+        manual.advance(due.duration_since(manual.now()).unwrap());
+        until("the renewal", || renewed.load(std::sync::atomic::Ordering::SeqCst) == 1).await;
+        during.push(Recorded::of(&snapshotter));
+        let reports = watcher.shutdown().await;
+        assert_eq!(reports.len(), 1);
+        during
+    });
+    let [started, held, renewal] = &during[..] else { panic!() };
+    let env = [("environment", "prod")];
+    assert_eq!(started.counter(LEASES, &[("environment", "prod"), ("event", "created")]), 1);
+    assert_eq!(started.total(LEASES), 1);
+    assert_eq!(held.gauge(HELD, &env), 1.0);
+    let left = held.gauge(LEFT, &env);
+    assert!(left > 0.0 && left <= ttl.as_secs_f64(), "the time left on the lease: {left}");
+
+    assert_eq!(renewal.counter(LEASES, &[("environment", "prod"), ("event", "renewed")]), 1);
+    assert_eq!(renewal.total(LEASES), 1, "one renewal, counted once");
+    assert_eq!(renewal.gauge(HELD, &env), 1.0);
+
+    assert_eq!(recorded.counter(LEASES, &[("environment", "prod"), ("event", "revoked")]), 1, "revoked at shutdown");
+    assert_eq!(recorded.gauge(HELD, &env), 0.0, "none held once revoked");
+    for recorded in [started, held, renewal, &recorded] {
+        recorded.labels_are_safe();
+    }
+}

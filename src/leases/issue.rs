@@ -110,6 +110,7 @@ pub(crate) async fn issue(
         lease: created.lease,
         data: created.data,
     };
+    crate::metrics::lease(&folder.environment, crate::metrics::LeaseEvent::Created);
     if let Err(err) = lease.mapped(&issued.data) {
         revoke_unused(client, std::slice::from_ref(&issued)).await;
         return Err(err);

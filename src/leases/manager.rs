@@ -13,6 +13,7 @@ use super::schedule::{Step, renew_due, retry_wait, step};
 use crate::Client;
 use crate::clock::Clock;
 use crate::error::{Error, LeaseError, with_causes};
+use crate::metrics::LeaseEvent as LeaseMetric;
 use crate::pipeline::{Measure, counted};
 use crate::report::{LeaseReport, LeaseStatus};
 use crate::resources::dynamic_secrets::{DynamicSecretFolder, RenewLease, RevokeLease};
@@ -22,7 +23,7 @@ use crate::resources::dynamic_secrets::{DynamicSecretFolder, RenewLease, RevokeL
 pub(crate) enum Note {
     /// A lease was replaced; its new credentials are in the book. The watcher answers whether the
     /// configuration it serves now holds them: the replaced lease is revoked only then.
-    Rotated { applied: oneshot::Sender<bool>, measure: Measure, at: SystemTime },
+    Rotated { index: usize, applied: oneshot::Sender<bool>, measure: Measure, at: SystemTime },
     /// Something else happened to lease `index`, at `at` (on the manager's clock).
     Event { index: usize, event: LeaseEvent, measure: Measure, at: SystemTime },
 }
@@ -133,6 +134,35 @@ impl Book {
         &self.entries[index].spec.name
     }
 
+    /// Records what happened to a lease (its index), if anything, and the leases held now, in the
+    /// metrics (feature `metrics`; nothing without it).
+    pub(crate) fn record(&self, event: Option<(usize, LeaseMetric)>, now: SystemTime) {
+        if let Some((index, event)) = event {
+            crate::metrics::lease(&self.entries[index].current.folder.environment, event);
+        }
+        // Per environment: the leases held (current ones not lapsed or revoked, and replaced ones not
+        // yet revoked) and the shortest time left on one.
+        let mut held: std::collections::BTreeMap<&str, (usize, Option<Duration>)> = Default::default();
+        for e in &self.entries {
+            let slot = held.entry(e.current.folder.environment.as_str()).or_default();
+            let left = e.current.expiry.duration_since(now).ok().filter(|_| !e.revoked && !e.gone);
+            if let Some(left) = left {
+                slot.0 += 1;
+                slot.1 = Some(slot.1.map_or(left, |s| s.min(left)));
+            }
+        }
+        for r in &self.retiring {
+            let slot = held.entry(r.folder.environment.as_str()).or_default();
+            if let Ok(left) = r.expiry.duration_since(now) {
+                slot.0 += 1;
+                slot.1 = Some(slot.1.map_or(left, |s| s.min(left)));
+            }
+        }
+        for (environment, (count, shortest)) in held {
+            crate::metrics::leases_held(environment, count, shortest);
+        }
+    }
+
     /// What is due first, and when.
     fn next(&self) -> Option<(SystemTime, Due)> {
         let mut due = Vec::new();
@@ -201,6 +231,7 @@ impl Manager {
     /// Runs until dropped: whatever is due next, on the clock, once the client's gate would let a
     /// request go.
     pub(crate) async fn run(self) {
+        lock(&self.book).record(None, self.clock.now());
         loop {
             let Some((at, due)) = lock(&self.book).next() else {
                 return std::future::pending().await;
@@ -309,7 +340,7 @@ impl Manager {
                 });
             }
         }
-        let _ = self.notes.send(Note::Rotated { applied, measure, at: now });
+        let _ = self.notes.send(Note::Rotated { index: i, applied, measure, at: now });
     }
 
     /// Records a failure of lease `i` (to be retried by `act`, unless asking again cannot help) and
@@ -458,7 +489,9 @@ pub(crate) async fn revoke_all(
     };
     let revoke = async {
         for (index, folder, lease_id) in targets {
-            let result = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &lease_id)).await;
+            let result = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder.clone(), &lease_id)).await;
+            let event = if result.is_ok() { LeaseMetric::Revoked } else { LeaseMetric::RevokeFailed };
+            crate::metrics::lease(&folder.environment, event);
             let mut book = lock(book);
             book.retiring.retain(|r| r.lease_id != lease_id);
             let Some(e) = index.map(|i| &mut book.entries[i]) else { continue };
@@ -479,7 +512,9 @@ pub(crate) async fn revoke_all(
             "revoking the leases did not finish in time; the rest expire at their TTL"
         );
     }
-    lock(book).reports(clock.now())
+    let book = lock(book);
+    book.record(None, clock.now());
+    book.reports(clock.now())
 }
 
 /// The lease error inside `err`, if it is one.

@@ -11,7 +11,7 @@ use super::{Poller, layers_of};
 use crate::LoadReport;
 use crate::figment::Snapshot;
 use crate::figment::watch::WatchEvent;
-use crate::leases::{Book, Issued, Note};
+use crate::leases::{Book, Issued, LeaseEvent, Note};
 use crate::pipeline::Measure;
 
 /// The watcher's end of its lease manager.
@@ -55,11 +55,18 @@ where
     pub(super) fn lease_note(&mut self, note: Note, tx: &watch::Sender<Arc<T>>) {
         match note {
             Note::Event { index, event, measure, at } => {
-                let name = self.leases.as_ref().map(|l| l.book().name(index).to_owned()).unwrap_or_default();
+                let name = self.leases.as_ref().map_or_else(String::new, |l| {
+                    let book = l.book();
+                    book.record(metric_of(&event).map(|m| (index, m)), at);
+                    book.name(index).to_owned()
+                });
                 let report = self.lease_report(measure, at);
                 self.emit(WatchEvent::Lease { name, event, report });
             }
-            Note::Rotated { applied, measure, at } => {
+            Note::Rotated { index, applied, measure, at } => {
+                if let Some(l) = &self.leases {
+                    l.book().record(Some((index, crate::metrics::LeaseEvent::Replaced)), at);
+                }
                 let report = self.lease_report(measure, at);
                 let _ = applied.send(self.rebuild(report, tx));
             }
@@ -95,4 +102,19 @@ where
             }
         }
     }
+}
+
+/// The metric's word for what happened to a lease (a warning that one is lapsing counts nothing: the
+/// gauge of time left shows it).
+fn metric_of(event: &LeaseEvent) -> Option<crate::metrics::LeaseEvent> {
+    use crate::metrics::LeaseEvent as Metric;
+    Some(match event {
+        LeaseEvent::Renewed { .. } => Metric::Renewed,
+        LeaseEvent::RenewalFailed { .. } => Metric::RenewFailed,
+        LeaseEvent::ReissueFailed { .. } => Metric::ReplaceFailed,
+        LeaseEvent::Lapsing { .. } => return None,
+        LeaseEvent::Lapsed { .. } => Metric::Expired,
+        LeaseEvent::Revoked { .. } => Metric::Revoked,
+        LeaseEvent::RevokeFailed { .. } => Metric::RevokeFailed,
+    })
 }
