@@ -364,3 +364,21 @@ fn a_key_in_any_form_opens_what_another_form_wrote() {
     let err = CacheKey::from_base64("AAcOFRwjKjE4P0ZN!").unwrap_err();
     assert!(!format!("{err} {err:?}").contains("AAcO"), "never the text: {err}");
 }
+
+#[test]
+fn missing_folders_are_created_for_the_user_alone_and_the_file_0600() {
+    let top = tempfile::tempdir().unwrap();
+    chmod(top.path(), 0o700);
+    let fake = fake();
+    let client = no_retries(&fake);
+    // Two levels that are not there yet; a umask may not widen them.
+    let dir = top.path().join("state/infisical");
+    provider(&client, &dir).fetch().unwrap();
+    for made in [top.path().join("state"), dir.clone()] {
+        let mode = std::fs::metadata(&made).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o700, "{} is the user's alone", made.display());
+    }
+    let written = files(&dir);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(std::fs::metadata(&written[0]).unwrap().permissions().mode() & 0o7777, 0o600);
+}

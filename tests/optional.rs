@@ -144,3 +144,49 @@ fn missing_credentials_fail_an_optional_provider() {
         blocking::Client::builder().site(fake.uri()).env_source(empty_env()).cli_login(false).build().unwrap();
     assert_fails(Infisical::new(fake.project_id(), "dev").client(unconfigured), "no Infisical credentials found");
 }
+
+#[test]
+fn an_unknown_project_fails_an_optional_provider_on_both_generations() {
+    for legacy in [false, true] {
+        let fake = fake(legacy);
+        let client = fake.blocking_client_builder().build().unwrap();
+        assert_fails(Infisical::new("no-such-project", "dev").client(client), "no-such-project");
+    }
+}
+
+#[test]
+fn invalid_input_fails_an_optional_provider_before_any_request() {
+    let fake = fake(false);
+    let client = fake.blocking_client_builder().build().unwrap();
+    assert_fails(Infisical::new(fake.project_id(), "dev").path("/app/../etc").client(client), "/app/../etc");
+}
+
+#[test]
+fn a_429_after_the_retries_is_an_outage() {
+    // One request a minute: the login passes, the list is refused with 429 and a minute's wait.
+    let fake = FakeInfisical::builder()
+        .secret("dev", "/", "A", "1")
+        .rate_limit(1, std::time::Duration::from_secs(60))
+        .start_blocking();
+    let client = fake.blocking_client_builder().retry(RetryPolicy::disabled()).build().unwrap();
+    let (loaded, reports) = load_optional(Infisical::new(fake.project_id(), "dev").client(client));
+    assert_eq!(loaded.unwrap(), json!({"from_default": "yes"}), "a rate limit is an outage: nothing provided");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].contains("429"), "names the 429: {reports:?}");
+    assert_eq!(fake.rate_limited(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_403_at_login_fails_an_optional_provider() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/universal-auth/login"))
+        .respond_with(wiremock::ResponseTemplate::new(403).set_body_json(
+            json!({"statusCode": 403, "message": "Access denied: IP not allowed", "error": "Forbidden"}),
+        ))
+        .mount(&server)
+        .await;
+    let client = blocking_builder(&server.uri()).universal_auth(CLIENT_ID, CLIENT_SECRET).build().unwrap();
+    let provider = Infisical::new(PROJECT, "dev").client(client);
+    tokio::task::spawn_blocking(move || assert_fails(provider, "IP not allowed")).await.unwrap();
+}
