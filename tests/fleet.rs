@@ -3,7 +3,9 @@
 //! first polls are spread over the interval; health goes not ready once the configuration served is
 //! older than the bound. Time where the watcher waits is a `ManualClock`'s; requests run in real time.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use figment::Figment;
@@ -275,6 +277,8 @@ async fn a_watchers_next_poll_waits_out_a_429_on_its_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_watcher_stretches_an_interval_its_request_budget_cannot_fit() {
+    static LOGS: OnceLock<common::Captured> = OnceLock::new();
+    let logs = LOGS.get_or_init(|| common::capture_logs(tracing::Level::WARN));
     let fake = fake().await;
     // Two folders a poll every second is 120 requests a minute: 30 fit, so one poll every 4 s.
     let client = fake
@@ -299,4 +303,13 @@ async fn a_watcher_stretches_an_interval_its_request_budget_cannot_fit() {
     let next = watcher.health().next_poll.unwrap();
     assert_eq!(next.duration_since(manual.now()).unwrap(), Duration::from_secs(4), "the interval was stretched");
     assert!(fake.requests().await >= polled + 2);
+    let warned: Vec<String> = logs.text().lines().filter(|l| l.contains("request budget")).map(str::to_owned).collect();
+    assert_eq!(warned.len(), 1, "one warning: {warned:#?}");
+    assert!(
+        warned[0].contains("WARN")
+            && warned[0].contains("2 requests a poll, 30 a minute")
+            && warned[0].contains("every 4.0 s"),
+        "names both numbers and the interval used: {}",
+        warned[0]
+    );
 }

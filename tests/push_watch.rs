@@ -274,3 +274,38 @@ async fn replicas_past_the_projects_cap_on_streams_poll_and_none_fails() {
     // The cap's 429 is no rate limit: the refused replica's other requests were not held.
     assert_eq!(replicas[2].1.health().consecutive_failures, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_edits_is_one_reload_after_the_stream_is_quiet() {
+    let fake = fake(FakeInfisical::builder().events(true)).await;
+    let events = Events::default();
+    let seen = events.clone();
+    let watcher: Watcher<Config> = Infisical::new(infisical_config::testing::PROJECT_ID, "prod")
+        .client(client(&fake.uri(), &fake))
+        .watch(HOUR)
+        .push(true)
+        .jitter(0.0)
+        // Wide enough that the burst's events, sent within microseconds, are never a debounce apart.
+        .debounce(Duration::from_millis(400))
+        .on_event(move |e| seen.lock().unwrap().push(e.to_string()))
+        .start(Figment::from)
+        .await
+        .unwrap();
+    until_push(&watcher, PushState::is_connected).await;
+    until("the connection's re-list", || events.lock().unwrap().iter().any(|e| e.contains("push connected"))).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = fake.requests().await;
+
+    for n in 2..=6 {
+        fake.set_secret("prod", "/", "API_KEY", &format!("k{n}"));
+    }
+    let mut config = watcher.subscribe();
+    tokio::time::timeout(PATIENCE, config.changed()).await.unwrap().unwrap();
+    assert_eq!(key(&watcher), "k6", "the burst's last value, at once");
+    // Long past another debounce: nothing else comes of the burst.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let changes = events.lock().unwrap().iter().filter(|e| e.contains("api_key (modified")).count();
+    assert_eq!(changes, 1, "one change applied for five edits: {:#?}", events.lock().unwrap());
+    assert_eq!(fake.requests().await - before, 1, "one list for the burst");
+    no_failure(&events);
+}

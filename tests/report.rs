@@ -223,3 +223,51 @@ async fn the_config_source_reports_its_load() {
     assert_eq!((report.requests, report.layers[0].secrets), (2, 1));
     assert_eq!(report.layers[0].origin, Origin::Network);
 }
+
+/// Each load and each request is a `tracing` span (DEBUG) naming what it is about, never a value:
+/// `infisical.load` with the site, project, environment and folders; `infisical.request` with the
+/// method and path.
+#[test]
+fn loads_and_requests_are_spans_naming_their_target() {
+    use std::sync::{Arc, Mutex};
+    use tracing::field::Field;
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    /// Every span opened: its name and fields.
+    struct Spans(Arc<Mutex<Vec<String>>>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Spans {
+        fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, _: &tracing::span::Id, _: Context<'_, S>) {
+            let mut text = attrs.metadata().name().to_owned();
+            attrs.record(&mut |field: &Field, value: &dyn std::fmt::Debug| {
+                text.push_str(&format!(" {field}={value:?}"))
+            });
+            self.0.lock().unwrap().push(text);
+        }
+    }
+
+    let spans = Arc::new(Mutex::new(Vec::new()));
+    let subscriber =
+        tracing_subscriber::registry().with(tracing_subscriber::filter::LevelFilter::DEBUG).with(Spans(spans.clone()));
+    // A current-thread runtime under a thread-local subscriber: every task of the load records here.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(async {
+            let fake = FakeInfisical::builder().secret("prod", "/app", "API_KEY", "span-canary-value").start().await;
+            let client = fake.client_builder().build().unwrap();
+            let provider = infisical_config::Infisical::new(fake.project_id(), "prod").path("/app").client(client);
+            provider.fetch_async().await.unwrap();
+        });
+    });
+    let spans = spans.lock().unwrap().clone();
+    let load: Vec<&String> = spans.iter().filter(|s| s.starts_with("infisical.load ")).collect();
+    assert_eq!(load.len(), 1, "one load, one span: {spans:#?}");
+    let project = format!("project={}", infisical_config::testing::PROJECT_ID);
+    for field in ["site=http://127.0.0.1:", &project, "environment=\"prod\"", "paths=[\"/app\"]"] {
+        assert!(load[0].contains(field), "the load's span names {field}: {}", load[0]);
+    }
+    let requests: Vec<&String> = spans.iter().filter(|s| s.starts_with("infisical.request ")).collect();
+    assert!(requests.len() >= 2, "the login and the list each have a span: {spans:#?}");
+    assert!(requests.iter().any(|s| s.contains("login")), "{requests:#?}");
+    assert!(requests.iter().any(|s| s.contains("secrets")), "{requests:#?}");
+    assert!(!spans.iter().any(|s| s.contains("span-canary-value")), "no value in a span: {spans:#?}");
+}
