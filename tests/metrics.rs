@@ -382,3 +382,51 @@ fn a_leases_creation_renewal_and_revocation_are_counted_and_the_leases_held_gaug
         recorded.labels_are_safe();
     }
 }
+
+#[test]
+fn loads_from_the_cache_or_nothing_and_failed_logins_are_counted() {
+    use infisical_config::cache::{Cache, CacheKey, OnFailure};
+
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(CacheKey::from([7; 32]))
+        .dir(dir.path())
+        .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(3600) });
+    let (during, recorded) = recorded(|snapshotter| async move {
+        let mut during = Vec::new();
+        let fake = FakeInfisical::builder().secret("prod", "/", NAME, VALUE).start().await;
+        let client = fake.client_builder().retry(RetryPolicy::disabled()).build().unwrap();
+        let cached = Infisical::new(fake.project_id(), "prod").client(client.clone()).cache(cache);
+        cached.fetch_async().await.unwrap();
+        during.push(Recorded::of(&snapshotter));
+        // Infisical down: the cache answers, then an optional provider without one provides nothing.
+        fake.set_unavailable(true);
+        cached.fetch_async().await.unwrap();
+        let optional = Infisical::new(fake.project_id(), "prod").client(client).optional();
+        let watcher = optional.watch(Duration::from_secs(3600)).start::<serde_json::Value, _>(Figment::from).await;
+        drop(watcher.expect("an optional watcher starts with nothing during an outage"));
+        during.push(Recorded::of(&snapshotter));
+        // A refused login.
+        fake.set_unavailable(false);
+        let refused = fake.client_builder().universal_auth("fake-client-id", "wrong").build().unwrap();
+        let err = refused.secrets().list(&ListSecrets::new(fake.project_id(), "prod")).await.unwrap_err();
+        assert!(!err.is_unavailable(), "{err}");
+        during
+    });
+    let [network, outage] = &during[..] else { panic!() };
+    assert_eq!(network.counter(LOADS, &[("environment", "prod"), ("origin", "network")]), 1);
+    assert_eq!(network.total("infisical_config_cache_served_total"), 0);
+
+    assert_eq!(outage.counter(LOADS, &[("environment", "prod"), ("origin", "cache")]), 1);
+    assert_eq!(
+        outage.counter("infisical_config_cache_served_total", &[("environment", "prod"), ("reason", "unavailable")]),
+        1
+    );
+    assert_eq!(outage.counter(LOADS, &[("environment", "prod"), ("origin", "nothing")]), 1);
+    assert_eq!(outage.total(LOADS), 2);
+
+    assert_eq!(recorded.counter("infisical_config_logins_total", &[("outcome", "failed")]), 1);
+    assert_eq!(recorded.total("infisical_config_logins_total"), 1);
+    for recorded in [network, outage, &recorded] {
+        recorded.labels_are_safe();
+    }
+}
