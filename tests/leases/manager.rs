@@ -237,3 +237,32 @@ fn the_blocking_watcher_renews_and_revokes_when_dropped() {
     drop(watcher);
     assert_eq!(lease(&fake, 0).state, FakeLeaseState::Revoked, "revoked before the drop returned");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_during_an_outage_ends_within_its_bound_and_leaves_the_lease_to_its_ttl() {
+    let manual = clock();
+    let fake = fake(&manual, DynamicSecretSpec::new(HOUR)).await;
+    // A client that would retry a 503 for minutes: only the shutdown's bound ends the revocation.
+    let patient = RetryPolicy::default()
+        .max_retries(50)
+        .initial_backoff(Duration::from_secs(5))
+        .max_backoff(Duration::from_secs(5));
+    let client = fake.client_builder().retry(patient).build().unwrap();
+    let watcher = Infisical::new(fake.project_id(), "prod")
+        .client(client)
+        .lease(postgres())
+        .watch(INTERVAL)
+        .clock(&manual)
+        .shutdown_timeout(Duration::from_millis(300))
+        .start::<Config, _>(Figment::from)
+        .await
+        .unwrap();
+    fake.set_unavailable(true);
+    let began = Instant::now();
+    let reports = watcher.shutdown().await;
+    let took = began.elapsed();
+    assert!(took < Duration::from_secs(5), "bounded by shutdown_timeout (300 ms), not the retries: {took:?}");
+    assert_eq!(reports.len(), 1);
+    assert_ne!(reports[0].status, LeaseStatus::Revoked, "not revoked: it expires at its TTL");
+    assert_eq!(lease(&fake, 0).state, FakeLeaseState::Active);
+}
