@@ -101,22 +101,28 @@ impl ClientBuilder {
 
     #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     fn tls(&self, rb: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder> {
-        if https {
-            // Refused here: reqwest would fail every request, after every retry, in words that do not
-            // say why.
-            return Err(Error::Config(
-                "the Infisical site is https, and infisical-config was built without TLS: enable its feature \
-                 `rustls` (or `rustls-ring` or `native-tls`)"
-                    .into(),
-            ));
-        }
-        if !self.ca_certificates.is_empty() {
-            return Err(Error::Config(
-                "custom CA certificates need a TLS feature: `rustls`, `rustls-ring` or `native-tls`".into(),
-            ));
-        }
-        Ok(rb)
+        without_tls(https, !self.ca_certificates.is_empty()).map(|()| rb)
     }
+}
+
+/// What a build without TLS refuses, when the client is built: an https site (reqwest would fail every
+/// request, after every retry, in words that do not say why), and custom CA certificates. Outside the
+/// `cfg` so that the test build, which always has TLS, checks it.
+#[cfg_attr(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"), allow(dead_code))]
+fn without_tls(https: bool, ca_certificates: bool) -> Result<()> {
+    if https {
+        return Err(Error::Config(
+            "the Infisical site is https, and infisical-config was built without TLS: enable its feature \
+             `rustls` (or `rustls-ring` or `native-tls`)"
+                .into(),
+        ));
+    }
+    if ca_certificates {
+        return Err(Error::Config(
+            "custom CA certificates need a TLS feature: `rustls`, `rustls-ring` or `native-tls`".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Where custom CA certificates come from; files are read by `build`, which reports their errors.
@@ -208,5 +214,14 @@ mod tests {
             let err = parse_custom_headers(raw).unwrap_err().to_string();
             assert!(!err.contains("TOKEN") && err.contains("item"), "{err}");
         }
+    }
+
+    #[test]
+    fn without_tls_an_https_site_is_refused_naming_the_features_and_plain_http_passes() {
+        let err = without_tls(true, false).unwrap_err().to_string();
+        assert!(err.contains("built without TLS") && err.contains("`rustls`"), "{err}");
+        assert!(without_tls(false, false).is_ok(), "plain http needs no TLS");
+        let err = without_tls(false, true).unwrap_err().to_string();
+        assert!(err.contains("custom CA certificates need a TLS feature"), "{err}");
     }
 }
