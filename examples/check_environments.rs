@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use figment::Figment;
 use figment::providers::{Format, Toml};
-use infisical_config::figment::EnvironmentCheck;
+use infisical_config::figment::{CheckReport, EnvironmentCheck};
 use infisical_config::testing::FakeInfisical;
 use infisical_config::{EnvSource, Infisical, SecretString, blocking};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 /// The application's configuration, as its `main` extracts it.
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)] // read by the application, not by this check
-struct AppConfig {
+pub struct AppConfig {
     database_url: SecretString,
     port: u16,
     api_key: SecretString,
@@ -64,17 +64,22 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
         }
     };
 
-    // The same figment the application builds, around each environment's secrets.
-    let report = EnvironmentCheck::new(template, environments)
-        .figment(|secrets| Figment::new().merge(Toml::string(APP_TOML)).merge(secrets))
-        .run::<AppConfig>();
+    let report = check(template, environments);
     println!("{report}");
     Ok(report.is_ok())
 }
 
+/// The check: `AppConfig` against each environment's secrets, inside the same figment the application
+/// builds (`tests/check_environments.rs` runs it on the demo and holds its output to the README's).
+pub fn check(template: Infisical, environments: Vec<String>) -> CheckReport {
+    EnvironmentCheck::new(template, environments)
+        .figment(|secrets| Figment::new().merge(Toml::string(APP_TOML)).merge(secrets))
+        .run::<AppConfig>()
+}
+
 /// Three environments, one mistake each: dev has a stray `DATABSE_URL`, staging lacks `API_KEY`, and
 /// prod's `PORT` is not a number.
-fn demo() -> FakeInfisical {
+pub fn demo() -> FakeInfisical {
     FakeInfisical::builder()
         .secret("dev", "/", "DATABASE_URL", "postgres://app:dev@db.dev:5432/app")
         .secret("dev", "/", "DATABSE_URL", "postgres://app:old@db.dev:5432/app")

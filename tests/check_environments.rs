@@ -257,3 +257,23 @@ fn figments_own_types_take_part_as_in_the_real_extraction() {
         .run::<WithPath>();
     assert!(report.is_ok(), "{report}");
 }
+
+/// `examples/check_environments.rs`, whose check and demo this test runs.
+#[allow(dead_code)] // its `main` and `run` are the example's own
+#[path = "../examples/check_environments.rs"]
+mod example;
+
+/// The README's "Before you deploy" shows the example's output: the example's own check, on its own
+/// demo, prints exactly that.
+#[test]
+fn the_example_prints_what_the_readme_shows() {
+    let demo = example::demo();
+    let template = Infisical::new(demo.project_id(), "dev").client(demo.blocking_client_builder().build().unwrap());
+    let printed = example::check(template, vec!["dev".into(), "staging".into(), "prod".into()]).to_string();
+
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## Before you deploy").expect("the README's section")..];
+    let block = &section[section.find("```text\n").expect("the output block") + "```text\n".len()..];
+    let shown = &block[..block.find("```").unwrap()];
+    assert_eq!(printed.trim_end(), shown.trim_end(), "the README's copy of the example's output is current");
+}
