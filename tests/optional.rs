@@ -155,7 +155,7 @@ fn an_unknown_project_fails_an_optional_provider_on_both_generations() {
 }
 
 #[test]
-fn invalid_input_fails_an_optional_provider_before_any_request() {
+fn invalid_input_fails_an_optional_provider() {
     let fake = fake(false);
     let client = fake.blocking_client_builder().build().unwrap();
     assert_fails(Infisical::new(fake.project_id(), "dev").path("/app/../etc").client(client), "/app/../etc");
