@@ -70,8 +70,24 @@ macro_rules! blocking_methods {
     };
 }
 
+/// Blocking client builder setters, each passing through to the async builder's namesake. Each
+/// carries its own docs.
+macro_rules! pass_through {
+    ($( $(#[$attr:meta])* $name:ident ( $($arg:ident : $ty:ty),* ) ; )*) => {
+        impl ClientBuilder {
+            $(
+                $(#[$attr])*
+                pub fn $name(self $(, $arg: $ty)*) -> Self {
+                    ClientBuilder(self.0.$name($($arg),*))
+                }
+            )*
+        }
+    };
+}
+
 mod builder;
 mod certificates;
+mod credentials;
 mod dynamic_secrets;
 mod folders;
 mod imports;
