@@ -178,7 +178,11 @@ pass_through! {
     /// client.authenticate()?;
     ///
     /// // A value HTTP cannot carry is refused before anything is sent.
-    /// let err = infisical_config::blocking::Client::builder().header("x-team", "a\nb").build().unwrap_err();
+    /// let err = infisical_config::blocking::Client::builder()
+    /// #   .site(fake.uri()).env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([]))
+    ///     .header("x-team", "a\nb")
+    ///     .build()
+    ///     .unwrap_err();
     /// assert!(matches!(err, infisical_config::Error::InvalidHeader { .. }), "{err}");
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
@@ -366,6 +370,7 @@ impl ClientBuilder {
     /// client.authenticate()?;
     ///
     /// let err = infisical_config::blocking::Client::builder()
+    /// #   .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([]))
     ///     .access_token("a-token")
     ///     .universal_auth("client-id", "client-secret")
     ///     .build()

@@ -108,7 +108,7 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// As [`get`](Self::get); also 404 when the server does not hold the private key.
+        /// As [`get`](Self::get).
         fn bundle(&self, id: &str) -> CertificateBundle;
 
         /// A certificate's private key (PEM), by id. See [`crate::resources::Certificates::private_key`].
@@ -177,7 +177,7 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// As [`get`](Self::get); [`Error::Api`](crate::Error::Api) with status 400 when it is revoked already.
+        /// As [`get`](Self::get).
         fn revoke(&self, id: &str, reason: RevocationReason) -> Revoked;
 
         /// Deletes a certificate, by id; the answer is its record as it was. See

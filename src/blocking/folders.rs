@@ -104,7 +104,7 @@ blocking_methods! {
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a name outside `[A-Za-z0-9_-]` or
         /// an empty environment, before sending; [`Error::Api`](crate::Error::Api) when the server
-        /// refuses (400 when it exists, 403 without permission).
+        /// refuses (403 without permission).
         fn create(&self, req: &CreateFolder) -> Folder;
 
         /// Renames a folder or changes its description. See [`crate::resources::Folders::update`].

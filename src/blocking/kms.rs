@@ -105,7 +105,7 @@ blocking_methods! {
         ///
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty name, before sending;
-        /// [`Error::Api`](crate::Error::Api) when the name is taken or the algorithm unknown (400).
+        /// [`Error::Api`](crate::Error::Api) when the name is taken.
         fn create_key(&self, project: impl Into<ProjectRef> + Send, name: &str, description: Option<&str>, algorithm: Option<&str>) -> KmsKey;
 
         /// A project's keys. See [`crate::resources::Kms::list_keys`].
@@ -125,8 +125,7 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// [`Error::Api`](crate::Error::Api) when the server refuses (403 without permission, 404 for
-        /// an unknown project).
+        /// [`Error::Api`](crate::Error::Api) when the server refuses (403 without permission).
         fn list_keys(&self, project: impl Into<ProjectRef> + Send) -> Vec<KmsKey>;
 
         /// Renames, re-describes, disables or enables a key. See [`crate::resources::Kms::update_key`].

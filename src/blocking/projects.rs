@@ -49,8 +49,7 @@ blocking_methods! {
         ///
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty slug, before sending;
-        /// [`Error::Api`](crate::Error::Api) with status 404 when there is no such project (or the
-        /// identity is not a member of it).
+        /// [`Error::Api`](crate::Error::Api) with status 404 when there is no such project.
         fn get_by_slug(&self, slug: &str) -> Project;
 
         /// A project by id. See [`crate::resources::Projects::get_by_id`].

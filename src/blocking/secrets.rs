@@ -271,8 +271,8 @@ blocking_methods! {
         ///
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty batch, before sending;
-        /// [`Error::Api`](crate::Error::Api) when the server refuses (404 for a missing secret under
-        /// the default mode).
+        /// [`Error::Api`](crate::Error::Api) when the server refuses (under the default mode, a
+        /// missing secret fails the whole batch).
         fn update_many(&self, batch: &Batch) -> Outcome<Vec<Secret>>;
 
         /// Deletes several secrets of one folder in one request. See
@@ -301,7 +301,7 @@ blocking_methods! {
         ///
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty batch, before sending;
-        /// [`Error::Api`](crate::Error::Api) when the server refuses (404 for a missing secret).
+        /// [`Error::Api`](crate::Error::Api) when the server refuses (a missing secret).
         fn delete_many(&self, batch: &Batch) -> Outcome<Vec<Secret>>;
     }
 }
