@@ -75,6 +75,28 @@ use not_used::{NotUsed, checked_folder, describe};
 /// unknown environment or folder) or a mistake on this machine (no credentials configured) fails the
 /// load under every policy, so that withdrawing an identity's access stops its secrets at once. No
 /// policy serves the cache on a refusal.
+///
+/// ```
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+/// use infisical_config::report::Origin;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+/// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+/// # let dir = tempfile::tempdir().unwrap();
+///
+/// let cache = |policy| Cache::new(CacheKey::from([7; 32])).dir(dir.path()).on_failure(policy);
+/// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+/// provider.clone().cache(cache(OnFailure::Fail)).fetch()?; // kept
+/// fake.set_unavailable(true);
+///
+/// assert!(provider.clone().cache(cache(OnFailure::Fail)).fetch().unwrap_err().is_unavailable());
+/// let day = Duration::from_secs(24 * 3600);
+/// let served = provider.clone().cache(cache(OnFailure::UseCache { max_age: day })).fetch()?;
+/// assert!(matches!(served.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+/// assert!(provider.cache(cache(OnFailure::ProvideNothing)).fetch()?.is_empty());
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnFailure {
@@ -133,6 +155,21 @@ pub(crate) struct Unread {
 
 impl Cache {
     /// A cache under this key, in the platform's cache folder, failing as without a cache.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// use infisical_config::cache::{Cache, CacheKey};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
+    ///
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path()); // a folder of its own in tests
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+    /// provider.fetch()?;
+    /// provider.fetch()?; // revalidated: a 304, no body
+    /// assert_eq!(fake.not_modified(), 1);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn new(key: CacheKey) -> Self {
         Cache { key, dir: None, on_failure: OnFailure::Fail, first: First::Network }
     }
@@ -180,9 +217,45 @@ impl Cache {
 
     crate::setters::setters! {
         /// Keeps the files in this folder (created 0700 when missing).
+        ///
+        /// ```
+        /// use infisical_config::Infisical;
+        /// use infisical_config::cache::{Cache, CacheKey};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let folder = dir.path().join("infisical-cache");
+        /// let provider = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .cache(Cache::new(CacheKey::from([7; 32])).dir(&folder));
+        /// provider.fetch()?;
+        /// assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1); // one file per target
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         dir(dir: impl Into<PathBuf>) => dir = Some(dir.into());
 
         /// What a load does when Infisical cannot be reached (see [`OnFailure`]).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let cache = Cache::new(CacheKey::from([7; 32]))
+        ///     .dir(dir.path())
+        ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(3600) });
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+        /// provider.fetch()?;
+        ///
+        /// fake.set_unavailable(true);
+        /// let snapshot = provider.fetch()?; // the last good load, with a warning giving its age
+        /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         on_failure(policy: OnFailure) => on_failure = policy;
     }
 

@@ -35,7 +35,31 @@ use config::{ConfigError, Map, Value, ValueKind};
 use super::Infisical;
 use super::keys::SEP;
 
-/// Infisical secrets as a `config` async source. See the [module docs](self).
+/// Infisical secrets as a `config` async source: what an [`Infisical`] provider loads, with the
+/// same keys and errors. See the [module docs](self).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::Infisical;
+/// use infisical_config::config_source::{InfisicalSource, redact};
+/// # let fake = infisical_config::testing::FakeInfisical::builder()
+/// #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+/// #     .start().await;
+/// # let client = fake.client_builder().build().unwrap();
+///
+/// #[derive(serde::Deserialize)]
+/// struct AppConfig { port: u16, database_url: infisical_config::SecretString }
+///
+/// let config = config::Config::builder()
+///     .set_default("port", 8080)?
+///     .add_async_source(InfisicalSource::new(Infisical::new(fake.project_id(), "prod").client(client)))
+///     .build()
+///     .await
+///     .map_err(redact)?;
+/// let app: AppConfig = config.try_deserialize().map_err(redact)?;
+/// assert_eq!(app.port, 8080);
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug)]
 pub struct InfisicalSource(Infisical);
 

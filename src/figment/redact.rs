@@ -138,6 +138,20 @@ pub struct RedactedError(Box<Error>);
 
 impl RedactedError {
     /// The redacted figment error, to match on its kind or walk its chain.
+    ///
+    /// ```
+    /// use figment::{Figment, error::Kind, providers::Serialized};
+    /// use infisical_config::figment::ExtractRedacted;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { port: u16 }
+    ///
+    /// let figment = Figment::from(Serialized::defaults(serde_json::json!({"port": "hunter2"})));
+    /// let err = figment.extract_redacted::<Config>().unwrap_err().into_inner();
+    /// assert!(matches!(err.kind, Kind::InvalidType(..)));
+    /// assert_eq!(err.path, ["port"]);
+    /// assert!(!err.to_string().contains("hunter2"));
+    /// ```
     #[must_use]
     pub fn into_inner(self) -> Error {
         *self.0
@@ -207,16 +221,56 @@ impl RedactedError {
 /// }
 /// ```
 pub trait ExtractRedacted {
-    /// Extracts `T` as [`Figment::extract`] does; the error is a [`RedactedError`].
+    /// Extracts `T` as [`Figment::extract`] does; the error is a
+    /// [`RedactedError`].
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::{Infisical, figment::ExtractRedacted};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "80a").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { port: u16 }
+    ///
+    /// let err = Figment::from(Infisical::new(fake.project_id(), "prod").client(client))
+    ///     .extract_redacted::<Config>()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("secret PORT"), "{err}"); // the key and its secret...
+    /// assert!(!err.to_string().contains("80a")); // ...never the value
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Whatever figment's extraction reports, with every value replaced by a placeholder.
+    ///
+    /// [`Figment::extract`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract
     fn extract_redacted<'a, T: serde::Deserialize<'a>>(&self) -> Result<T, RedactedError>;
 
-    /// Extracts `T` at `key`, as [`Figment::extract_inner`] does; the error is a [`RedactedError`].
+    /// Extracts `T` at `key`, as [`Figment::extract_inner`] does;
+    /// the error is a [`RedactedError`].
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::{ExposeSecret, Infisical, SecretString, figment::ExtractRedacted};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/db", "URL", "postgres://db/app")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Database { url: SecretString }
+    ///
+    /// let figment = Figment::from(Infisical::new(fake.project_id(), "prod").client(client).recursive(true));
+    /// let database: Database = figment.extract_inner_redacted("db").unwrap();
+    /// assert_eq!(database.url.expose_secret(), "postgres://db/app");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`extract_redacted`](Self::extract_redacted).
+    ///
+    /// [`Figment::extract_inner`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_inner
     fn extract_inner_redacted<'a, T: serde::Deserialize<'a>>(&self, key: &str) -> Result<T, RedactedError>;
 
     /// Extracts `T` as [`Figment::extract_lossy`] does: a number or `bool` field reads a string that
@@ -246,6 +300,8 @@ pub trait ExtractRedacted {
     /// # Errors
     /// As [`extract_redacted`](Self::extract_redacted), and a string that does not read as the number
     /// or boolean a field asks for.
+    ///
+    /// [`Figment::extract_lossy`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_lossy
     fn extract_lossy_redacted<'a, T: serde::Deserialize<'a>>(&self) -> Result<T, RedactedError>;
 
     /// Extracts `T` at `key` as [`Figment::extract_inner_lossy`] does; the error is a [`RedactedError`].
@@ -265,6 +321,8 @@ pub trait ExtractRedacted {
     ///
     /// # Errors
     /// As [`extract_lossy_redacted`](Self::extract_lossy_redacted).
+    ///
+    /// [`Figment::extract_inner_lossy`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_inner_lossy
     fn extract_inner_lossy_redacted<'a, T: serde::Deserialize<'a>>(&self, key: &str) -> Result<T, RedactedError>;
 
     /// Extracts `T` as [`extract_lossy_redacted`](Self::extract_lossy_redacted) does, and fails when a

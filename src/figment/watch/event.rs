@@ -143,7 +143,49 @@ impl std::fmt::Display for WatchEvent {
     }
 }
 
-/// A key whose value changed, with where it comes from; never its value.
+/// A key whose value changed, with where it comes from; never its value. A
+/// [`WatchEvent::Changed`] lists them.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
+/// use infisical_config::watch::{Change, ChangedKey, WatchEvent};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/db", "PASSWORD", "one").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let changed: Arc<Mutex<Vec<ChangedKey>>> = Arc::default();
+/// let seen = changed.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .path("/db")
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| {
+///         if let WatchEvent::Changed { keys, .. } = event {
+///             seen.lock().unwrap().extend(keys.iter().cloned());
+///         }
+///     })
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.set_secret("prod", "/db", "PASSWORD", "two");
+/// let mut config = watcher.subscribe();
+/// for _ in 0..50 {
+///     manual.advance(Duration::from_secs(60));
+///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+///         break;
+///     }
+/// }
+/// let key = &changed.lock().unwrap()[0];
+/// assert_eq!((key.key.as_str(), key.change), ("password", Change::Modified));
+/// assert_eq!(key.origin, "secret `PASSWORD` in /db (prod)");
+/// assert_eq!(key.to_string(), "password (modified, secret `PASSWORD` in /db (prod))");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChangedKey {
@@ -171,7 +213,46 @@ impl std::fmt::Display for ChangedKey {
     }
 }
 
-/// How a key changed.
+/// How a key changed: what a [`ChangedKey`] says, for a log line or an alert.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
+/// use infisical_config::watch::{Change, WatchEvent};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "OLD_FLAG", "on").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let changes: Arc<Mutex<Vec<(String, Change)>>> = Arc::default();
+/// let seen = changes.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| {
+///         if let WatchEvent::Changed { keys, .. } = event {
+///             seen.lock().unwrap().extend(keys.iter().map(|k| (k.key.clone(), k.change)));
+///         }
+///     })
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.remove_secret("prod", "/", "OLD_FLAG");
+/// fake.set_secret("prod", "/", "NEW_FLAG", "on");
+/// let mut config = watcher.subscribe();
+/// for _ in 0..50 {
+///     manual.advance(Duration::from_secs(60));
+///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+///         break;
+///     }
+/// }
+/// let expected = [("new_flag".to_owned(), Change::Added), ("old_flag".to_owned(), Change::Removed)];
+/// assert_eq!(*changes.lock().unwrap(), expected);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
     /// It is new.

@@ -61,6 +61,8 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! [`tokio::sync::watch`]: https://docs.rs/tokio/1/tokio/sync/watch/index.html
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -90,6 +92,22 @@ type OnEvent = Arc<dyn Fn(&WatchEvent) + Send + Sync>;
 
 impl Infisical {
     /// Watches these secrets: see [`Watch`]. `interval` is the time between polls (before jitter).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    /// assert_eq!(watcher.current()["port"], "8080");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn watch(self, interval: Duration) -> Watch {
         Watch {
             provider: self,
@@ -105,7 +123,31 @@ impl Infisical {
     }
 }
 
-/// Starts a [`Watcher`]: made by [`Infisical::watch`].
+/// Starts a [`Watcher`]: made by [`Infisical::watch`], set up with its setters, started with
+/// [`start`](Self::start) (async) or [`start_blocking`](Self::start_blocking).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use figment::{Figment, providers::{Format, Toml}};
+/// use infisical_config::{ExposeSecret, Infisical, SecretString};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "k-1").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Config { port: u16, api_key: SecretString }
+///
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(30))
+///     .debounce(Duration::from_millis(500))
+///     .on_event(|event| eprintln!("{event}"))
+///     .start::<Config, _>(|secrets| Figment::new().merge(Toml::string("port = 8080")).merge(secrets))
+///     .await?;
+/// let config = watcher.current();
+/// assert_eq!((config.port, config.api_key.expose_secret()), (8080, "k-1"));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[must_use]
 pub struct Watch {
     provider: Infisical,
@@ -142,21 +184,102 @@ impl Watch {
     crate::setters::setters! {
         /// After a change is seen, how long to wait for more before applying (default 1 s): a burst of
         /// edits becomes one reload.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        ///
+        /// let watch = infisical_config::Infisical::new("my-project", "prod")
+        ///     .watch(Duration::from_secs(30))
+        ///     .debounce(Duration::from_millis(200));
+        /// assert!(format!("{watch:?}").contains("debounce: 200ms"));
+        /// ```
         debounce(wait: Duration) => debounce = wait;
 
         /// Spreads each wait by up to this fraction either way (default 0.1, at most 1), so that many
         /// replicas do not poll in step. The first poll is spread over a whole interval: replicas
         /// started together (a deploy) do not poll together.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        ///
+        /// let steady = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).jitter(0.0);
+        /// assert!(format!("{steady:?}").contains("jitter: 0.0"));
+        /// let capped = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).jitter(5.0);
+        /// assert!(format!("{capped:?}").contains("jitter: 1.0")); // at most the interval either way
+        /// ```
         jitter(fraction: f64) => jitter = fraction.clamp(0.0, 1.0);
 
         /// Schedules the polls on this clock (default: the system's). Tests give a
         /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::testing::ManualClock;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+        /// # let client = fake.client_builder().build()?;
+        ///
+        /// let manual = ManualClock::new();
+        /// let watcher = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .watch(Duration::from_secs(3600))
+        ///     .clock(&manual)
+        ///     .start::<serde_json::Value, _>(figment::Figment::from)
+        ///     .await?;
+        /// fake.set_secret("prod", "/", "PORT", "9090");
+        ///
+        /// // An hour passes in no time: the watcher polls, lets the change settle, applies it.
+        /// let mut config = watcher.subscribe();
+        /// for _ in 0..50 {
+        ///     manual.advance(Duration::from_secs(3600));
+        ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+        ///         break;
+        ///     }
+        /// }
+        /// assert_eq!(watcher.current()["port"], "9090");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         clock(clock: impl Into<Clock>) => clock = clock.into();
 
         /// Called with each change applied, each failed poll, each change refused, Infisical
         /// answering again after the cache or failures, and what the lease manager did
         /// ([`WatchEvent`], each with its poll's report). Without it, they are logged (`tracing`:
         /// changes, recoveries, renewals and revocations at INFO, the rest at WARN).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use std::sync::{Arc, Mutex};
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::testing::ManualClock;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+        /// # let client = fake.client_builder().build()?;
+        ///
+        /// let said = Arc::new(Mutex::new(Vec::new()));
+        /// let log = said.clone();
+        /// let manual = ManualClock::new();
+        /// let watcher = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .watch(Duration::from_secs(60))
+        ///     .clock(&manual)
+        ///     .on_event(move |event| log.lock().unwrap().push(event.to_string()))
+        ///     .start::<serde_json::Value, _>(figment::Figment::from)
+        ///     .await?;
+        ///
+        /// fake.set_secret("prod", "/", "PORT", "9090");
+        /// let mut config = watcher.subscribe();
+        /// for _ in 0..50 {
+        ///     manual.advance(Duration::from_secs(60));
+        ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+        ///         break;
+        ///     }
+        /// }
+        /// // Names the key and its secret, never a value.
+        /// assert_eq!(said.lock().unwrap()[0], "configuration changed: keys port (modified, secret `PORT` in / (prod))");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         on_event(report: impl Fn(&WatchEvent) + Send + Sync + 'static) => on_event = Some(Arc::new(report));
 
         /// How long revoking the leases may take when the watcher is shut down or dropped (default
@@ -248,6 +371,30 @@ impl Watch {
     /// stands in (a provider that asks for leases needs them: it does not start without Infisical,
     /// optional or not), when the extraction fails ([`Error::Config`], redacted), or when the provider
     /// was given a blocking client (use [`start_blocking`](Self::start_blocking)).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use figment::{Figment, providers::{Format, Toml}};
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "80a").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { name: String, port: u16 }
+    ///
+    /// // The figment is yours: files and environment merged as at start-up, the secrets on top.
+    /// let layers = |secrets: infisical_config::Snapshot| Figment::new().merge(Toml::string(r#"name = "shop""#)).merge(secrets);
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    /// let err = provider.clone().watch(Duration::from_secs(30)).start::<Config, _>(layers).await.unwrap_err();
+    /// assert!(err.to_string().contains("secret PORT"), "{err}"); // not a u16: no watcher, the reason named
+    /// assert!(!err.to_string().contains("80a"), "never the value: {err}");
+    ///
+    /// fake.set_secret("prod", "/", "PORT", "8080");
+    /// let watcher = provider.watch(Duration::from_secs(30)).start::<Config, _>(layers).await?;
+    /// assert_eq!((watcher.current().name.as_str(), watcher.current().port), ("shop", 8080));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub async fn start<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
@@ -277,6 +424,21 @@ impl Watch {
     ///
     /// # Errors
     /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    ///
+    /// let client = fake.blocking_client_builder().build()?;
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start_blocking::<serde_json::Value, _>(figment::Figment::from)?;
+    /// assert_eq!(watcher.current()["port"], "8080");
+    /// drop(watcher); // stops the polling and joins its thread
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn start_blocking<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
@@ -349,6 +511,25 @@ impl Revoker {
 
 /// The latest configuration, kept current by polling that stops when this is dropped: a task of the
 /// runtime ([`Watch::start`]) or a thread of its own ([`Watch::start_blocking`]), joined on drop.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(30))
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+/// let config = watcher.subscribe(); // hand this to the parts of the service that read it
+/// assert_eq!(config.borrow()["port"], "8080");
+/// assert_eq!(watcher.health().consecutive_failures, 0);
+/// drop(watcher); // polling stops
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Watcher<T> {
     config: watch::Receiver<Arc<T>>,
@@ -366,7 +547,27 @@ enum Polling {
 }
 
 impl<T> Watcher<T> {
-    /// The configuration now.
+    /// The configuration now: an `Arc`, cheap to take at each use, never torn by a reload.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Config { port: String }
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start::<Config, _>(figment::Figment::from)
+    ///     .await?;
+    /// let config = watcher.current(); // Arc<Config>
+    /// assert_eq!(config.port, "8080");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn current(&self) -> Arc<T> {
         self.config.borrow().clone()
@@ -374,6 +575,38 @@ impl<T> Watcher<T> {
 
     /// A receiver of every new configuration (`changed().await`, `borrow()`, or from blocking code
     /// `has_changed()` and `borrow_and_update()`); it stops receiving when the watcher is dropped.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// use infisical_config::testing::ManualClock;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let manual = ManualClock::new(); // a test moves the watcher's time; a service keeps the system's
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .clock(&manual)
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    /// let mut config = watcher.subscribe();
+    /// assert_eq!(config.borrow_and_update()["port"], "8080");
+    ///
+    /// fake.set_secret("prod", "/", "PORT", "9090");
+    /// for _ in 0..50 {
+    ///     manual.advance(Duration::from_secs(30));
+    ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+    ///         break;
+    ///     }
+    /// }
+    /// assert_eq!(config.borrow_and_update()["port"], "9090");
+    ///
+    /// drop(watcher);
+    /// assert!(config.changed().await.is_err()); // no more configurations
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
         self.config.clone()
