@@ -236,7 +236,7 @@ pub trait ExtractRedacted {
     /// let err = Figment::from(Infisical::new(fake.project_id(), "prod").client(client))
     ///     .extract_redacted::<Config>()
     ///     .unwrap_err();
-    /// assert!(err.to_string().contains("secret PORT"), "{err}"); // the key and its secret...
+    /// assert!(err.to_string().contains("secret `PORT` in / (prod)"), "{err}"); // the secret...
     /// assert!(!err.to_string().contains("80a")); // ...never the value
     /// # Ok::<(), infisical_config::Error>(())
     /// ```

@@ -366,35 +366,36 @@ impl Watch {
     /// polls in a task of the current runtime. The provider's client must be async (or none: one is
     /// built from the environment).
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use figment::{Figment, providers::{Format, Toml}};
+    /// use infisical_config::{ExposeSecret, Infisical, SecretString, Snapshot};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "LOG_LEVEL", "info").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { name: String, api_key: SecretString }
+    ///
+    /// // The figment is yours: files and environment merged as at start-up, the secrets on top.
+    /// let layers = |secrets: Snapshot| Figment::new().merge(Toml::string(r#"name = "shop""#)).merge(secrets);
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    ///
+    /// // No API_KEY in Infisical yet: no watcher, and the error says what is missing.
+    /// let err = provider.clone().watch(Duration::from_secs(30)).start::<Config, _>(layers).await.unwrap_err();
+    /// assert!(err.to_string().contains("missing field `api_key`"), "{err}");
+    ///
+    /// fake.set_secret("prod", "/", "API_KEY", "k-1");
+    /// let watcher = provider.watch(Duration::from_secs(30)).start::<Config, _>(layers).await?;
+    /// assert_eq!((watcher.current().name.as_str(), watcher.current().api_key.expose_secret()), ("shop", "k-1"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
     /// When the first load fails and neither the cache's policy nor [`optional`](Infisical::optional)
     /// stands in (a provider that asks for leases needs them: it does not start without Infisical,
     /// optional or not), when the extraction fails ([`Error::Config`], redacted), or when the provider
     /// was given a blocking client (use [`start_blocking`](Self::start_blocking)).
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// use std::time::Duration;
-    /// use figment::{Figment, providers::{Format, Toml}};
-    /// use infisical_config::Infisical;
-    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "80a").start().await;
-    /// # let client = fake.client_builder().build()?;
-    ///
-    /// #[derive(Debug, serde::Deserialize)]
-    /// struct Config { name: String, port: u16 }
-    ///
-    /// // The figment is yours: files and environment merged as at start-up, the secrets on top.
-    /// let layers = |secrets: infisical_config::Snapshot| Figment::new().merge(Toml::string(r#"name = "shop""#)).merge(secrets);
-    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
-    /// let err = provider.clone().watch(Duration::from_secs(30)).start::<Config, _>(layers).await.unwrap_err();
-    /// assert!(err.to_string().contains("secret PORT"), "{err}"); // not a u16: no watcher, the reason named
-    /// assert!(!err.to_string().contains("80a"), "never the value: {err}");
-    ///
-    /// fake.set_secret("prod", "/", "PORT", "8080");
-    /// let watcher = provider.watch(Duration::from_secs(30)).start::<Config, _>(layers).await?;
-    /// assert_eq!((watcher.current().name.as_str(), watcher.current().port), ("shop", 8080));
-    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
-    /// ```
     pub async fn start<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
@@ -422,9 +423,6 @@ impl Watch {
     /// runs on a thread of its own, on the blocking client's runtime (the provider's, or one built from
     /// the environment), and stops, joined, when the [`Watcher`] is dropped, its leases revoked first.
     ///
-    /// # Errors
-    /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
-    ///
     /// ```
     /// use std::time::Duration;
     /// use infisical_config::Infisical;
@@ -439,6 +437,9 @@ impl Watch {
     /// drop(watcher); // stops the polling and joins its thread
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
+    ///
+    /// # Errors
+    /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
     pub fn start_blocking<T, F>(self, figment: F) -> Result<Watcher<T>>
     where
         T: DeserializeOwned + Send + Sync + 'static,
