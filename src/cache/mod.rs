@@ -118,12 +118,24 @@ pub enum OnFailure {
 ///
 /// ```
 /// use std::time::Duration;
+/// use infisical_config::{EnvSource, Infisical};
 /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+/// use infisical_config::report::Origin;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+/// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+/// # let dir = tempfile::tempdir().unwrap();
 ///
-/// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY"))
-///     .dir("/var/cache/my-app")
+/// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")) // `openssl rand -base64 32`
+///     .dir(dir.path()) // e.g. /var/cache/my-app
 ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(3600) });
-/// # let _ = cache;
+/// let env = EnvSource::from_pairs([("APP_CACHE_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")]);
+/// let provider = Infisical::new(fake.project_id(), "prod").client(client).env_source(env).cache(cache);
+/// provider.fetch()?;
+///
+/// fake.set_unavailable(true);
+/// let snapshot = provider.fetch()?; // Infisical is down: the last good load stands in
+/// assert!(matches!(snapshot.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+/// # Ok::<(), infisical_config::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -185,11 +197,22 @@ impl Cache {
     ///
     /// ```
     /// use std::time::Duration;
+    /// use infisical_config::Infisical;
     /// use infisical_config::cache::{Cache, CacheKey};
+    /// use infisical_config::report::{CacheReason, Origin};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
     ///
     /// // Replicas restarted within five minutes of the last load start from the cache.
-    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).fresh_for(Duration::from_secs(300));
-    /// # let _ = cache;
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path()).fresh_for(Duration::from_secs(300));
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+    /// provider.fetch()?; // no cache yet: from Infisical, and kept
+    ///
+    /// let restarted = provider.fetch()?;
+    /// assert!(matches!(restarted.report().unwrap().layers[0].origin, Origin::Cache { reason: CacheReason::Fresh, .. }));
+    /// assert_eq!(restarted.report().unwrap().requests, 0); // not even a 304
+    /// # Ok::<(), infisical_config::Error>(())
     /// ```
     pub fn fresh_for(mut self, window: Duration) -> Self {
         self.first = First::Fresh(window);
@@ -204,11 +227,25 @@ impl Cache {
     ///
     /// ```
     /// use std::time::Duration;
+    /// use infisical_config::{Error, Infisical};
     /// use infisical_config::cache::{Cache, CacheKey};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
     ///
+    /// let week = Duration::from_secs(7 * 24 * 3600);
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path());
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    ///
+    /// // No load has kept anything yet: the error says so.
+    /// let err = provider.clone().cache(cache.clone().offline(week)).fetch().unwrap_err();
+    /// assert!(matches!(err, Error::File { .. }), "{err}");
+    ///
+    /// provider.clone().cache(cache.clone()).fetch()?; // with a network: kept
     /// // On a plane: what the last load with a network kept, up to a week old.
-    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).offline(Duration::from_secs(7 * 24 * 3600));
-    /// # let _ = cache;
+    /// let snapshot = provider.cache(cache.offline(week)).fetch()?;
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+    /// # Ok::<(), infisical_config::Error>(())
     /// ```
     pub fn offline(mut self, max_age: Duration) -> Self {
         self.first = First::Offline(max_age);

@@ -69,11 +69,21 @@ impl InfisicalSource {
     /// config-rs has no profiles.
     ///
     /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// use infisical_config::Infisical;
     /// use infisical_config::config_source::InfisicalSource;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "DB__HOST", "db.internal")
+    /// #     .secret("staging", "/", "DB__HOST", "staging-db.internal")
+    /// #     .secret("staging", "/", "DEBUG", "true")
+    /// #     .start().await;
+    /// # let client = fake.client_builder().build().unwrap();
     ///
-    /// let source = InfisicalSource::new(Infisical::new("my-project", "prod").split("__"));
-    /// # let _ = source;
+    /// let provider = Infisical::new(fake.project_id(), "staging").client(client).split("__").and_environment("prod", "prod");
+    /// let config = config::Config::builder().add_async_source(InfisicalSource::new(provider)).build().await.unwrap();
+    /// assert_eq!(config.get_string("db.host").unwrap(), "db.internal"); // prod came later, and wins
+    /// assert!(config.get_bool("debug").unwrap()); // config-rs converts on read
+    /// # });
     /// ```
     #[must_use]
     pub fn new(provider: Infisical) -> Self {

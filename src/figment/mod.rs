@@ -120,13 +120,20 @@ use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
 ///
 /// ```
-/// use infisical_config::{Client, Infisical, blocking};
+/// use figment::Figment;
+/// use infisical_config::{Infisical, ProviderClient};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
 ///
-/// let async_client = Client::builder().site("https://eu.infisical.com").build()?;
-/// let blocking_client = blocking::Client::builder().site("https://eu.infisical.com").build()?;
-/// let a = Infisical::new("my-project", "prod").client(async_client);
-/// let b = Infisical::new("my-project", "prod").client(blocking_client);
-/// # let _ = (a, b);
+/// let async_client = fake.client_builder().build()?; // infisical_config::Client
+/// let blocking_client = fake.blocking_client_builder().build()?; // infisical_config::blocking::Client
+/// assert!(matches!(ProviderClient::from(async_client.clone()), ProviderClient::Async(_)));
+///
+/// // Outside an async runtime, either works for the lazy provider.
+/// for client in [ProviderClient::from(async_client), ProviderClient::from(blocking_client)] {
+///     let config: serde_json::Value =
+///         Figment::from(Infisical::new(fake.project_id(), "prod").client(client)).extract().unwrap();
+///     assert_eq!(config["port"], "8080");
+/// }
 /// # Ok::<(), infisical_config::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -708,14 +715,23 @@ impl Infisical {
         ///
         /// ```
         /// use std::sync::{Arc, Mutex};
+        /// use figment::Figment;
         /// use infisical_config::Infisical;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
         ///
         /// let skipped = Arc::new(Mutex::new(Vec::new()));
         /// let seen = skipped.clone();
-        /// let provider = Infisical::new("my-project", "prod")
+        /// let provider = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
         ///     .optional()
         ///     .on_unavailable(move |err| seen.lock().unwrap().push(err.to_string()));
-        /// # let _ = provider;
+        ///
+        /// fake.set_unavailable(true);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({})); // nothing provided...
+        /// assert_eq!(skipped.lock().unwrap().len(), 1); // ...and the callback told why
+        /// # Ok::<(), infisical_config::Error>(())
         /// ```
         on_unavailable(report: impl Fn(&Error) + Send + Sync + 'static) => on_unavailable = Some(Arc::new(report));
 

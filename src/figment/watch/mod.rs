@@ -174,6 +174,7 @@ impl std::fmt::Debug for Watch {
             .field("interval", &self.interval)
             .field("debounce", &self.debounce)
             .field("jitter", &self.jitter)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .field("push", &self.push)
             .field("backstop", &self.backstop_interval())
             .finish_non_exhaustive()
@@ -286,11 +287,12 @@ impl Watch {
         /// 10 s); what is not revoked by then expires at its TTL.
         ///
         /// ```
-        /// # use std::time::Duration;
+        /// use std::time::Duration;
+        ///
         /// let watch = infisical_config::Infisical::new("my-project", "prod")
         ///     .watch(Duration::from_secs(30))
         ///     .shutdown_timeout(Duration::from_secs(3));
-        /// # let _ = watch;
+        /// assert!(format!("{watch:?}").contains("shutdown_timeout: 3s"));
         /// ```
         shutdown_timeout(bound: Duration) => shutdown_timeout = bound;
     }
@@ -347,7 +349,11 @@ impl Watch {
     ///     .watch(Duration::from_secs(30))
     ///     .push(true)
     ///     .backstop(Duration::from_secs(15 * 60));
-    /// # let _ = watch;
+    /// assert!(format!("{watch:?}").contains("backstop: 900s"));
+    ///
+    /// // Never less than the interval.
+    /// let short = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).backstop(Duration::from_secs(1));
+    /// assert!(format!("{short:?}").contains("backstop: 30s"));
     /// ```
     #[cfg(feature = "push")]
     #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
@@ -617,16 +623,28 @@ impl<T> Watcher<T> {
     /// configuration served is, failed polls in a row, the next poll, where the configuration came
     /// from. [`Health::check`] makes a readiness answer of it.
     ///
-    /// ```no_run
-    /// # async fn run(watcher: infisical_config::watch::Watcher<serde_json::Value>) {
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// # let watcher = Infisical::new(fake.project_id(), "prod")
+    /// #     .client(client)
+    /// #     .watch(Duration::from_secs(30))
+    /// #     .start::<serde_json::Value, _>(figment::Figment::from)
+    /// #     .await?;
     ///
     /// // In a `/healthz` handler: not ready once the configuration is over ten minutes stale.
-    /// match watcher.health().check(Duration::from_secs(600)) {
-    ///     Ok(()) => { /* 200 */ }
-    ///     Err(not_ready) => eprintln!("{not_ready}"), // 503, with the reason
-    /// }
-    /// # }
+    /// let ready = match watcher.health().check(Duration::from_secs(600)) {
+    ///     Ok(()) => true, // 200
+    ///     Err(not_ready) => {
+    ///         eprintln!("{not_ready}"); // 503, with the reason
+    ///         false
+    ///     }
+    /// };
+    /// assert!(ready); // just loaded from Infisical
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn health(&self) -> Health {
