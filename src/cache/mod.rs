@@ -38,16 +38,29 @@
 //! without following a link or waiting on a FIFO, and no larger than a load of its target can be.
 //! These checks are made on unix; elsewhere only "a regular file of a bounded size" is.
 //!
-//! ```no_run
+//! ```
 //! use std::time::Duration;
 //! use infisical_config::Infisical;
 //! use infisical_config::cache::{Cache, CacheKey, OnFailure};
+//! use infisical_config::report::Origin;
+//! # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+//! # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let env = infisical_config::EnvSource::from_pairs([("APP_CACHE_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")]);
 //!
-//! let provider = Infisical::new("my-project", "prod").cache(
+//! let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(
 //!     Cache::new(CacheKey::from_env("APP_CACHE_KEY"))
+//! #       .dir(dir.path())
 //!         .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(24 * 3600) }),
 //! );
-//! # let _ = provider;
+//! # let provider = provider.env_source(env);
+//! assert_eq!(provider.fetch()?.report().unwrap().layers[0].origin, Origin::Network); // and kept
+//! assert_eq!(provider.fetch()?.report().unwrap().layers[0].origin, Origin::Revalidated); // a 304
+//!
+//! fake.set_unavailable(true);
+//! let snapshot = provider.fetch()?; // the cached load, with a warning giving its age
+//! assert!(matches!(snapshot.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+//! # Ok::<(), infisical_config::Error>(())
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -8,10 +8,14 @@
 //! (`infisical://host:port/project/environments/folders`), as the figment provider and the env
 //! loader name it.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use infisical_config::Infisical;
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! use infisical_config::{ExposeSecret, Infisical};
 //! use infisical_config::config_source::{InfisicalSource, redact};
+//! # let fake = infisical_config::testing::FakeInfisical::builder()
+//! #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+//! #     .start().await;
+//! # let client = fake.client_builder().build().unwrap(); // by default: the credential chain
 //!
 //! #[derive(serde::Deserialize)]
 //! struct AppConfig {
@@ -21,12 +25,13 @@
 //!
 //! let config = config::Config::builder()
 //!     .set_default("port", 8080)?
-//!     .add_async_source(InfisicalSource::new(Infisical::new("my-project", "prod")))
+//!     .add_async_source(InfisicalSource::new(Infisical::new(fake.project_id(), "prod").client(client)))
 //!     .build()
 //!     .await
 //!     .map_err(redact)?;
 //! let app: AppConfig = config.try_deserialize().map_err(redact)?;
-//! # let _ = app; Ok(()) }
+//! assert_eq!((app.port, app.database_url.expose_secret()), (8080, "postgres://db/app"));
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 //! ```
 
 use ::figment::value::Value as FigmentValue;

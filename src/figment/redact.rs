@@ -203,20 +203,22 @@ impl RedactedError {
 
 /// `extract` with an error that never shows a value. Use it wherever the error may be printed.
 ///
-/// ```no_run
+/// ```
 /// use figment::{Figment, providers::{Format, Toml}};
-/// use infisical_config::{Infisical, SecretString};
+/// use infisical_config::{ExposeSecret, Infisical, SecretString};
 /// use infisical_config::figment::ExtractRedacted;
 ///
 /// #[derive(serde::Deserialize)]
-/// struct Config { api_key: SecretString }
+/// struct Config { name: String, api_key: SecretString }
 ///
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "k-1").start_blocking();
+///     # let client = fake.blocking_client_builder().build()?;
 ///     let config: Config = Figment::new()
-///         .merge(Toml::file("App.toml"))
-///         .merge(Infisical::new("my-project", "prod"))
+///         .merge(Toml::string(r#"name = "shop""#))
+///         .merge(Infisical::new(fake.project_id(), "prod").client(client))
 ///         .extract_redacted()?; // a failure prints the key and the secret's name, never its value
-///     # let _ = config;
+///     assert_eq!((config.name.as_str(), config.api_key.expose_secret()), ("shop", "k-1"));
 ///     Ok(())
 /// }
 /// ```

@@ -12,18 +12,45 @@ use crate::leases::LeaseEvent;
 /// Never a value.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
 /// use infisical_config::watch::WatchEvent;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+/// # let client = fake.client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
 ///
-/// fn log(event: &WatchEvent) {
+/// fn log(event: &WatchEvent) -> String {
 ///     match event {
-///         WatchEvent::Changed { keys, .. } => println!("{} keys changed", keys.len()),
-///         WatchEvent::Failed { error, .. } => eprintln!("poll failed: {error}"),
-///         other => println!("{other}"),
+///         WatchEvent::Changed { keys, .. } => format!("{} keys changed", keys.len()),
+///         WatchEvent::Failed { error, .. } => format!("poll failed: {error}"),
+///         other => other.to_string(),
 ///     }
-///     // Where the values came from, and what the poll cost.
-///     println!("{}", event.report());
 /// }
-/// # let _ = log;
+///
+/// let said = Arc::new(Mutex::new(Vec::new()));
+/// let seen = said.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| seen.lock().unwrap().push(log(event)))
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.set_unavailable(true); // an outage: polls fail, the configuration stays
+/// for _ in 0..50 {
+///     if !said.lock().unwrap().is_empty() {
+///         break;
+///     }
+///     manual.advance(Duration::from_secs(60));
+///     tokio::time::sleep(Duration::from_millis(50)).await; // let the poll run
+/// }
+/// assert!(said.lock().unwrap()[0].starts_with("poll failed: "), "{:?}", said.lock().unwrap());
+/// assert_eq!(watcher.current()["port"], "8080");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -102,13 +129,38 @@ impl WatchEvent {
     /// time it took.
     ///
     /// ```
-    /// use infisical_config::watch::WatchEvent;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// use infisical_config::report::Origin;
+    /// use infisical_config::testing::ManualClock;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
     ///
-    /// let on_event = |event: &WatchEvent| {
-    ///     let report = event.report();
-    ///     println!("{} requests; serving values {:?} old", report.requests, report.served_age());
-    /// };
-    /// # let _ = on_event;
+    /// let reports = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = reports.clone();
+    /// let manual = ManualClock::new();
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(60))
+    ///     .clock(&manual)
+    ///     .on_event(move |event| seen.lock().unwrap().push(event.report().clone()))
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    ///
+    /// fake.set_secret("prod", "/", "PORT", "9090");
+    /// let mut config = watcher.subscribe();
+    /// for _ in 0..50 {
+    ///     manual.advance(Duration::from_secs(60));
+    ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+    ///         break;
+    ///     }
+    /// }
+    /// let report = &reports.lock().unwrap()[0]; // the poll that brought the change
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// println!("{} requests; serving values {:?} old", report.requests, report.served_age());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn report(&self) -> &LoadReport {

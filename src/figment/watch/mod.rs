@@ -32,12 +32,18 @@
 //!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
 //!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
 //!
-//! ```no_run
-//! # async fn run() -> infisical_config::Result<()> {
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! use std::time::Duration;
 //! use figment::Figment;
 //! use figment::providers::{Format, Toml};
-//! use infisical_config::{Client, Infisical, SecretString};
+//! use infisical_config::{Client, ExposeSecret, Infisical, SecretString};
+//! # let fake = infisical_config::testing::FakeInfisical::builder()
+//! #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+//! #     .start().await;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let app_toml = dir.path().join("App.toml");
+//! # std::fs::write(&app_toml, "port = 8080\n").unwrap();
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Config {
@@ -45,21 +51,22 @@
 //!     database_url: SecretString,
 //! }
 //!
-//! let client = Client::from_env()?;
-//! let watcher = Infisical::new("my-project", "prod")
+//! let client = fake.client_builder().build()?; // in a service: Client::from_env()?
+//! let watcher = Infisical::new(fake.project_id(), "prod")
 //!     .client(client)
 //!     .watch(Duration::from_secs(30))
 //!     .on_event(|event| eprintln!("{event}"))
-//!     .start::<Config, _>(|secrets| Figment::new().merge(Toml::file("App.toml")).merge(secrets))
+//!     .start::<Config, _>(move |secrets| Figment::new().merge(Toml::file(&app_toml)).merge(secrets))
 //!     .await?;
 //! let mut config = watcher.subscribe();
 //! loop {
 //!     let current = config.borrow_and_update().clone(); // Arc<Config>
 //!     // ... use `current` ...
-//!     # let _ = current;
+//!     assert_eq!((current.port, current.database_url.expose_secret()), (8080, "postgres://db/app"));
+//!     # break; // the example ends here
 //!     if config.changed().await.is_err() { break }
 //! }
-//! # Ok(()) }
+//! # Ok::<(), infisical_config::Error>(()) }).unwrap();
 //! ```
 //!
 //! [`tokio::sync::watch`]: https://docs.rs/tokio/1/tokio/sync/watch/index.html
