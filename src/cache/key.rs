@@ -118,7 +118,7 @@ impl CacheKey {
     /// use infisical_config::cache::CacheKey;
     ///
     /// let key = CacheKey::from_env("APP_CACHE_KEY");
-    /// # let _ = key;
+    /// assert_eq!(format!("{key:?}"), "CacheKey(env: APP_CACHE_KEY)"); // where, never the key
     /// ```
     #[must_use]
     pub fn from_env(var: impl Into<String>) -> Self {

@@ -16,14 +16,25 @@ use super::unread::{UnreadSecret, extract_tracked};
 /// figment's type errors quote the value they found (`found string "s3cret", expected u16`). This
 /// replaces that value with a placeholder, keeping the rest (which key, which secret, which source).
 ///
-/// ```no_run
-/// # use figment::Figment;
-/// # #[derive(serde::Deserialize)] struct Config { port: u16 }
-/// # let figment = Figment::new();
+/// ```
+/// use figment::Figment;
+/// use infisical_config::Infisical;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "s3cret").start_blocking();
+/// # let client = fake.blocking_client_builder().build()?;
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Config { port: u16 }
+///
+/// let figment = Figment::from(Infisical::new(fake.project_id(), "prod").client(client));
 /// match figment.extract::<Config>() {
 ///     Ok(config) => { /* ... */ }
-///     Err(e) => eprintln!("bad configuration: {}", infisical_config::figment::redact(e)),
+///     Err(e) => {
+///         let said = infisical_config::figment::redact(e).to_string();
+///         eprintln!("bad configuration: {said}");
+///         assert!(said.contains("secret `PORT`") && !said.contains("s3cret"), "{said}");
+///     }
 /// }
+/// # Ok::<(), infisical_config::Error>(())
 /// ```
 ///
 /// A secret is a string, so a strict `extract` into a number or a `bool` fails; the error then says

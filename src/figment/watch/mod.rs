@@ -334,7 +334,7 @@ impl Watch {
     ///     .push(true) // changes at once; a poll every 10 minutes while connected
     ///     .start::<serde_json::Value, _>(figment::Figment::from)
     ///     .await?;
-    /// # let _ = watcher;
+    /// assert!(watcher.health().push.is_some()); // the stream's state, for a health page
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[cfg(feature = "push")]
