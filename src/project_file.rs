@@ -60,6 +60,17 @@ fn non_empty(s: Option<String>) -> Option<String> {
 impl ProjectFile {
     /// Parses the file's text; `path` names it in errors.
     ///
+    /// ```
+    /// use infisical_config::project_file::ProjectFile;
+    ///
+    /// let file = ProjectFile::parse(r#"{"workspaceId": "p-1", "defaultSecretPath": "/api"}"#, ".infisical.json")?;
+    /// assert_eq!((file.project_id.as_deref(), file.default_secret_path.as_deref()), (Some("p-1"), Some("/api")));
+    ///
+    /// let err = ProjectFile::parse(r#"{"workspaceId": 5}"#, "/app/.infisical.json").unwrap_err();
+    /// assert!(err.to_string().contains("/app/.infisical.json") && err.to_string().contains("workspaceId"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::File`] naming the file and the field at fault.
     pub fn parse(text: &str, path: impl Into<PathBuf>) -> Result<Self> {
@@ -91,6 +102,20 @@ impl ProjectFile {
 
     /// Reads and parses a file.
     ///
+    /// ```
+    /// use infisical_config::project_file::ProjectFile;
+    /// # let dir = tempfile::tempdir().unwrap();
+    ///
+    /// let path = dir.path().join(".infisical.json");
+    /// std::fs::write(&path, r#"{"workspaceId": "p-1", "defaultEnvironment": "staging"}"#).unwrap();
+    /// let file = ProjectFile::load(&path)?;
+    /// assert_eq!((file.project_id.as_deref(), file.path.as_path()), (Some("p-1"), path.as_path()));
+    ///
+    /// let err = ProjectFile::load(&dir.path().join("missing.json")).unwrap_err();
+    /// assert!(err.to_string().contains("missing.json"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::File`] when it cannot be read or parsed.
     pub fn load(path: &Path) -> Result<Self> {
@@ -106,6 +131,21 @@ impl ProjectFile {
     }
 
     /// Finds `.infisical.json` in the environment's current directory or the nearest parent holding one.
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    /// use infisical_config::project_file::ProjectFile;
+    /// # let dir = tempfile::tempdir().unwrap();
+    ///
+    /// std::fs::write(dir.path().join(".infisical.json"), r#"{"workspaceId": "p-1"}"#).unwrap();
+    /// let service = dir.path().join("services/api");
+    /// std::fs::create_dir_all(&service).unwrap();
+    ///
+    /// let env = EnvSource::from_pairs([("HOME", "/nowhere")]).with_current_dir(&service);
+    /// let file = ProjectFile::discover(&env)?.expect("found in a parent");
+    /// assert_eq!(file.project_id.as_deref(), Some("p-1"));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::File`] when the file found cannot be read or parsed.
@@ -130,6 +170,19 @@ impl ProjectFile {
     }
 
     /// The environment for a git branch: the branch's mapping, else the default environment.
+    ///
+    /// ```
+    /// use infisical_config::project_file::ProjectFile;
+    ///
+    /// let file = ProjectFile::parse(
+    ///     r#"{"defaultEnvironment": "dev", "gitBranchToEnvironmentMapping": {"main": "prod"}}"#,
+    ///     ".infisical.json",
+    /// )?;
+    /// assert_eq!(file.environment_for(Some("main")).as_deref(), Some("prod"));
+    /// assert_eq!(file.environment_for(Some("feature/x")).as_deref(), Some("dev"));
+    /// assert_eq!(file.environment_for(None).as_deref(), Some("dev")); // no branch: a detached head
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn environment_for(&self, branch: Option<&str>) -> Option<String> {
         branch.and_then(|b| self.branch_environments.get(b)).cloned().or_else(|| self.default_environment.clone())
@@ -184,6 +237,22 @@ pub struct ProjectDefaults {
 
 impl ProjectDefaults {
     /// Resolves the defaults from this environment (and its current directory).
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    /// use infisical_config::project_file::ProjectDefaults;
+    /// # let dir = tempfile::tempdir().unwrap();
+    ///
+    /// std::fs::write(dir.path().join(".infisical.json"), r#"{"workspaceId": "p-1", "defaultEnvironment": "staging"}"#)
+    ///     .unwrap();
+    /// // The variables win over the file; the file over the defaults (`dev`, `/`).
+    /// let env = EnvSource::from_pairs([("INFISICAL_ENVIRONMENT", "prod")]).with_current_dir(dir.path());
+    /// let defaults = ProjectDefaults::resolve(&env)?;
+    /// assert_eq!(defaults.project.as_deref(), Some("p-1"));
+    /// assert_eq!((defaults.environment.as_str(), defaults.path.as_str()), ("prod", "/"));
+    /// assert_eq!(defaults.file, Some(dir.path().join(".infisical.json")));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::File`] when a `.infisical.json` is found but cannot be parsed.

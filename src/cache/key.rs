@@ -14,6 +14,20 @@ use crate::error::{Error, Result};
 ///
 /// The bytes are kept in a [`SecretBox`], wiped when the last clone of the key is dropped; `Debug`
 /// shows where the key comes from, never the key.
+///
+/// ```
+/// use infisical_config::cache::{Cache, CacheKey};
+///
+/// // In production: base64 of 32 random bytes (`openssl rand -base64 32`) in a variable, read at each load.
+/// let from_env = CacheKey::from_env("APP_CACHE_KEY");
+/// assert_eq!(format!("{from_env:?}"), "CacheKey(env: APP_CACHE_KEY)");
+///
+/// let given = CacheKey::from_base64("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")?;
+/// assert_eq!(format!("{given:?}"), "CacheKey(bytes: [REDACTED])");
+/// let cache = Cache::new(given);
+/// # let _ = cache;
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct CacheKey(KeySource);
 
@@ -104,7 +118,7 @@ impl CacheKey {
     /// use infisical_config::cache::CacheKey;
     ///
     /// let key = CacheKey::from_env("APP_CACHE_KEY");
-    /// # let _ = key;
+    /// assert_eq!(format!("{key:?}"), "CacheKey(env: APP_CACHE_KEY)"); // where, never the key
     /// ```
     #[must_use]
     pub fn from_env(var: impl Into<String>) -> Self {

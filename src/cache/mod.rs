@@ -38,16 +38,29 @@
 //! without following a link or waiting on a FIFO, and no larger than a load of its target can be.
 //! These checks are made on unix; elsewhere only "a regular file of a bounded size" is.
 //!
-//! ```no_run
+//! ```
 //! use std::time::Duration;
 //! use infisical_config::Infisical;
 //! use infisical_config::cache::{Cache, CacheKey, OnFailure};
+//! use infisical_config::report::Origin;
+//! # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+//! # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let env = infisical_config::EnvSource::from_pairs([("APP_CACHE_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")]);
 //!
-//! let provider = Infisical::new("my-project", "prod").cache(
+//! let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(
 //!     Cache::new(CacheKey::from_env("APP_CACHE_KEY"))
+//! #       .dir(dir.path())
 //!         .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(24 * 3600) }),
 //! );
-//! # let _ = provider;
+//! # let provider = provider.env_source(env);
+//! assert_eq!(provider.fetch()?.report().unwrap().layers[0].origin, Origin::Network); // and kept
+//! assert_eq!(provider.fetch()?.report().unwrap().layers[0].origin, Origin::Revalidated); // a 304
+//!
+//! fake.set_unavailable(true);
+//! let snapshot = provider.fetch()?; // the cached load, with a warning giving its age
+//! assert!(matches!(snapshot.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+//! # Ok::<(), infisical_config::Error>(())
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -75,6 +88,28 @@ use not_used::{NotUsed, checked_folder, describe};
 /// unknown environment or folder) or a mistake on this machine (no credentials configured) fails the
 /// load under every policy, so that withdrawing an identity's access stops its secrets at once. No
 /// policy serves the cache on a refusal.
+///
+/// ```
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+/// use infisical_config::report::Origin;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+/// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+/// # let dir = tempfile::tempdir().unwrap();
+///
+/// let cache = |policy| Cache::new(CacheKey::from([7; 32])).dir(dir.path()).on_failure(policy);
+/// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+/// provider.clone().cache(cache(OnFailure::Fail)).fetch()?; // kept
+/// fake.set_unavailable(true);
+///
+/// assert!(provider.clone().cache(cache(OnFailure::Fail)).fetch().unwrap_err().is_unavailable());
+/// let day = Duration::from_secs(24 * 3600);
+/// let served = provider.clone().cache(cache(OnFailure::UseCache { max_age: day })).fetch()?;
+/// assert!(matches!(served.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+/// assert!(provider.cache(cache(OnFailure::ProvideNothing)).fetch()?.is_empty());
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnFailure {
@@ -96,12 +131,24 @@ pub enum OnFailure {
 ///
 /// ```
 /// use std::time::Duration;
+/// use infisical_config::{EnvSource, Infisical};
 /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+/// use infisical_config::report::Origin;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+/// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+/// # let dir = tempfile::tempdir().unwrap();
 ///
-/// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY"))
-///     .dir("/var/cache/my-app")
+/// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")) // `openssl rand -base64 32`
+///     .dir(dir.path()) // e.g. /var/cache/my-app
 ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(3600) });
-/// # let _ = cache;
+/// let env = EnvSource::from_pairs([("APP_CACHE_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")]);
+/// let provider = Infisical::new(fake.project_id(), "prod").client(client).env_source(env).cache(cache);
+/// provider.fetch()?;
+///
+/// fake.set_unavailable(true);
+/// let snapshot = provider.fetch()?; // Infisical is down: the last good load stands in
+/// assert!(matches!(snapshot.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+/// # Ok::<(), infisical_config::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -133,6 +180,21 @@ pub(crate) struct Unread {
 
 impl Cache {
     /// A cache under this key, in the platform's cache folder, failing as without a cache.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// use infisical_config::cache::{Cache, CacheKey};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
+    ///
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path()); // a folder of its own in tests
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+    /// provider.fetch()?;
+    /// provider.fetch()?; // revalidated: a 304, no body
+    /// assert_eq!(fake.not_modified(), 1);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn new(key: CacheKey) -> Self {
         Cache { key, dir: None, on_failure: OnFailure::Fail, first: First::Network }
     }
@@ -148,11 +210,22 @@ impl Cache {
     ///
     /// ```
     /// use std::time::Duration;
+    /// use infisical_config::Infisical;
     /// use infisical_config::cache::{Cache, CacheKey};
+    /// use infisical_config::report::{CacheReason, Origin};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
     ///
     /// // Replicas restarted within five minutes of the last load start from the cache.
-    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).fresh_for(Duration::from_secs(300));
-    /// # let _ = cache;
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path()).fresh_for(Duration::from_secs(300));
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+    /// provider.fetch()?; // no cache yet: from Infisical, and kept
+    ///
+    /// let restarted = provider.fetch()?;
+    /// assert!(matches!(restarted.report().unwrap().layers[0].origin, Origin::Cache { reason: CacheReason::Fresh, .. }));
+    /// assert_eq!(restarted.report().unwrap().requests, 0); // not even a 304
+    /// # Ok::<(), infisical_config::Error>(())
     /// ```
     pub fn fresh_for(mut self, window: Duration) -> Self {
         self.first = First::Fresh(window);
@@ -167,11 +240,25 @@ impl Cache {
     ///
     /// ```
     /// use std::time::Duration;
+    /// use infisical_config::{Error, Infisical};
     /// use infisical_config::cache::{Cache, CacheKey};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    /// # let dir = tempfile::tempdir().unwrap();
     ///
+    /// let week = Duration::from_secs(7 * 24 * 3600);
+    /// let cache = Cache::new(CacheKey::from([7; 32])).dir(dir.path());
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    ///
+    /// // No load has kept anything yet: the error says so.
+    /// let err = provider.clone().cache(cache.clone().offline(week)).fetch().unwrap_err();
+    /// assert!(matches!(err, Error::File { .. }), "{err}");
+    ///
+    /// provider.clone().cache(cache.clone()).fetch()?; // with a network: kept
     /// // On a plane: what the last load with a network kept, up to a week old.
-    /// let cache = Cache::new(CacheKey::from_env("APP_CACHE_KEY")).offline(Duration::from_secs(7 * 24 * 3600));
-    /// # let _ = cache;
+    /// let snapshot = provider.cache(cache.offline(week)).fetch()?;
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+    /// # Ok::<(), infisical_config::Error>(())
     /// ```
     pub fn offline(mut self, max_age: Duration) -> Self {
         self.first = First::Offline(max_age);
@@ -180,9 +267,45 @@ impl Cache {
 
     crate::setters::setters! {
         /// Keeps the files in this folder (created 0700 when missing).
+        ///
+        /// ```
+        /// use infisical_config::Infisical;
+        /// use infisical_config::cache::{Cache, CacheKey};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let folder = dir.path().join("infisical-cache");
+        /// let provider = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .cache(Cache::new(CacheKey::from([7; 32])).dir(&folder));
+        /// provider.fetch()?;
+        /// assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1); // one file per target
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         dir(dir: impl Into<PathBuf>) => dir = Some(dir.into());
 
         /// What a load does when Infisical cannot be reached (see [`OnFailure`]).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let cache = Cache::new(CacheKey::from([7; 32]))
+        ///     .dir(dir.path())
+        ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(3600) });
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+        /// provider.fetch()?;
+        ///
+        /// fake.set_unavailable(true);
+        /// let snapshot = provider.fetch()?; // the last good load, with a warning giving its age
+        /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         on_failure(policy: OnFailure) => on_failure = policy;
     }
 

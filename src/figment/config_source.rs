@@ -8,10 +8,14 @@
 //! (`infisical://host:port/project/environments/folders`), as the figment provider and the env
 //! loader name it.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use infisical_config::Infisical;
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! use infisical_config::{ExposeSecret, Infisical};
 //! use infisical_config::config_source::{InfisicalSource, redact};
+//! # let fake = infisical_config::testing::FakeInfisical::builder()
+//! #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+//! #     .start().await;
+//! # let client = fake.client_builder().build().unwrap(); // by default: the credential chain
 //!
 //! #[derive(serde::Deserialize)]
 //! struct AppConfig {
@@ -21,12 +25,13 @@
 //!
 //! let config = config::Config::builder()
 //!     .set_default("port", 8080)?
-//!     .add_async_source(InfisicalSource::new(Infisical::new("my-project", "prod")))
+//!     .add_async_source(InfisicalSource::new(Infisical::new(fake.project_id(), "prod").client(client)))
 //!     .build()
 //!     .await
 //!     .map_err(redact)?;
 //! let app: AppConfig = config.try_deserialize().map_err(redact)?;
-//! # let _ = app; Ok(()) }
+//! assert_eq!((app.port, app.database_url.expose_secret()), (8080, "postgres://db/app"));
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 //! ```
 
 use ::figment::value::Value as FigmentValue;
@@ -35,7 +40,31 @@ use config::{ConfigError, Map, Value, ValueKind};
 use super::Infisical;
 use super::keys::SEP;
 
-/// Infisical secrets as a `config` async source. See the [module docs](self).
+/// Infisical secrets as a `config` async source: what an [`Infisical`] provider loads, with the
+/// same keys and errors. See the [module docs](self).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::Infisical;
+/// use infisical_config::config_source::{InfisicalSource, redact};
+/// # let fake = infisical_config::testing::FakeInfisical::builder()
+/// #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+/// #     .start().await;
+/// # let client = fake.client_builder().build().unwrap();
+///
+/// #[derive(serde::Deserialize)]
+/// struct AppConfig { port: u16, database_url: infisical_config::SecretString }
+///
+/// let config = config::Config::builder()
+///     .set_default("port", 8080)?
+///     .add_async_source(InfisicalSource::new(Infisical::new(fake.project_id(), "prod").client(client)))
+///     .build()
+///     .await
+///     .map_err(redact)?;
+/// let app: AppConfig = config.try_deserialize().map_err(redact)?;
+/// assert_eq!(app.port, 8080);
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug)]
 pub struct InfisicalSource(Infisical);
 
@@ -45,11 +74,21 @@ impl InfisicalSource {
     /// config-rs has no profiles.
     ///
     /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// use infisical_config::Infisical;
     /// use infisical_config::config_source::InfisicalSource;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "DB__HOST", "db.internal")
+    /// #     .secret("staging", "/", "DB__HOST", "staging-db.internal")
+    /// #     .secret("staging", "/", "DEBUG", "true")
+    /// #     .start().await;
+    /// # let client = fake.client_builder().build().unwrap();
     ///
-    /// let source = InfisicalSource::new(Infisical::new("my-project", "prod").split("__"));
-    /// # let _ = source;
+    /// let provider = Infisical::new(fake.project_id(), "staging").client(client).split("__").and_environment("prod", "prod");
+    /// let config = config::Config::builder().add_async_source(InfisicalSource::new(provider)).build().await.unwrap();
+    /// assert_eq!(config.get_string("db.host").unwrap(), "db.internal"); // prod came later, and wins
+    /// assert!(config.get_bool("debug").unwrap()); // config-rs converts on read
+    /// # });
     /// ```
     #[must_use]
     pub fn new(provider: Infisical) -> Self {

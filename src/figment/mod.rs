@@ -1,10 +1,13 @@
 //! The [`Infisical`] figment provider: secrets as configuration.
 //!
-//! ```no_run
+//! ```
 //! use figment::Figment;
 //! use figment::providers::{Format, Toml};
-//! use infisical_config::Infisical;
-//! use infisical_config::SecretString;
+//! use infisical_config::{ExposeSecret, Infisical, SecretString};
+//! # let fake = infisical_config::testing::FakeInfisical::builder()
+//! #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+//! #     .start_blocking();
+//! # let client = fake.client_builder().build()?;
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Config {
@@ -13,10 +16,12 @@
 //! }
 //!
 //! let config: Config = Figment::new()
-//!     .merge(Toml::file("App.toml"))
-//!     .merge(Infisical::new("my-project", "prod"))
-//!     .extract()?;
-//! # Ok::<(), ::figment::Error>(())
+//!     .merge(Toml::string(r#"name = "shop""#))
+//!     .merge(Infisical::new(fake.project_id(), "prod").client(client))
+//!     .extract()
+//!     .unwrap();
+//! assert_eq!((config.name.as_str(), config.database_url.expose_secret()), ("shop", "postgres://db/app"));
+//! # Ok::<(), infisical_config::Error>(())
 //! ```
 //!
 //! # Keys
@@ -42,7 +47,7 @@
 //! [`SecretString`](crate::SecretString) field. Numbers and booleans are strings too, so a strict
 //! `extract()` into `u16` or `bool` fails (the error names the secret and says what follows). Extract
 //! with [`extract_lossy_redacted`](ExtractRedacted::extract_lossy_redacted), figment's
-//! [lossy extraction](figment::Figment::extract_lossy) with a redacted error: a number or `bool`
+//! [lossy extraction][lossy-extraction] with a redacted error: a number or `bool`
 //! field reads `"8080"` or `"true"`, and string fields keep their values as stored.
 //! [`parse_values`](Infisical::parse_values) is the other way, with `Env`'s caveat.
 //!
@@ -77,6 +82,8 @@
 //! (`infisical://host:port/project/prod/ (from the cache, saved 3 min ago (...))`). The lazy
 //! provider's metadata cannot: figment asks for a provider's metadata before its data, so the metadata
 //! is made before the load.
+//!
+//! [lossy-extraction]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_lossy
 
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -113,13 +120,20 @@ use snapshot::metadata_for;
 /// A client for the provider: a [`blocking::Client`] or an async [`Client`], whichever you have.
 ///
 /// ```
-/// use infisical_config::{Client, Infisical, blocking};
+/// use figment::Figment;
+/// use infisical_config::{Infisical, ProviderClient};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
 ///
-/// let async_client = Client::builder().site("https://eu.infisical.com").build()?;
-/// let blocking_client = blocking::Client::builder().site("https://eu.infisical.com").build()?;
-/// let a = Infisical::new("my-project", "prod").client(async_client);
-/// let b = Infisical::new("my-project", "prod").client(blocking_client);
-/// # let _ = (a, b);
+/// let async_client = fake.client_builder().build()?; // infisical_config::Client
+/// let blocking_client = fake.blocking_client_builder().build()?; // infisical_config::blocking::Client
+/// assert!(matches!(ProviderClient::from(async_client.clone()), ProviderClient::Async(_)));
+///
+/// // Outside an async runtime, either works for the lazy provider.
+/// for client in [ProviderClient::from(async_client), ProviderClient::from(blocking_client)] {
+///     let config: serde_json::Value =
+///         Figment::from(Infisical::new(fake.project_id(), "prod").client(client)).extract().unwrap();
+///     assert_eq!(config["port"], "8080");
+/// }
 /// # Ok::<(), infisical_config::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -157,26 +171,48 @@ impl ProviderClient {
 /// Infisical cannot be reached.
 type OnUnavailable = Arc<dyn Fn(&Error) + Send + Sync>;
 
-/// Loads Infisical secrets into a figment.
+/// Loads Infisical secrets into a figment: the settings that are not secrets in `App.toml`, the
+/// secrets from Infisical, one typed configuration.
+///
+/// ```
+/// use figment::{Figment, providers::{Format, Toml}};
+/// use infisical_config::figment::ExtractRedacted;
+/// use infisical_config::{ExposeSecret, Infisical, SecretString};
+/// # use infisical_config::testing::FakeInfisical;
+/// # let fake = FakeInfisical::builder()
+/// #     .secret("prod", "/", "API_KEY", "k-1")
+/// #     .secret("prod", "/database", "URL", "postgres://db/app")
+/// #     .start_blocking();
+/// # let client = fake.client_builder().build()?; // tests give the fake's; by default, the credential chain
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let app_toml = dir.path().join("App.toml");
+/// # std::fs::write(&app_toml, "app_name = \"shop\"\nport = 8080\n[database]\npool_size = 10\n").unwrap();
+///
+/// #[derive(serde::Deserialize)]
+/// struct Config {
+///     app_name: String,
+///     port: u16,
+///     api_key: SecretString,      // Debug prints [REDACTED]
+///     database: Database,         // from the folder /database
+/// }
+/// #[derive(serde::Deserialize)]
+/// struct Database { url: SecretString, pool_size: u32 }
+///
+/// let config: Config = Figment::new()
+///     .merge(Toml::file(app_toml))
+///     .merge(Infisical::new(fake.project_id(), "prod").client(client).recursive(true))
+///     .extract_redacted()
+///     .unwrap();
+/// assert_eq!((config.app_name.as_str(), config.port, config.database.pool_size), ("shop", 8080, 10));
+/// assert_eq!(config.api_key.expose_secret(), "k-1");
+/// assert_eq!(config.database.url.expose_secret(), "postgres://db/app");
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 ///
 /// `Infisical::new(project, environment)` names what is required (project by id or slug, environment
 /// by slug); everything else is a setter. Credentials come from the default chain unless a client is
 /// given with [`client`](Self::client) (blocking or async). Loading a recursive
 /// path costs one list request on a warm client, one login and one list on a cold one.
-///
-/// ```no_run
-/// use figment::{Figment, Profile};
-/// use infisical_config::Infisical;
-///
-/// let figment = Figment::new().merge(
-///     Infisical::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "prod")
-///         .paths(["/", "/api"])
-///         .recursive(true)
-///         .split("__")
-///         .global(),
-/// );
-/// # let _ = figment;
-/// ```
 #[derive(Clone)]
 #[must_use]
 pub struct Infisical {
@@ -214,6 +250,19 @@ impl std::fmt::Debug for Infisical {
 
 impl Infisical {
     /// Secrets of `project` (id or slug) in `environment` (slug), into figment's default profile.
+    /// Nothing is loaded until figment asks (`extract`), or [`fetch`](Self::fetch) is called.
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+    /// assert_eq!(config, serde_json::json!({"port": "8080"})); // values are strings, as stored
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         Self::with_project(Ok(project.into()), environment.into(), EnvSource::process())
     }
@@ -222,11 +271,45 @@ impl Infisical {
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json` (see
     /// [`ProjectDefaults`](crate::project_file::ProjectDefaults)). With no project anywhere, loading fails
     /// saying so, [`optional`](Self::optional) or not: a missing setting is a mistake, not an outage.
+    /// Credentials and the site come from the environment too, unless a [`client`](Self::client) is
+    /// given. Tests use [`from_env_source`](Self::from_env_source), which runs the same with an
+    /// environment of their own.
+    ///
+    /// ```no_run
+    /// // INFISICAL_PROJECT_ID=... INFISICAL_ENVIRONMENT=prod INFISICAL_TOKEN=... ./app
+    /// let config: serde_json::Value = figment::Figment::from(infisical_config::Infisical::from_env()).extract()?;
+    /// # Ok::<(), figment::Error>(())
+    /// ```
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
     }
 
-    /// As [`from_env`](Self::from_env), reading this environment (tests use it).
+    /// As [`from_env`](Self::from_env), reading this environment (tests use it): project, environment
+    /// and folder, then, for its own client, the site and the credentials.
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::{EnvSource, Infisical};
+    /// # use infisical_config::testing::{self, FakeInfisical};
+    /// # let fake = FakeInfisical::builder().secret("prod", "/api", "PORT", "8080").start_blocking();
+    /// # let site = fake.uri();
+    ///
+    /// let env = EnvSource::from_pairs([
+    ///     ("INFISICAL_PROJECT_ID", fake.project_id()),
+    ///     ("INFISICAL_ENVIRONMENT", "prod"),
+    ///     ("INFISICAL_SECRET_PATH", "/api"),
+    ///     ("INFISICAL_API_URL", site.as_str()),
+    ///     ("INFISICAL_CLIENT_ID", testing::CLIENT_ID),
+    ///     ("INFISICAL_CLIENT_SECRET", testing::CLIENT_SECRET),
+    /// ]);
+    /// let config: serde_json::Value = Figment::from(Infisical::from_env_source(env)).extract().unwrap();
+    /// assert_eq!(config["port"], "8080");
+    ///
+    /// // No project anywhere: a mistake, named.
+    /// let err = Infisical::from_env_source(EnvSource::from_pairs([("INFISICAL_ENVIRONMENT", "prod")])).fetch().unwrap_err();
+    /// assert!(err.to_string().contains("INFISICAL_PROJECT_ID"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn from_env_source(env: EnvSource) -> Self {
         let (project, environment, path) = crate::pipeline::target_from_env(&env);
         Self::with_project(project, environment, env).path(path)
@@ -256,7 +339,167 @@ impl Infisical {
         }
     }
 
-    loader_setters!();
+    loader_setters! {
+        credentials:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::{EnvSource, Infisical};
+        /// use infisical_config::auth::Credentials;
+        /// # use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
+        /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod")
+        ///     .env_source(EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri())])) // the site
+        ///     .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET));
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config["port"], "8080");
+        /// ```
+        env_source:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::{EnvSource, Infisical};
+        /// # use infisical_config::testing::{self, FakeInfisical};
+        /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let site = fake.uri();
+        ///
+        /// // What a deployment would set, given here so that the test reads none of the process's.
+        /// let env = EnvSource::from_pairs([
+        ///     ("INFISICAL_API_URL", site.as_str()),
+        ///     ("INFISICAL_CLIENT_ID", testing::CLIENT_ID),
+        ///     ("INFISICAL_CLIENT_SECRET", testing::CLIENT_SECRET),
+        /// ]);
+        /// let provider = Infisical::new(fake.project_id(), "prod").env_source(env);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config["port"], "8080");
+        /// ```
+        cache:
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+        /// use infisical_config::report::Origin;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let cache = Cache::new(CacheKey::from([7; 32]))
+        ///     .dir(dir.path())
+        ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(24 * 3600) });
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).cache(cache);
+        /// provider.fetch()?; // from Infisical, and kept
+        ///
+        /// fake.set_unavailable(true);
+        /// let snapshot = provider.fetch()?; // Infisical is down: the last good load
+        /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+        /// assert!(matches!(snapshot.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        path:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/api", "API_KEY", "k")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).path("/api");
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"api_key": "k"}));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        paths:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "LOG_LEVEL", "info")
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/api", "PORT", "9090")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).paths(["/", "/api"]);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"log_level": "info", "port": "9090"})); // /api came later
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        recursive:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/db", "HOST", "db.internal")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).recursive(true);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"port": "8080", "db": {"host": "db.internal"}})); // folders nest
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        include_imports:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/shared", "SENTRY_DSN", "https://sentry")
+        /// #     .import("prod", "/", "prod", "/shared")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+        /// let with: serde_json::Value = Figment::from(provider.clone()).extract().unwrap();
+        /// assert_eq!(with["sentry_dsn"], "https://sentry"); // imported from /shared
+        /// let without: serde_json::Value = Figment::from(provider.include_imports(false)).extract().unwrap();
+        /// assert_eq!(without, serde_json::json!({"port": "8080"}));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        expand_references:
+        ///
+        /// ```
+        /// use infisical_config::Infisical;
+        /// use figment::Profile;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "HOST", "db.internal")
+        /// #     .secret("prod", "/", "DATABASE_URL", "postgres://${HOST}/app")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+        /// let expanded = provider.fetch()?;
+        /// assert_eq!(expanded.get(&Profile::Default, "database_url"), Some("postgres://db.internal/app"));
+        /// let raw = provider.expand_references(false).fetch()?;
+        /// assert_eq!(raw.get(&Profile::Default, "database_url"), Some("postgres://${HOST}/app"));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        tags:
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .tagged_secret("prod", "/", "API_KEY", "k", &["api"])
+        /// #     .tagged_secret("prod", "/", "WORKER_TOKEN", "t", &["worker"])
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).tags(["api"]);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"api_key": "k"}));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+    }
 
     /// Also asks for a lease of a dynamic secret: its credentials (a database user and password, cloud
     /// keys, ...) go beside the secrets, under the keys [`DynamicLease`] says, so one `extract` yields
@@ -284,30 +527,107 @@ impl Infisical {
         self
     }
 
-    /// Puts the secrets in this figment profile (default: [`Profile::Default`]).
+    /// Puts the secrets in this figment profile (default:
+    /// [`Profile::Default`]).
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("staging", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "staging").client(client).profile("staging");
+    /// let figment = Figment::from(provider);
+    /// assert_eq!(figment.clone().select("staging").extract_inner::<String>("port").unwrap(), "8080");
+    /// assert!(figment.extract_inner::<String>("port").is_err()); // not in the default profile
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
+    /// [`Profile::Default`]: https://docs.rs/figment/0.10/figment/struct.Profile.html#associatedconstant.Default
     pub fn profile(mut self, profile: impl Into<Profile>) -> Self {
         self.targets[0].1 = profile.into();
         self
     }
 
     /// Puts the secrets in figment's global profile, so they override every profile's values.
+    ///
+    /// ```
+    /// use figment::{Figment, providers::{Format, Toml}};
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "from-infisical").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let toml = Toml::string("[default]\napi_key = \"dev-key\"\n[release]\napi_key = \"release-key\"").nested();
+    /// let figment = Figment::new().merge(toml).merge(Infisical::new(fake.project_id(), "prod").client(client).global());
+    /// for profile in ["default", "release"] {
+    ///     let key: String = figment.clone().select(profile).extract_inner("api_key").unwrap();
+    ///     assert_eq!(key, "from-infisical");
+    /// }
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn global(self) -> Self {
         self.profile(Profile::Global)
     }
 
     /// Also loads `environment` into `profile`: several environments, one provider, one profile each.
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "3000")
+    /// #     .secret("prod", "/", "PORT", "80")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "dev").client(client).and_environment("prod", "release");
+    /// let figment = Figment::from(provider);
+    /// assert_eq!(figment.extract_inner::<String>("port").unwrap(), "3000");
+    /// assert_eq!(figment.select("release").extract_inner::<String>("port").unwrap(), "80");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn and_environment(mut self, environment: impl Into<String>, profile: impl Into<Profile>) -> Self {
         self.targets.push((environment.into(), profile.into()));
         self
     }
 
     /// Lowercases keys (default true); false keeps them as stored.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "k").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let snapshot = Infisical::new(fake.project_id(), "prod").client(client).lowercase(false).fetch()?;
+    /// assert_eq!(snapshot.keys(&figment::Profile::Default).collect::<Vec<_>>(), ["API_KEY"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn lowercase(mut self, yes: bool) -> Self {
         self.mapping.lowercase = yes;
         self
     }
 
     /// Nests on `separator` in secret names: `DB__HOST` with `"__"` → `db.host`.
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "DB__HOST", "db.internal")
+    /// #     .secret("prod", "/", "DB__PORT", "5432")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Config { db: Db }
+    /// #[derive(serde::Deserialize)]
+    /// struct Db { host: String, port: String }
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client).split("__");
+    /// let config: Config = Figment::from(provider).extract().unwrap();
+    /// assert_eq!((config.db.host.as_str(), config.db.port.as_str()), ("db.internal", "5432"));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn split(mut self, separator: impl Into<String>) -> Self {
         let sep = separator.into();
         self.mapping.separator = (!sep.is_empty()).then_some(sep);
@@ -316,9 +636,40 @@ impl Infisical {
 
     crate::setters::setters! {
         /// Only secrets whose name starts with `prefix` (any case), with the prefix removed.
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "APP_PORT", "8080")
+        /// #     .secret("prod", "/", "WORKER_PORT", "9090")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).prefixed("APP_");
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"port": "8080"}));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         prefixed(prefix: impl Into<String>) => mapping.prefix = Some(prefix.into());
 
         /// Nests by folder: `/db/HOST` → `db.host` (default: on when recursive, off otherwise).
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/db", "DB_HOST", "db.internal")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// // Every secret of the tree at the top level, by its own name.
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client).recursive(true).nest_folders(false);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({"port": "8080", "db_host": "db.internal"}));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         nest_folders(yes: bool) => mapping.nest_folders = Some(yes);
     }
 
@@ -364,14 +715,23 @@ impl Infisical {
         ///
         /// ```
         /// use std::sync::{Arc, Mutex};
+        /// use figment::Figment;
         /// use infisical_config::Infisical;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
         ///
         /// let skipped = Arc::new(Mutex::new(Vec::new()));
         /// let seen = skipped.clone();
-        /// let provider = Infisical::new("my-project", "prod")
+        /// let provider = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
         ///     .optional()
         ///     .on_unavailable(move |err| seen.lock().unwrap().push(err.to_string()));
-        /// # let _ = provider;
+        ///
+        /// fake.set_unavailable(true);
+        /// let config: serde_json::Value = Figment::from(provider).extract().unwrap();
+        /// assert_eq!(config, serde_json::json!({})); // nothing provided...
+        /// assert_eq!(skipped.lock().unwrap().len(), 1); // ...and the callback told why
+        /// # Ok::<(), infisical_config::Error>(())
         /// ```
         on_unavailable(report: impl Fn(&Error) + Send + Sync + 'static) => on_unavailable = Some(Arc::new(report));
 
@@ -405,7 +765,22 @@ impl Infisical {
         parse_values(yes: bool) => mapping.parse_values = yes;
 
         /// Uses this client, blocking or async (shared: its token and connections are reused). See
-        /// [`ProviderClient`] for which to give where.
+        /// [`ProviderClient`] for which to give where. Without one, the provider builds its own from
+        /// the environment (the credential chain) at its first load.
+        ///
+        /// ```
+        /// use figment::Figment;
+        /// use infisical_config::Infisical;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        ///
+        /// let client = fake.blocking_client_builder().build()?; // one client, one login, for every load
+        /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+        /// let first: serde_json::Value = Figment::from(provider.clone()).extract().unwrap();
+        /// let second: serde_json::Value = Figment::from(provider.clone()).extract().unwrap();
+        /// assert_eq!(first, second);
+        /// assert_eq!(provider.last_report().unwrap().requests, 1); // the token was reused: a list only
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         client(client: impl Into<ProviderClient>) => client = Some(client.into());
     }
 
@@ -438,6 +813,24 @@ impl Infisical {
 
     /// Fetches now, with typed errors: the [`Snapshot`] is a provider that does no I/O.
     ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    /// let snapshot = provider.fetch()?;
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+    /// let config: serde_json::Value = Figment::from(snapshot).extract().unwrap(); // no request
+    /// assert_eq!(config["port"], "8080");
+    ///
+    /// // A typed error, here for an environment that does not exist.
+    /// let err = Infisical::new(fake.project_id(), "prdo").client(fake.blocking_client_builder().build()?).fetch().unwrap_err();
+    /// assert!(err.is_not_found(), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// Any error of the client or the key mapping.
     pub fn fetch(&self) -> Result<Snapshot> {
@@ -452,6 +845,17 @@ impl Infisical {
     }
 
     /// Fetches now, from async code.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let snapshot = Infisical::new(fake.project_id(), "prod").client(client).fetch_async().await?;
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "port"), Some("8080"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// Any error of the client or the key mapping.

@@ -16,14 +16,25 @@ use super::unread::{UnreadSecret, extract_tracked};
 /// figment's type errors quote the value they found (`found string "s3cret", expected u16`). This
 /// replaces that value with a placeholder, keeping the rest (which key, which secret, which source).
 ///
-/// ```no_run
-/// # use figment::Figment;
-/// # #[derive(serde::Deserialize)] struct Config { port: u16 }
-/// # let figment = Figment::new();
+/// ```
+/// use figment::Figment;
+/// use infisical_config::Infisical;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "s3cret").start_blocking();
+/// # let client = fake.blocking_client_builder().build()?;
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Config { port: u16 }
+///
+/// let figment = Figment::from(Infisical::new(fake.project_id(), "prod").client(client));
 /// match figment.extract::<Config>() {
 ///     Ok(config) => { /* ... */ }
-///     Err(e) => eprintln!("bad configuration: {}", infisical_config::figment::redact(e)),
+///     Err(e) => {
+///         let said = infisical_config::figment::redact(e).to_string();
+///         eprintln!("bad configuration: {said}");
+///         assert!(said.contains("secret `PORT`") && !said.contains("s3cret"), "{said}");
+///     }
 /// }
+/// # Ok::<(), infisical_config::Error>(())
 /// ```
 ///
 /// A secret is a string, so a strict `extract` into a number or a `bool` fails; the error then says
@@ -138,6 +149,20 @@ pub struct RedactedError(Box<Error>);
 
 impl RedactedError {
     /// The redacted figment error, to match on its kind or walk its chain.
+    ///
+    /// ```
+    /// use figment::{Figment, error::Kind, providers::Serialized};
+    /// use infisical_config::figment::ExtractRedacted;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { port: u16 }
+    ///
+    /// let figment = Figment::from(Serialized::defaults(serde_json::json!({"port": "hunter2"})));
+    /// let err = figment.extract_redacted::<Config>().unwrap_err().into_inner();
+    /// assert!(matches!(err.kind, Kind::InvalidType(..)));
+    /// assert_eq!(err.path, ["port"]);
+    /// assert!(!err.to_string().contains("hunter2"));
+    /// ```
     #[must_use]
     pub fn into_inner(self) -> Error {
         *self.0
@@ -189,34 +214,76 @@ impl RedactedError {
 
 /// `extract` with an error that never shows a value. Use it wherever the error may be printed.
 ///
-/// ```no_run
+/// ```
 /// use figment::{Figment, providers::{Format, Toml}};
-/// use infisical_config::{Infisical, SecretString};
+/// use infisical_config::{ExposeSecret, Infisical, SecretString};
 /// use infisical_config::figment::ExtractRedacted;
 ///
 /// #[derive(serde::Deserialize)]
-/// struct Config { api_key: SecretString }
+/// struct Config { name: String, api_key: SecretString }
 ///
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "k-1").start_blocking();
+///     # let client = fake.blocking_client_builder().build()?;
 ///     let config: Config = Figment::new()
-///         .merge(Toml::file("App.toml"))
-///         .merge(Infisical::new("my-project", "prod"))
+///         .merge(Toml::string(r#"name = "shop""#))
+///         .merge(Infisical::new(fake.project_id(), "prod").client(client))
 ///         .extract_redacted()?; // a failure prints the key and the secret's name, never its value
-///     # let _ = config;
+///     assert_eq!((config.name.as_str(), config.api_key.expose_secret()), ("shop", "k-1"));
 ///     Ok(())
 /// }
 /// ```
 pub trait ExtractRedacted {
-    /// Extracts `T` as [`Figment::extract`] does; the error is a [`RedactedError`].
+    /// Extracts `T` as [`Figment::extract`] does; the error is a
+    /// [`RedactedError`].
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::{Infisical, figment::ExtractRedacted};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "80a").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { port: u16 }
+    ///
+    /// let err = Figment::from(Infisical::new(fake.project_id(), "prod").client(client))
+    ///     .extract_redacted::<Config>()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("secret `PORT` in / (prod)"), "{err}"); // the secret...
+    /// assert!(!err.to_string().contains("80a")); // ...never the value
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Whatever figment's extraction reports, with every value replaced by a placeholder.
+    ///
+    /// [`Figment::extract`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract
     fn extract_redacted<'a, T: serde::Deserialize<'a>>(&self) -> Result<T, RedactedError>;
 
-    /// Extracts `T` at `key`, as [`Figment::extract_inner`] does; the error is a [`RedactedError`].
+    /// Extracts `T` at `key`, as [`Figment::extract_inner`] does;
+    /// the error is a [`RedactedError`].
+    ///
+    /// ```
+    /// use figment::Figment;
+    /// use infisical_config::{ExposeSecret, Infisical, SecretString, figment::ExtractRedacted};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/db", "URL", "postgres://db/app")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Database { url: SecretString }
+    ///
+    /// let figment = Figment::from(Infisical::new(fake.project_id(), "prod").client(client).recursive(true));
+    /// let database: Database = figment.extract_inner_redacted("db").unwrap();
+    /// assert_eq!(database.url.expose_secret(), "postgres://db/app");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`extract_redacted`](Self::extract_redacted).
+    ///
+    /// [`Figment::extract_inner`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_inner
     fn extract_inner_redacted<'a, T: serde::Deserialize<'a>>(&self, key: &str) -> Result<T, RedactedError>;
 
     /// Extracts `T` as [`Figment::extract_lossy`] does: a number or `bool` field reads a string that
@@ -246,6 +313,8 @@ pub trait ExtractRedacted {
     /// # Errors
     /// As [`extract_redacted`](Self::extract_redacted), and a string that does not read as the number
     /// or boolean a field asks for.
+    ///
+    /// [`Figment::extract_lossy`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_lossy
     fn extract_lossy_redacted<'a, T: serde::Deserialize<'a>>(&self) -> Result<T, RedactedError>;
 
     /// Extracts `T` at `key` as [`Figment::extract_inner_lossy`] does; the error is a [`RedactedError`].
@@ -265,6 +334,8 @@ pub trait ExtractRedacted {
     ///
     /// # Errors
     /// As [`extract_lossy_redacted`](Self::extract_lossy_redacted).
+    ///
+    /// [`Figment::extract_inner_lossy`]: https://docs.rs/figment/0.10/figment/struct.Figment.html#method.extract_inner_lossy
     fn extract_inner_lossy_redacted<'a, T: serde::Deserialize<'a>>(&self, key: &str) -> Result<T, RedactedError>;
 
     /// Extracts `T` as [`extract_lossy_redacted`](Self::extract_lossy_redacted) does, and fails when a

@@ -283,6 +283,29 @@ pub(super) fn metadata_for(source: String, index: Arc<Mutex<Arc<Index>>>) -> Met
 /// Its figment metadata names where the values came from (`infisical://host:port/project/prod/ (from
 /// the cache, saved 3 min ago (Infisical unavailable: ...))`), and [`report`](Self::report) says it
 /// folder by folder. The default one is empty.
+///
+/// Fetch first for typed errors before the figment is built, to read values and where each came from,
+/// or to load once and extract several times:
+///
+/// ```
+/// use figment::{Figment, Profile};
+/// use infisical_config::Infisical;
+/// # let fake = infisical_config::testing::FakeInfisical::builder()
+/// #     .secret("prod", "/", "PORT", "8080")
+/// #     .secret("prod", "/", "API_KEY", "k-1")
+/// #     .start_blocking();
+/// # let client = fake.blocking_client_builder().build()?;
+///
+/// let snapshot = Infisical::new(fake.project_id(), "prod").client(client).fetch()?;
+/// assert_eq!(snapshot.len(), 2);
+/// assert_eq!(snapshot.get(&Profile::Default, "port"), Some("8080"));
+///
+/// #[derive(serde::Deserialize)]
+/// struct Config { port: String }
+/// let config: Config = Figment::new().merge(snapshot.clone()).extract().unwrap(); // no request
+/// assert_eq!(config.port, "8080");
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone, Default)]
 pub struct Snapshot {
     pub(super) data: Map<Profile, Dict>,
@@ -335,12 +358,14 @@ impl Snapshot {
 
     /// The value at `key` (dotted, as mapped) in `profile`.
     ///
-    /// ```no_run
+    /// ```
     /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "DB__HOST", "db.internal").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
     ///
-    /// let snapshot = Infisical::new("my-project", "dev").split("__").fetch()?;
-    /// let host = snapshot.get(&figment::Profile::Default, "db.host");
-    /// # let _ = host;
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).split("__").fetch()?;
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "db.host"), Some("db.internal"));
+    /// assert_eq!(snapshot.get(&figment::Profile::Default, "db.port"), None);
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
     #[must_use]
@@ -355,6 +380,19 @@ impl Snapshot {
     }
 
     /// The keys (dotted) of `profile`, in order.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("dev", "/db", "HOST", "db.internal")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).recursive(true).fetch()?;
+    /// assert_eq!(snapshot.keys(&figment::Profile::Default).collect::<Vec<_>>(), ["db.host", "port"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn keys(&self, profile: &Profile) -> impl Iterator<Item = String> + '_ {
         self.index.get(profile).into_iter().flat_map(|keys| keys.iter().map(|(k, _)| k.replace(SEP, ".")))
     }
@@ -362,12 +400,15 @@ impl Snapshot {
     /// The keys (dotted) of `profile` with where each came from (secret name, folder, environment),
     /// in order. Never a value: safe to print.
     ///
-    /// ```no_run
+    /// ```
     /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/db", "HOST", "db.internal").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
     ///
-    /// let snapshot = Infisical::new("my-project", "dev").recursive(true).fetch()?;
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).recursive(true).fetch()?;
     /// for (key, origin) in snapshot.origins(&figment::Profile::Default) {
-    ///     println!("{key} <- {origin}"); // db.host <- secret `HOST` in /db (dev)
+    ///     println!("{key} <- {origin}");
+    ///     assert_eq!((key.as_str(), origin.as_str()), ("db.host", "secret `HOST` in /db (dev)"));
     /// }
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
@@ -426,12 +467,37 @@ impl Snapshot {
     }
 
     /// How many keys it holds, over all profiles.
+    ///
+    /// ```
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "3000")
+    /// #     .secret("prod", "/", "PORT", "80")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let provider = Infisical::new(fake.project_id(), "dev").client(client).and_environment("prod", "release");
+    /// assert_eq!(provider.fetch()?.len(), 2); // `port` in each profile
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.index.values().map(Keys::len).sum()
     }
 
-    /// True when it holds no key.
+    /// True when it holds no key: the default snapshot, a folder without secrets, or an
+    /// [`optional`](Infisical::optional) provider's during an outage.
+    ///
+    /// ```
+    /// use infisical_config::{Infisical, Snapshot};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().folder("dev", "/empty").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// assert!(Snapshot::default().is_empty());
+    /// let snapshot = Infisical::new(fake.project_id(), "dev").client(client).path("/empty").fetch()?;
+    /// assert!(snapshot.is_empty());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0

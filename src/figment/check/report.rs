@@ -152,30 +152,116 @@ pub struct EnvironmentReport {
 
 impl EnvironmentReport {
     /// The Infisical environment (slug).
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// let names: Vec<&str> = report.environments().iter().map(|e| e.environment()).collect();
+    /// assert_eq!(names, ["dev", "prod"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn environment(&self) -> &str {
         &self.environment
     }
 
     /// Why its secrets could not be loaded (then nothing else was checked).
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "staging"]).run::<Config>();
+    /// let staging = report.environment("staging").unwrap();
+    /// let err = staging.load_error().expect("no such environment");
+    /// assert!(err.is_not_found(), "{err}");
+    /// assert!(report.environment("dev").unwrap().load_error().is_none());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn load_error(&self) -> Option<&Error> {
         self.load_error.as_ref()
     }
 
     /// How many secrets it loaded.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16, debug: bool }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("dev", "/", "DEBUG", "true")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev"]).run::<Config>();
+    /// assert_eq!(report.environment("dev").unwrap().secrets(), 2);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn secrets(&self) -> usize {
         self.secrets
     }
 
     /// The problems found, by key.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// use infisical_config::figment::ProblemKind;
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// let prod = report.environment("prod").unwrap();
+    /// assert_eq!(prod.problems().len(), 1);
+    /// assert_eq!((prod.problems()[0].kind, prod.problems()[0].key.as_str()), (ProblemKind::Mistyped, "port"));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
 
     /// Loaded, and no problem.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// assert!(report.environment("dev").unwrap().is_ok());
+    /// assert!(!report.environment("prod").unwrap().is_ok()); // PORT is not a u16
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn is_ok(&self) -> bool {
         self.load_error.is_none() && self.problems.is_empty()
@@ -252,29 +338,119 @@ pub struct CheckReport {
 impl CheckReport {
     /// Every environment loaded, with no problem (and there was one at least). Secret names that differ
     /// between environments do not count (see [`name_differences`](Self::name_differences)).
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template.clone(), ["dev", "prod"]).run::<Config>();
+    /// assert!(!report.is_ok()); // in a test: assert!(report.is_ok(), "{report}")
+    /// assert!(EnvironmentCheck::new(template, ["dev"]).run::<Config>().is_ok());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn is_ok(&self) -> bool {
         !self.environments.is_empty() && self.environments.iter().all(EnvironmentReport::is_ok)
     }
 
     /// Each environment's result, in the order given.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["prod", "dev"]).run::<Config>();
+    /// let [prod, dev] = report.environments() else { unreachable!() };
+    /// assert_eq!((prod.environment(), prod.is_ok()), ("prod", false));
+    /// assert_eq!((dev.environment(), dev.is_ok()), ("dev", true));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn environments(&self) -> &[EnvironmentReport] {
         &self.environments
     }
 
     /// The result of one environment.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "PORT", "80a")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// assert!(report.environment("dev").is_some_and(|dev| dev.is_ok()));
+    /// assert!(report.environment("staging").is_none()); // not checked
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn environment(&self, slug: &str) -> Option<&EnvironmentReport> {
         self.environments.iter().find(|e| e.environment == slug)
     }
 
     /// Every problem, environment by environment.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16 }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "80a")
+    /// #     .secret("prod", "/", "PORT", "80b")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// let said: Vec<String> = report.problems().map(ToString::to_string).collect();
+    /// assert_eq!(said, [
+    ///     "dev: mistyped `port` (secret PORT): expected u16",
+    ///     "prod: mistyped `port` (secret PORT): expected u16",
+    ///     ]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn problems(&self) -> impl Iterator<Item = &Problem> {
         self.environments.iter().flat_map(|e| e.problems.iter())
     }
 
     /// The keys some environments have and others have not (of those that loaded), by key.
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16, debug: Option<bool> }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("dev", "/", "DEBUG", "true")
+    /// #     .secret("prod", "/", "PORT", "80")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "prod"]).run::<Config>();
+    /// let [difference] = report.name_differences() else { panic!("{report}") };
+    /// assert_eq!((difference.secret.as_str(), difference.absent_from.as_slice()), ("DEBUG", &["prod".to_owned()][..]));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn name_differences(&self) -> &[NameDifference] {
         &self.differences
@@ -282,6 +458,24 @@ impl CheckReport {
 
     /// The environments that differ from the others in their secret names: for each key not every
     /// environment has, the fewer side (those that alone have it, or alone lack it; both on a tie).
+    ///
+    /// ```
+    /// use infisical_config::figment::EnvironmentCheck;
+    /// # use infisical_config::{Infisical, testing::FakeInfisical};
+    /// # #[derive(serde::Deserialize)]
+    /// # struct Config { port: u16, debug: Option<bool> }
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("dev", "/", "PORT", "8080")
+    /// #     .secret("staging", "/", "PORT", "8081")
+    /// #     .secret("prod", "/", "PORT", "80")
+    /// #     .secret("prod", "/", "DEBUG", "false")
+    /// #     .start_blocking();
+    /// # let template = Infisical::new(fake.project_id(), "dev").client(fake.blocking_client_builder().build()?);
+    ///
+    /// let report = EnvironmentCheck::new(template, ["dev", "staging", "prod"]).run::<Config>();
+    /// assert_eq!(report.differing_environments(), ["prod"]); // the odd one out
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn differing_environments(&self) -> Vec<&str> {
         let mut differing: Vec<&str> = Vec::new();

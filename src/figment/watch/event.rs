@@ -12,18 +12,45 @@ use crate::leases::LeaseEvent;
 /// Never a value.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
 /// use infisical_config::watch::WatchEvent;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+/// # let client = fake.client_builder().retry(infisical_config::RetryPolicy::disabled()).build()?;
 ///
-/// fn log(event: &WatchEvent) {
+/// fn log(event: &WatchEvent) -> String {
 ///     match event {
-///         WatchEvent::Changed { keys, .. } => println!("{} keys changed", keys.len()),
-///         WatchEvent::Failed { error, .. } => eprintln!("poll failed: {error}"),
-///         other => println!("{other}"),
+///         WatchEvent::Changed { keys, .. } => format!("{} keys changed", keys.len()),
+///         WatchEvent::Failed { error, .. } => format!("poll failed: {error}"),
+///         other => other.to_string(),
 ///     }
-///     // Where the values came from, and what the poll cost.
-///     println!("{}", event.report());
 /// }
-/// # let _ = log;
+///
+/// let said = Arc::new(Mutex::new(Vec::new()));
+/// let seen = said.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| seen.lock().unwrap().push(log(event)))
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.set_unavailable(true); // an outage: polls fail, the configuration stays
+/// for _ in 0..50 {
+///     if !said.lock().unwrap().is_empty() {
+///         break;
+///     }
+///     manual.advance(Duration::from_secs(60));
+///     tokio::time::sleep(Duration::from_millis(50)).await; // let the poll run
+/// }
+/// assert!(said.lock().unwrap()[0].starts_with("poll failed: "), "{:?}", said.lock().unwrap());
+/// assert_eq!(watcher.current()["port"], "8080");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -102,13 +129,38 @@ impl WatchEvent {
     /// time it took.
     ///
     /// ```
-    /// use infisical_config::watch::WatchEvent;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// use infisical_config::report::Origin;
+    /// use infisical_config::testing::ManualClock;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
     ///
-    /// let on_event = |event: &WatchEvent| {
-    ///     let report = event.report();
-    ///     println!("{} requests; serving values {:?} old", report.requests, report.served_age());
-    /// };
-    /// # let _ = on_event;
+    /// let reports = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = reports.clone();
+    /// let manual = ManualClock::new();
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(60))
+    ///     .clock(&manual)
+    ///     .on_event(move |event| seen.lock().unwrap().push(event.report().clone()))
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    ///
+    /// fake.set_secret("prod", "/", "PORT", "9090");
+    /// let mut config = watcher.subscribe();
+    /// for _ in 0..50 {
+    ///     manual.advance(Duration::from_secs(60));
+    ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+    ///         break;
+    ///     }
+    /// }
+    /// let report = &reports.lock().unwrap()[0]; // the poll that brought the change
+    /// assert_eq!(report.layers[0].origin, Origin::Network);
+    /// println!("{} requests; serving values {:?} old", report.requests, report.served_age());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn report(&self) -> &LoadReport {
@@ -143,7 +195,49 @@ impl std::fmt::Display for WatchEvent {
     }
 }
 
-/// A key whose value changed, with where it comes from; never its value.
+/// A key whose value changed, with where it comes from; never its value. A
+/// [`WatchEvent::Changed`] lists them.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
+/// use infisical_config::watch::{Change, ChangedKey, WatchEvent};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/db", "PASSWORD", "one").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let changed: Arc<Mutex<Vec<ChangedKey>>> = Arc::default();
+/// let seen = changed.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .path("/db")
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| {
+///         if let WatchEvent::Changed { keys, .. } = event {
+///             seen.lock().unwrap().extend(keys.iter().cloned());
+///         }
+///     })
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.set_secret("prod", "/db", "PASSWORD", "two");
+/// let mut config = watcher.subscribe();
+/// for _ in 0..50 {
+///     manual.advance(Duration::from_secs(60));
+///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+///         break;
+///     }
+/// }
+/// let key = &changed.lock().unwrap()[0];
+/// assert_eq!((key.key.as_str(), key.change), ("password", Change::Modified));
+/// assert_eq!(key.origin, "secret `PASSWORD` in /db (prod)");
+/// assert_eq!(key.to_string(), "password (modified, secret `PASSWORD` in /db (prod))");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChangedKey {
@@ -171,7 +265,46 @@ impl std::fmt::Display for ChangedKey {
     }
 }
 
-/// How a key changed.
+/// How a key changed: what a [`ChangedKey`] says, for a log line or an alert.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::sync::{Arc, Mutex};
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// use infisical_config::testing::ManualClock;
+/// use infisical_config::watch::{Change, WatchEvent};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "OLD_FLAG", "on").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let changes: Arc<Mutex<Vec<(String, Change)>>> = Arc::default();
+/// let seen = changes.clone();
+/// let manual = ManualClock::new();
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(60))
+///     .clock(&manual)
+///     .on_event(move |event| {
+///         if let WatchEvent::Changed { keys, .. } = event {
+///             seen.lock().unwrap().extend(keys.iter().map(|k| (k.key.clone(), k.change)));
+///         }
+///     })
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+///
+/// fake.remove_secret("prod", "/", "OLD_FLAG");
+/// fake.set_secret("prod", "/", "NEW_FLAG", "on");
+/// let mut config = watcher.subscribe();
+/// for _ in 0..50 {
+///     manual.advance(Duration::from_secs(60));
+///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+///         break;
+///     }
+/// }
+/// let expected = [("new_flag".to_owned(), Change::Added), ("old_flag".to_owned(), Change::Removed)];
+/// assert_eq!(*changes.lock().unwrap(), expected);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
     /// It is new.

@@ -32,12 +32,18 @@
 //!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
 //!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
 //!
-//! ```no_run
-//! # async fn run() -> infisical_config::Result<()> {
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! use std::time::Duration;
 //! use figment::Figment;
 //! use figment::providers::{Format, Toml};
-//! use infisical_config::{Client, Infisical, SecretString};
+//! use infisical_config::{Client, ExposeSecret, Infisical, SecretString};
+//! # let fake = infisical_config::testing::FakeInfisical::builder()
+//! #     .secret("prod", "/", "DATABASE_URL", "postgres://db/app")
+//! #     .start().await;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let app_toml = dir.path().join("App.toml");
+//! # std::fs::write(&app_toml, "port = 8080\n").unwrap();
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Config {
@@ -45,22 +51,25 @@
 //!     database_url: SecretString,
 //! }
 //!
-//! let client = Client::from_env()?;
-//! let watcher = Infisical::new("my-project", "prod")
+//! let client = fake.client_builder().build()?; // in a service: Client::from_env()?
+//! let watcher = Infisical::new(fake.project_id(), "prod")
 //!     .client(client)
 //!     .watch(Duration::from_secs(30))
 //!     .on_event(|event| eprintln!("{event}"))
-//!     .start::<Config, _>(|secrets| Figment::new().merge(Toml::file("App.toml")).merge(secrets))
+//!     .start::<Config, _>(move |secrets| Figment::new().merge(Toml::file(&app_toml)).merge(secrets))
 //!     .await?;
 //! let mut config = watcher.subscribe();
 //! loop {
 //!     let current = config.borrow_and_update().clone(); // Arc<Config>
 //!     // ... use `current` ...
-//!     # let _ = current;
+//!     assert_eq!((current.port, current.database_url.expose_secret()), (8080, "postgres://db/app"));
+//!     # break; // the example ends here
 //!     if config.changed().await.is_err() { break }
 //! }
-//! # Ok(()) }
+//! # Ok::<(), infisical_config::Error>(()) }).unwrap();
 //! ```
+//!
+//! [`tokio::sync::watch`]: https://docs.rs/tokio/1/tokio/sync/watch/index.html
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -90,6 +99,22 @@ type OnEvent = Arc<dyn Fn(&WatchEvent) + Send + Sync>;
 
 impl Infisical {
     /// Watches these secrets: see [`Watch`]. `interval` is the time between polls (before jitter).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    /// assert_eq!(watcher.current()["port"], "8080");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn watch(self, interval: Duration) -> Watch {
         Watch {
             provider: self,
@@ -105,7 +130,31 @@ impl Infisical {
     }
 }
 
-/// Starts a [`Watcher`]: made by [`Infisical::watch`].
+/// Starts a [`Watcher`]: made by [`Infisical::watch`], set up with its setters, started with
+/// [`start`](Self::start) (async) or [`start_blocking`](Self::start_blocking).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use figment::{Figment, providers::{Format, Toml}};
+/// use infisical_config::{ExposeSecret, Infisical, SecretString};
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "API_KEY", "k-1").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Config { port: u16, api_key: SecretString }
+///
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(30))
+///     .debounce(Duration::from_millis(500))
+///     .on_event(|event| eprintln!("{event}"))
+///     .start::<Config, _>(|secrets| Figment::new().merge(Toml::string("port = 8080")).merge(secrets))
+///     .await?;
+/// let config = watcher.current();
+/// assert_eq!((config.port, config.api_key.expose_secret()), (8080, "k-1"));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[must_use]
 pub struct Watch {
     provider: Infisical,
@@ -132,6 +181,7 @@ impl std::fmt::Debug for Watch {
             .field("interval", &self.interval)
             .field("debounce", &self.debounce)
             .field("jitter", &self.jitter)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .field("push", &self.push)
             .field("backstop", &self.backstop_interval())
             .finish_non_exhaustive()
@@ -142,32 +192,114 @@ impl Watch {
     crate::setters::setters! {
         /// After a change is seen, how long to wait for more before applying (default 1 s): a burst of
         /// edits becomes one reload.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        ///
+        /// let watch = infisical_config::Infisical::new("my-project", "prod")
+        ///     .watch(Duration::from_secs(30))
+        ///     .debounce(Duration::from_millis(200));
+        /// assert!(format!("{watch:?}").contains("debounce: 200ms"));
+        /// ```
         debounce(wait: Duration) => debounce = wait;
 
         /// Spreads each wait by up to this fraction either way (default 0.1, at most 1), so that many
         /// replicas do not poll in step. The first poll is spread over a whole interval: replicas
         /// started together (a deploy) do not poll together.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        ///
+        /// let steady = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).jitter(0.0);
+        /// assert!(format!("{steady:?}").contains("jitter: 0.0"));
+        /// let capped = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).jitter(5.0);
+        /// assert!(format!("{capped:?}").contains("jitter: 1.0")); // at most the interval either way
+        /// ```
         jitter(fraction: f64) => jitter = fraction.clamp(0.0, 1.0);
 
         /// Schedules the polls on this clock (default: the system's). Tests give a
         /// [`ManualClock`](crate::testing::ManualClock)'s, to move time themselves.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::testing::ManualClock;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+        /// # let client = fake.client_builder().build()?;
+        ///
+        /// let manual = ManualClock::new();
+        /// let watcher = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .watch(Duration::from_secs(3600))
+        ///     .clock(&manual)
+        ///     .start::<serde_json::Value, _>(figment::Figment::from)
+        ///     .await?;
+        /// fake.set_secret("prod", "/", "PORT", "9090");
+        ///
+        /// // An hour passes in no time: the watcher polls, lets the change settle, applies it.
+        /// let mut config = watcher.subscribe();
+        /// for _ in 0..50 {
+        ///     manual.advance(Duration::from_secs(3600));
+        ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+        ///         break;
+        ///     }
+        /// }
+        /// assert_eq!(watcher.current()["port"], "9090");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         clock(clock: impl Into<Clock>) => clock = clock.into();
 
         /// Called with each change applied, each failed poll, each change refused, Infisical
         /// answering again after the cache or failures, and what the lease manager did
         /// ([`WatchEvent`], each with its poll's report). Without it, they are logged (`tracing`:
         /// changes, recoveries, renewals and revocations at INFO, the rest at WARN).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// use std::sync::{Arc, Mutex};
+        /// use std::time::Duration;
+        /// use infisical_config::Infisical;
+        /// use infisical_config::testing::ManualClock;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+        /// # let client = fake.client_builder().build()?;
+        ///
+        /// let said = Arc::new(Mutex::new(Vec::new()));
+        /// let log = said.clone();
+        /// let manual = ManualClock::new();
+        /// let watcher = Infisical::new(fake.project_id(), "prod")
+        ///     .client(client)
+        ///     .watch(Duration::from_secs(60))
+        ///     .clock(&manual)
+        ///     .on_event(move |event| log.lock().unwrap().push(event.to_string()))
+        ///     .start::<serde_json::Value, _>(figment::Figment::from)
+        ///     .await?;
+        ///
+        /// fake.set_secret("prod", "/", "PORT", "9090");
+        /// let mut config = watcher.subscribe();
+        /// for _ in 0..50 {
+        ///     manual.advance(Duration::from_secs(60));
+        ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+        ///         break;
+        ///     }
+        /// }
+        /// // Names the key and its secret, never a value.
+        /// assert_eq!(said.lock().unwrap()[0], "configuration changed: keys port (modified, secret `PORT` in / (prod))");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         on_event(report: impl Fn(&WatchEvent) + Send + Sync + 'static) => on_event = Some(Arc::new(report));
 
         /// How long revoking the leases may take when the watcher is shut down or dropped (default
         /// 10 s); what is not revoked by then expires at its TTL.
         ///
         /// ```
-        /// # use std::time::Duration;
+        /// use std::time::Duration;
+        ///
         /// let watch = infisical_config::Infisical::new("my-project", "prod")
         ///     .watch(Duration::from_secs(30))
         ///     .shutdown_timeout(Duration::from_secs(3));
-        /// # let _ = watch;
+        /// assert!(format!("{watch:?}").contains("shutdown_timeout: 3s"));
         /// ```
         shutdown_timeout(bound: Duration) => shutdown_timeout = bound;
     }
@@ -202,7 +334,7 @@ impl Watch {
     ///     .push(true) // changes at once; a poll every 10 minutes while connected
     ///     .start::<serde_json::Value, _>(figment::Figment::from)
     ///     .await?;
-    /// # let _ = watcher;
+    /// assert!(watcher.health().push.is_some()); // the stream's state, for a health page
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[cfg(feature = "push")]
@@ -224,7 +356,11 @@ impl Watch {
     ///     .watch(Duration::from_secs(30))
     ///     .push(true)
     ///     .backstop(Duration::from_secs(15 * 60));
-    /// # let _ = watch;
+    /// assert!(format!("{watch:?}").contains("backstop: 900s"));
+    ///
+    /// // Never less than the interval.
+    /// let short = Infisical::new("my-project", "prod").watch(Duration::from_secs(30)).backstop(Duration::from_secs(1));
+    /// assert!(format!("{short:?}").contains("backstop: 30s"));
     /// ```
     #[cfg(feature = "push")]
     #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
@@ -242,6 +378,31 @@ impl Watch {
     /// Loads now (through the provider's cache, as any load), builds `T` from `figment(secrets)`, and
     /// polls in a task of the current runtime. The provider's client must be async (or none: one is
     /// built from the environment).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use figment::{Figment, providers::{Format, Toml}};
+    /// use infisical_config::{ExposeSecret, Infisical, SecretString, Snapshot};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "LOG_LEVEL", "info").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Config { name: String, api_key: SecretString }
+    ///
+    /// // The figment is yours: files and environment merged as at start-up, the secrets on top.
+    /// let layers = |secrets: Snapshot| Figment::new().merge(Toml::string(r#"name = "shop""#)).merge(secrets);
+    /// let provider = Infisical::new(fake.project_id(), "prod").client(client);
+    ///
+    /// // No API_KEY in Infisical yet: no watcher, and the error says what is missing.
+    /// let err = provider.clone().watch(Duration::from_secs(30)).start::<Config, _>(layers).await.unwrap_err();
+    /// assert!(err.to_string().contains("missing field `api_key`"), "{err}");
+    ///
+    /// fake.set_secret("prod", "/", "API_KEY", "k-1");
+    /// let watcher = provider.watch(Duration::from_secs(30)).start::<Config, _>(layers).await?;
+    /// assert_eq!((watcher.current().name.as_str(), watcher.current().api_key.expose_secret()), ("shop", "k-1"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// When the first load fails and neither the cache's policy nor [`optional`](Infisical::optional)
@@ -274,6 +435,21 @@ impl Watch {
     /// As [`start`](Self::start), for programs without a runtime: the polling (and the lease manager)
     /// runs on a thread of its own, on the blocking client's runtime (the provider's, or one built from
     /// the environment), and stops, joined, when the [`Watcher`] is dropped, its leases revoked first.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    ///
+    /// let client = fake.blocking_client_builder().build()?;
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start_blocking::<serde_json::Value, _>(figment::Figment::from)?;
+    /// assert_eq!(watcher.current()["port"], "8080");
+    /// drop(watcher); // stops the polling and joins its thread
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`start`](Self::start); [`Error::Local`] when the thread cannot start.
@@ -349,6 +525,25 @@ impl Revoker {
 
 /// The latest configuration, kept current by polling that stops when this is dropped: a task of the
 /// runtime ([`Watch::start`]) or a thread of its own ([`Watch::start_blocking`]), joined on drop.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::Infisical;
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+/// # let client = fake.client_builder().build()?;
+///
+/// let watcher = Infisical::new(fake.project_id(), "prod")
+///     .client(client)
+///     .watch(Duration::from_secs(30))
+///     .start::<serde_json::Value, _>(figment::Figment::from)
+///     .await?;
+/// let config = watcher.subscribe(); // hand this to the parts of the service that read it
+/// assert_eq!(config.borrow()["port"], "8080");
+/// assert_eq!(watcher.health().consecutive_failures, 0);
+/// drop(watcher); // polling stops
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Watcher<T> {
     config: watch::Receiver<Arc<T>>,
@@ -366,7 +561,27 @@ enum Polling {
 }
 
 impl<T> Watcher<T> {
-    /// The configuration now.
+    /// The configuration now: an `Arc`, cheap to take at each use, never torn by a reload.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Config { port: String }
+    ///
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .start::<Config, _>(figment::Figment::from)
+    ///     .await?;
+    /// let config = watcher.current(); // Arc<Config>
+    /// assert_eq!(config.port, "8080");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn current(&self) -> Arc<T> {
         self.config.borrow().clone()
@@ -374,6 +589,38 @@ impl<T> Watcher<T> {
 
     /// A receiver of every new configuration (`changed().await`, `borrow()`, or from blocking code
     /// `has_changed()` and `borrow_and_update()`); it stops receiving when the watcher is dropped.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// use infisical_config::testing::ManualClock;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    ///
+    /// let manual = ManualClock::new(); // a test moves the watcher's time; a service keeps the system's
+    /// let watcher = Infisical::new(fake.project_id(), "prod")
+    ///     .client(client)
+    ///     .watch(Duration::from_secs(30))
+    ///     .clock(&manual)
+    ///     .start::<serde_json::Value, _>(figment::Figment::from)
+    ///     .await?;
+    /// let mut config = watcher.subscribe();
+    /// assert_eq!(config.borrow_and_update()["port"], "8080");
+    ///
+    /// fake.set_secret("prod", "/", "PORT", "9090");
+    /// for _ in 0..50 {
+    ///     manual.advance(Duration::from_secs(30));
+    ///     if tokio::time::timeout(Duration::from_millis(200), config.changed()).await.is_ok() {
+    ///         break;
+    ///     }
+    /// }
+    /// assert_eq!(config.borrow_and_update()["port"], "9090");
+    ///
+    /// drop(watcher);
+    /// assert!(config.changed().await.is_err()); // no more configurations
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn subscribe(&self) -> watch::Receiver<Arc<T>> {
         self.config.clone()
@@ -383,16 +630,28 @@ impl<T> Watcher<T> {
     /// configuration served is, failed polls in a row, the next poll, where the configuration came
     /// from. [`Health::check`] makes a readiness answer of it.
     ///
-    /// ```no_run
-    /// # async fn run(watcher: infisical_config::watch::Watcher<serde_json::Value>) {
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// use std::time::Duration;
+    /// use infisical_config::Infisical;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// # let watcher = Infisical::new(fake.project_id(), "prod")
+    /// #     .client(client)
+    /// #     .watch(Duration::from_secs(30))
+    /// #     .start::<serde_json::Value, _>(figment::Figment::from)
+    /// #     .await?;
     ///
     /// // In a `/healthz` handler: not ready once the configuration is over ten minutes stale.
-    /// match watcher.health().check(Duration::from_secs(600)) {
-    ///     Ok(()) => { /* 200 */ }
-    ///     Err(not_ready) => eprintln!("{not_ready}"), // 503, with the reason
-    /// }
-    /// # }
+    /// let ready = match watcher.health().check(Duration::from_secs(600)) {
+    ///     Ok(()) => true, // 200
+    ///     Err(not_ready) => {
+    ///         eprintln!("{not_ready}"); // 503, with the reason
+    ///         false
+    ///     }
+    /// };
+    /// assert!(ready); // just loaded from Infisical
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn health(&self) -> Health {
