@@ -24,28 +24,49 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in this crate.
 ///
+/// Its one-line `Display` carries the cause: print it with `{}`. Match on the variants to act on a
+/// kind of failure, and ask [`is_unavailable`](Self::is_unavailable) whether Infisical could not be
+/// reached (the one case a cache or a default may stand in for it).
+///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::FakeInfisical;
+/// # let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+/// # let client = fake.client_builder().build()?;
 /// use infisical_config::Error;
+/// use infisical_config::resources::ListSecrets;
 ///
 /// fn explain(err: &Error) -> &'static str {
-///     match err {
-///         Error::Api(api) if api.status() == 404 => "not there",
-///         Error::Api(_) => "the server said no",
-///         Error::Credentials(_) => "log in first",
+///     match err.innermost() {
+///         err if err.is_not_found() => "check the project, environment and folder",
+///         err if err.is_unavailable() => "Infisical is unavailable: try again later",
+///         Error::Credentials(_) => "check the credentials",
 ///         Error::InvalidRequest { .. } => "fix the input",
-///         _ => "something else",
+///         _ => "see the message",
 ///     }
 /// }
-/// # let _ = explain;
+///
+/// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "stagin")).await.unwrap_err();
+/// assert_eq!(explain(&err), "check the project, environment and folder");
+/// println!("{err}"); // Client Error 404: Environment with slug 'stagin' in project not found
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status.
+    /// The server answered with an error status: its status, name, message and request id are in the
+    /// [`ApiError`].
+    ///
+    /// A `404` names something that does not exist (check the project, environment, folder or key); a
+    /// `403`, a permission the identity lacks (grant it in the project's roles); a `422`, input the
+    /// server refused (the message names the field). `408`, `429` and `5xx` answers come once the
+    /// retries are spent: they are [unavailable](Self::is_unavailable), try again later.
     #[error(transparent)]
     Api(Box<ApiError>),
 
-    /// No usable credentials, or credentials the server or a provider refused.
+    /// No usable credentials, or credentials the server or a provider refused: see
+    /// [`CredentialsError`], whose variants say what to do. Raised before the request it was for is
+    /// sent; it is never [unavailable](Self::is_unavailable).
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
 
@@ -55,7 +76,10 @@ pub enum Error {
     #[error(transparent)]
     Lease(Box<LeaseError>),
 
-    /// The request was refused before it was sent, because the server would refuse it too.
+    /// The request was refused before it was sent, because the server would refuse it too (an empty
+    /// batch, a lease TTL under one minute, a page size over 100).
+    ///
+    /// Fix the argument it names; nothing was sent.
     #[error("invalid request: `{field}` {reason}")]
     InvalidRequest {
         /// The field or argument at fault.
@@ -71,6 +95,13 @@ pub enum Error {
     /// with what to do when trying again cannot help:
     /// `connection failed while calling GET http://127.0.0.1:8080/api/v4/secrets (4 attempts over 1.9 s): connection refused`.
     /// The underlying error is its [`source`](std::error::Error::source).
+    ///
+    /// Connection failures and timeouts are [unavailable](Self::is_unavailable): check that the site
+    /// is right and reachable, or try again later. A [TLS](TransportErrorKind::Tls) failure is not:
+    /// trust the server's certificate authority ([`ClientBuilder::ca_certificate_pem`](crate::ClientBuilder::ca_certificate_pem))
+    /// or fix the site's scheme. A [redirect](TransportErrorKind::Redirect) asks for the site's real
+    /// address; a [response too large](TransportErrorKind::ResponseTooLarge), for a higher
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
     #[error("{}", transport_text(*kind, request, *attempts, *elapsed, *limit, cause.as_deref()))]
     Transport {
         /// What failed.
@@ -94,7 +125,10 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
-    /// A response arrived but did not have the expected shape.
+    /// A response arrived but did not have the expected shape: the site is not an Infisical server
+    /// (a proxy's login page, say), or a server of a generation this crate does not know.
+    ///
+    /// Check the site; if it is Infisical, report the endpoint and detail (they hold no value).
     #[error("could not decode the response of {endpoint}: {detail}")]
     Decode {
         /// Method and path of the request whose response failed to decode.
@@ -103,12 +137,17 @@ pub enum Error {
         detail: String,
     },
 
-    /// The client's configuration is wrong (a bad URL, an unreadable CA file, a bad header).
+    /// The client's configuration is wrong (a bad URL, an unreadable CA file, a bad header), found by
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) or a loader before any request.
+    ///
+    /// Fix the setting or variable its text names.
     #[error("configuration error: {0}")]
     Config(String),
 
     /// Two secrets map to the same configuration key (or one to a key inside the other's), or to the same
     /// environment variable: the error names both, and never a value, and says what the loader offers.
+    ///
+    /// Rename one of the secrets, or change the key mapping or the layering as the text says.
     #[error("`{key}` would come from both {first} and {second}; {remedy}")]
     KeyConflict {
         /// The configuration key, or the environment variable.
@@ -121,7 +160,10 @@ pub enum Error {
         remedy: String,
     },
 
-    /// A secret's name cannot be turned into a key under the chosen mapping.
+    /// A secret's name cannot be turned into a key under the chosen mapping (an empty segment, a
+    /// character the mapping cannot carry).
+    ///
+    /// Rename the secret, or choose another key mapping.
     #[error("{secret} cannot be mapped to a key: {reason}")]
     KeyMapping {
         /// The secret (name, folder, environment).
@@ -134,6 +176,8 @@ pub enum Error {
     ///
     /// Checked when a list comes back empty, since older servers answer a list of an unknown
     /// environment or folder with `200` and nothing.
+    ///
+    /// Fix the name: the text lists what exists there (a typo such as `stagin` shows `staging`).
     #[error("{target} does not exist in {within}; {}", existing_text(existing))]
     NotFound {
         /// What is missing: ``environment `stagin` `` or ``folder `/dbb` ``.
@@ -152,6 +196,8 @@ pub enum Error {
     /// [`is_transient`](Self::is_transient) and [`is_unavailable`](Self::is_unavailable) answer for
     /// it. Its text, causes included, is already in this one's, so this variant has no
     /// [`source`](std::error::Error::source): a report that walks the chain does not print it twice.
+    ///
+    /// Act on the error inside it, as for that variant.
     #[error("loading secrets from {target} failed: {error}")]
     Load {
         /// What was loaded: `infisical://host:port/project/environments/folders`.
@@ -160,7 +206,10 @@ pub enum Error {
         error: Box<Error>,
     },
 
-    /// A local file or keyring could not be read or is malformed.
+    /// A local file or keyring could not be read or is malformed (a project file, a CA file, a cache
+    /// file): its text names the file and what is wrong.
+    ///
+    /// Fix or remove the file, or its permissions.
     #[error("{what} {path}: {reason}")]
     File {
         /// What the file is ("CLI config", "project file", ...).
@@ -176,6 +225,8 @@ pub enum Error {
 
     /// A header value that cannot be sent in HTTP (a control character, a non-visible byte): the access
     /// token a provider gave, or a custom header. Found before any request is sent; never retried.
+    ///
+    /// Fix the header's value (a token copied with its line break, say); the value is never shown.
     #[error(
         "the value of header `{name}` cannot be sent in HTTP (it holds a control character or a byte HTTP forbids)"
     )]
@@ -186,6 +237,9 @@ pub enum Error {
 
     /// Something failed on this machine, with no server involved: a request body that cannot be
     /// encoded, a runtime or HTTP client that cannot start, a task that panicked. Never retried.
+    ///
+    /// Its source says what failed; it is a bug or a resource exhausted on this machine, not a
+    /// problem with Infisical.
     #[error("{what}")]
     Local {
         /// What could not be done.
@@ -198,6 +252,15 @@ pub enum Error {
 
 impl Error {
     /// The error itself, without the context of a load ([`Error::Load`]) around it.
+    ///
+    /// ```
+    /// use infisical_config::Error;
+    ///
+    /// let typo = Error::NotFound { target: "environment `stagin`".into(), within: "project `app`".into(), existing: vec!["staging".into()] };
+    /// let loaded = Error::Load { target: "infisical://eu.infisical.com:443/app/stagin/".into(), error: Box::new(typo) };
+    /// assert!(matches!(loaded.innermost(), Error::NotFound { .. }));
+    /// println!("{loaded}"); // loading secrets from ... failed: environment `stagin` does not exist in ...
+    /// ```
     #[must_use]
     pub fn innermost(&self) -> &Error {
         match self {
@@ -207,6 +270,18 @@ impl Error {
     }
 
     /// The HTTP status the server answered with, when this is an API error.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let err = client.secrets().list(&ListSecrets::new("no-such-project", "dev")).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn status(&self) -> Option<u16> {
         match self.innermost() {
@@ -218,6 +293,18 @@ impl Error {
 
     /// True when the server answered 404, or what was named does not exist (an environment, a folder,
     /// a dynamic secret, a lease).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::secrets::GetSecret;
+    ///
+    /// let err = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "B")).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -229,6 +316,20 @@ impl Error {
     }
 
     /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// use infisical_config::RetryPolicy;
+    ///
+    /// let fake = FakeInfisical::builder().start().await;
+    /// fake.set_unavailable(true); // 503 to everything
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// let err = client.authenticate().await.unwrap_err();
+    /// assert!(err.is_transient());
+    /// println!("{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn is_transient(&self) -> bool {
         match self.innermost() {
@@ -372,7 +473,26 @@ pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// What kind of transport failure happened.
+/// What kind of transport failure happened: the `kind` of [`Error::Transport`].
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::EnvSource;
+/// use infisical_config::{Client, Error, RetryPolicy, TransportErrorKind};
+///
+/// // Nothing listens on port 9 here.
+/// let client = Client::builder()
+///     .site("http://127.0.0.1:9")
+///     .access_token("a-token")
+///     .retry(RetryPolicy::disabled())
+/// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+///     .build()?;
+/// let err = client.secrets().list(&infisical_config::resources::ListSecrets::new("p", "dev")).await.unwrap_err();
+/// assert!(matches!(err, Error::Transport { kind: TransportErrorKind::Connect, .. }));
+/// assert!(err.is_unavailable());
+/// println!("{err}"); // connection failed while calling GET http://127.0.0.1:9/api/v4/secrets: ...
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
