@@ -370,10 +370,15 @@ impl ApiError {
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// # use infisical_config::testing::FakeInfisical;
     /// # use infisical_config::resources::ListSecrets;
-    /// use infisical_config::Error;
+    /// # use infisical_config::EnvSource;
+    /// use infisical_config::{Client, Error};
     ///
     /// let fake = FakeInfisical::builder().start().await;
-    /// let client = fake.client_builder().access_token("a-token-it-never-issued").build()?;
+    /// let client = Client::builder()
+    ///     .site(fake.uri())
+    ///     .access_token("a-token-it-never-issued")
+    /// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+    ///     .build()?;
     /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await.unwrap_err();
     /// let Error::Api(api) = &err else { unreachable!("{err}") };
     /// assert!(api.is_token_rejected());
