@@ -13,7 +13,9 @@ use crate::routes::RouteChoice;
 use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
 
 mod builder;
+mod credentials;
 mod http;
+mod options;
 
 pub use builder::ClientBuilder;
 
