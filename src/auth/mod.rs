@@ -259,9 +259,9 @@ impl Credentials {
 /// ```
 /// use infisical_config::auth::{Credentials, UniversalAuth};
 ///
-/// let pair = UniversalAuth::new("client-id", "client-secret").organization_slug("team-a");
+/// let pair = UniversalAuth::new("client-id", "s3cr3t-value").organization_slug("team-a");
 /// assert_eq!(pair.client_id(), "client-id");
-/// assert!(!format!("{pair:?}").contains("client-secret")); // the secret is never shown
+/// assert!(!format!("{pair:?}").contains("s3cr3t-value")); // the secret is never shown
 /// let creds = Credentials::UniversalAuth(pair);
 /// # let _ = creds;
 /// ```
