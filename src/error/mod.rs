@@ -7,7 +7,6 @@
 //! No error ever holds a secret value, an access token or a client secret: messages are built from
 //! names, paths, status codes and the server's own error text.
 
-use std::fmt;
 use std::time::Duration;
 
 mod api;
