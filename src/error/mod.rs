@@ -73,8 +73,8 @@ pub enum Error {
     Credentials(#[from] CredentialsError),
 
     /// A dynamic-secret or lease call was refused in a way that asks for a decision (create a new
-    /// lease, shorten a TTL, grant a permission, stop asking): see [`LeaseError`]. Its
-    /// [`status`](Self::status) is the server's.
+    /// lease, shorten a TTL, grant a permission, stop asking): see [`LeaseError`], whose variants say
+    /// what to do. Its [`status`](Self::status) is the server's.
     #[error(transparent)]
     Lease(Box<LeaseError>),
 
