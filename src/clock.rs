@@ -44,7 +44,16 @@ pub(crate) struct Manual {
 }
 
 impl Clock {
-    /// The system's time: `SystemTime::now()`, and tokio's timers for waiting.
+    /// The system's time: `SystemTime::now()`, and tokio's timers for waiting. The default of
+    /// everything that takes a clock; tests give a [`ManualClock`](crate::testing::ManualClock)'s instead.
+    ///
+    /// ```
+    /// use infisical_config::clock::Clock;
+    /// use infisical_config::events::Subscribe;
+    ///
+    /// let subscription = Subscribe::new("my-project", "prod").clock(Clock::system());
+    /// # let _ = subscription;
+    /// ```
     #[must_use]
     pub fn system() -> Self {
         Clock(Kind::System)

@@ -41,13 +41,35 @@ impl std::fmt::Debug for EnvSource {
 }
 
 impl EnvSource {
-    /// The real process environment, home directory (from `dirs`) and current directory.
+    /// The real process environment, home directory (from `dirs`) and current directory: the default
+    /// of every builder and loader.
+    ///
+    /// ```
+    /// use infisical_config::auth::EnvCredentials;
+    /// use infisical_config::EnvSource;
+    ///
+    /// // Read when the provider is asked, not now.
+    /// let from_the_process = EnvCredentials::new(EnvSource::process());
+    /// # let _ = from_the_process;
+    /// ```
     #[must_use]
     pub fn process() -> Self {
         Self::default()
     }
 
     /// A fixed environment holding exactly these variables; no home or current directory unless set.
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_URL", "http://127.0.0.1:8080")]);
+    /// assert_eq!(env.var("INFISICAL_URL").as_deref(), Some("http://127.0.0.1:8080"));
+    /// assert_eq!(env.var("HOME"), None); // the process's variables are not seen
+    /// assert_eq!(env.home_dir(), None);
+    ///
+    /// let empty = EnvSource::from_pairs::<_, String, String>([]); // the types of an empty list
+    /// # let _ = empty;
+    /// ```
     #[must_use]
     pub fn from_pairs<I, K, V>(pairs: I) -> Self
     where
@@ -59,7 +81,15 @@ impl EnvSource {
         EnvSource { vars: Some(Arc::new(vars)), home: None, cwd: None }
     }
 
-    /// Uses this directory as the home directory.
+    /// Uses this directory as the home directory (where the Infisical CLI's login is looked for).
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// let home = tempfile::tempdir().unwrap();
+    /// let env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
+    /// assert_eq!(env.home_dir().as_deref(), Some(home.path()));
+    /// ```
     #[must_use]
     pub fn with_home(mut self, home: impl Into<PathBuf>) -> Self {
         self.home = Some(home.into());
@@ -67,6 +97,17 @@ impl EnvSource {
     }
 
     /// Uses this directory as the current directory (where `.infisical.json` is searched from).
+    ///
+    /// ```
+    /// use infisical_config::{Client, EnvSource};
+    ///
+    /// let project = tempfile::tempdir().unwrap();
+    /// std::fs::write(project.path().join(".infisical.json"), r#"{"workspaceId": "6f1e", "domain": "https://infisical.example.com"}"#).unwrap();
+    /// let env = EnvSource::from_pairs::<_, String, String>([]).with_current_dir(project.path());
+    /// let client = Client::builder().env_source(env).build()?; // the site comes from the project file
+    /// assert_eq!(client.site().as_str(), "https://infisical.example.com/");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn with_current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cwd = Some(dir.into());
@@ -74,6 +115,14 @@ impl EnvSource {
     }
 
     /// One variable; `None` when unset or not valid UTF-8.
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_ENVIRONMENT", "staging")]);
+    /// assert_eq!(env.var("INFISICAL_ENVIRONMENT").as_deref(), Some("staging"));
+    /// assert_eq!(env.var("INFISICAL_PROJECT_ID"), None);
+    /// ```
     #[must_use]
     pub fn var(&self, name: &str) -> Option<String> {
         match &self.vars {
@@ -83,6 +132,14 @@ impl EnvSource {
     }
 
     /// One variable, ignoring it when empty or only white space.
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "  "), ("INFISICAL_ENVIRONMENT", "dev")]);
+    /// assert_eq!(env.non_empty("INFISICAL_TOKEN"), None);
+    /// assert_eq!(env.non_empty("INFISICAL_ENVIRONMENT").as_deref(), Some("dev"));
+    /// ```
     #[must_use]
     pub fn non_empty(&self, name: &str) -> Option<String> {
         self.var(name).filter(|v| !v.trim().is_empty())
@@ -99,7 +156,15 @@ impl EnvSource {
         names.iter().find_map(|n| self.non_empty(n).map(|v| (*n, v)))
     }
 
-    /// The home directory.
+    /// The home directory: the one given to [`with_home`](Self::with_home), else the process's for
+    /// [`process`](Self::process) and none for fixed pairs (never the real one).
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// assert_eq!(EnvSource::from_pairs::<_, String, String>([]).home_dir(), None);
+    /// assert_eq!(EnvSource::from_pairs::<_, String, String>([]).with_home("/home/ci").home_dir(), Some("/home/ci".into()));
+    /// ```
     #[must_use]
     pub fn home_dir(&self) -> Option<PathBuf> {
         match (&self.home, &self.vars) {
@@ -122,7 +187,16 @@ impl EnvSource {
         }
     }
 
-    /// The current directory.
+    /// The current directory: the one given to [`with_current_dir`](Self::with_current_dir), else the
+    /// process's for [`process`](Self::process) and none for fixed pairs.
+    ///
+    /// ```
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs::<_, String, String>([]);
+    /// assert_eq!(env.current_dir(), None); // no `.infisical.json` is looked for
+    /// assert_eq!(env.with_current_dir("/srv/app").current_dir(), Some("/srv/app".into()));
+    /// ```
     #[must_use]
     pub fn current_dir(&self) -> Option<PathBuf> {
         match (&self.cwd, &self.vars) {

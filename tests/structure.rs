@@ -62,21 +62,3 @@ fn a_credentials_error_keeps_the_error_behind_it() {
     assert!(matches!(err, infisical_config::CredentialsError::Invalid { .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some(), "the decryption error is kept: {err:?}");
 }
-
-#[test]
-fn the_default_chain_owns_its_order() {
-    use infisical_config::auth::{ChainPosition, DefaultChain, provide_credentials_fn};
-    let none = || provide_credentials_fn(|| async { Err(infisical_config::CredentialsError::not_found("x", "none")) });
-    let chain = DefaultChain::builder()
-        .provider(ChainPosition::Last, "last", none())
-        .provider(ChainPosition::AfterEnvironment, "after-env", none())
-        .provider(ChainPosition::First, "first", none())
-        .provider(ChainPosition::AfterExplicit, "after-explicit", none())
-        .environment(EnvSource::from_pairs::<_, String, String>([]))
-        .cli_login(infisical_config::auth::CliLogin::new(EnvSource::from_pairs::<_, String, String>([])))
-        .build();
-    assert_eq!(
-        chain.names(),
-        ["first", "explicit", "after-explicit", "environment", "after-env", "infisical-cli", "last"]
-    );
-}

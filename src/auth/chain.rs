@@ -27,7 +27,31 @@ pub struct CredentialsChain {
     providers: Vec<(Cow<'static, str>, Arc<dyn ProvideCredentials>)>,
 }
 
-/// Where to put a custom provider in the client's default chain.
+/// Where to put a custom provider in the client's default chain
+/// ([`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider)).
+///
+/// The default chain asks: providers at [`First`](Self::First), the builder's explicit credentials
+/// (`explicit`), those at [`AfterExplicit`](Self::AfterExplicit), the environment (`environment`),
+/// those at [`AfterEnvironment`](Self::AfterEnvironment), the Infisical CLI's login (`infisical-cli`),
+/// those at [`Last`](Self::Last). Providers at one position keep the order they were added in.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::auth::{ChainPosition, CredentialsError, provide_credentials_fn};
+/// use infisical_config::Client;
+/// # use infisical_config::EnvSource;
+///
+/// let vault = provide_credentials_fn(|| async { Err(CredentialsError::not_found("vault", "not configured")) });
+/// let client = Client::builder()
+///     .site("https://infisical.example.com")
+///     .credentials_provider(ChainPosition::AfterEnvironment, "vault", vault)
+/// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+///     .build()?;
+/// let report = client.explain_credentials().await;
+/// let order: Vec<&str> = report.attempts.iter().map(|a| a.provider.as_str()).collect();
+/// assert_eq!(order, ["explicit", "environment", "vault", "infisical-cli"]);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ChainPosition {
@@ -44,18 +68,53 @@ pub enum ChainPosition {
 
 impl CredentialsChain {
     /// An empty chain; it finds nothing until providers are added.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{Credentials, CredentialsChain, provide_credentials_fn};
+    ///
+    /// let empty = CredentialsChain::new();
+    /// assert!(empty.names().is_empty());
+    /// let err = empty.resolve().await.unwrap_err();
+    /// println!("{err}"); // no Infisical credentials found; providers asked:
+    ///
+    /// let chain = CredentialsChain::new().or_else("fixed", provide_credentials_fn(|| async { Ok(Credentials::access_token("t")) }));
+    /// assert_eq!(chain.names(), ["fixed"]);
+    /// # });
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A chain that asks this provider first.
+    ///
+    /// ```
+    /// use infisical_config::auth::{CredentialsChain, EnvCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let chain = CredentialsChain::first_try("environment", EnvCredentials::new(EnvSource::from_pairs([("INFISICAL_TOKEN", "t")])));
+    /// assert_eq!(chain.names(), ["environment"]);
+    /// ```
     #[must_use]
     pub fn first_try(name: impl Into<Cow<'static, str>>, provider: impl ProvideCredentials + 'static) -> Self {
         Self::new().or_else(name, provider)
     }
 
     /// Asks this provider after the ones already in the chain.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{Credentials, CredentialsChain, EnvCredentials, provide_credentials_fn};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let empty_env = EnvCredentials::new(EnvSource::from_pairs::<_, String, String>([]));
+    /// let chain = CredentialsChain::first_try("environment", empty_env)
+    ///     .or_else("fallback", provide_credentials_fn(|| async { Ok(Credentials::access_token("t")) }));
+    /// let (from, _creds) = chain.resolve().await?; // the environment passes: the fallback answers
+    /// assert_eq!(from, "fallback");
+    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn or_else(mut self, name: impl Into<Cow<'static, str>>, provider: impl ProvideCredentials + 'static) -> Self {
         self.providers.push((name.into(), Arc::new(provider)));
@@ -67,12 +126,39 @@ impl CredentialsChain {
     }
 
     /// The providers' names, in the order they are asked.
+    ///
+    /// ```
+    /// use infisical_config::auth::{CliLogin, CredentialsChain, EnvCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs::<_, String, String>([]);
+    /// let chain = CredentialsChain::first_try("environment", EnvCredentials::new(env.clone()))
+    ///     .or_else("infisical-cli", CliLogin::new(env));
+    /// assert_eq!(chain.names(), ["environment", "infisical-cli"]);
+    /// ```
     #[must_use]
     pub fn names(&self) -> Vec<&str> {
         self.providers.iter().map(|(n, _)| n.as_ref()).collect()
     }
 
     /// Asks the providers in order and returns the first credentials found, with the provider's name.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{Credentials, CredentialsChain, EnvCredentials};
+    /// use infisical_config::{CredentialsError, EnvSource};
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_CLIENT_ID", "client-id"), ("INFISICAL_CLIENT_SECRET", "client-secret")]);
+    /// let (from, creds) = CredentialsChain::first_try("environment", EnvCredentials::new(env)).resolve().await?;
+    /// assert_eq!((from.as_ref(), creds.describe().as_str()), ("environment", "universal auth (client id client-id)"));
+    ///
+    /// // Half a pair is a mistake: the chain stops there and says so.
+    /// let half = EnvSource::from_pairs([("INFISICAL_CLIENT_ID", "client-id")]);
+    /// let err = CredentialsChain::first_try("environment", EnvCredentials::new(half)).resolve().await.unwrap_err();
+    /// assert!(matches!(err, CredentialsError::Invalid { .. }));
+    /// println!("{err}");
+    /// # Ok::<(), CredentialsError>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// The first error that is not "not found", or [`CredentialsError::NoneFound`] listing every provider.
@@ -156,7 +242,29 @@ impl ProvideCredentials for CredentialsChain {
     }
 }
 
-/// Which provider of a chain answered, and why the others passed.
+/// Which provider of a chain answered, and why the others passed: what
+/// [`Client::explain_credentials`](crate::Client::explain_credentials) and
+/// [`CredentialsChain::explain`] answer. Its `Display` is a few lines for a log or a terminal; it
+/// holds no secret.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use infisical_config::auth::{AttemptOutcome, CliLogin, CredentialsChain, EnvCredentials};
+/// use infisical_config::EnvSource;
+///
+/// let env = EnvSource::from_pairs([("INFISICAL_TOKEN", "a-token")]);
+/// let report = CredentialsChain::first_try("infisical-cli", CliLogin::new(env.clone()))
+///     .or_else("environment", EnvCredentials::new(env))
+///     .explain()
+///     .await;
+/// assert_eq!(report.chosen(), Some("environment"));
+/// assert!(matches!(&report.attempts[0].outcome, AttemptOutcome::Passed(why) if why.contains("no home directory")));
+/// println!("{report}");
+/// // credentials come from `environment`
+/// //   infisical-cli: passed: no home directory to look in
+/// //   environment: found token auth (access token)
+/// # });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainReport {
     /// Every provider of the chain, in order.
@@ -166,6 +274,17 @@ pub struct ChainReport {
 
 impl ChainReport {
     /// The provider whose credentials are used, if any.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{CredentialsChain, EnvCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let nothing = EnvCredentials::new(EnvSource::from_pairs::<_, String, String>([]));
+    /// let report = CredentialsChain::first_try("environment", nothing).explain().await;
+    /// assert_eq!(report.chosen(), None);
+    /// # });
+    /// ```
     #[must_use]
     pub fn chosen(&self) -> Option<&str> {
         self.chosen.as_deref()

@@ -56,7 +56,22 @@ pub(crate) struct StoredLogin {
     token: Option<SecretString>,
 }
 
-/// A login of the Infisical CLI, as found on disk or in the keyring.
+/// A login of the Infisical CLI, as found on disk or in the keyring: what [`CliLogin::load`] reads.
+///
+/// ```
+/// use infisical_config::auth::CliLogin;
+/// use infisical_config::testing::FakeCliLogin;
+/// use infisical_config::EnvSource;
+///
+/// let home = tempfile::tempdir()?;
+/// FakeCliLogin::new("dev@example.org", "a-user-token").site("https://eu.infisical.com").write_file_vault(home.path())?;
+/// let session = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(home.path())).load()?;
+/// assert_eq!(session.email, "dev@example.org");
+/// assert_eq!(session.site, "https://eu.infisical.com");
+/// assert!(session.source.contains("infisical-keyring")); // the file vault
+/// assert!(!format!("{session:?}").contains("a-user-token"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CliSession {
@@ -87,13 +102,18 @@ impl std::fmt::Debug for CliSession {
 /// The Infisical CLI login as a credential provider: third in the default chain, after the builder's
 /// credentials and the environment.
 ///
-/// ```no_run
+/// ```
 /// use infisical_config::auth::CliLogin;
+/// use infisical_config::testing::FakeCliLogin;
 /// use infisical_config::EnvSource;
 ///
-/// let session = CliLogin::new(EnvSource::process()).load()?;
+/// # let home = tempfile::tempdir()?;
+/// # FakeCliLogin::new("dev@example.org", "a-user-token").site("https://eu.infisical.com").write_file_vault(home.path())?;
+/// // `EnvSource::process()` reads the real home; here, one where `infisical login` was run.
+/// let env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
+/// let session = CliLogin::new(env).load()?;
 /// println!("logged in as {} on {}", session.email, session.site);
-/// # Ok::<(), infisical_config::CredentialsError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct CliLogin {
@@ -104,12 +124,47 @@ pub struct CliLogin {
 
 impl CliLogin {
     /// Reads the login from this environment's home directory, and the OS keyring.
+    ///
+    /// ```
+    /// use infisical_config::auth::CliLogin;
+    /// use infisical_config::EnvSource;
+    ///
+    /// let nobody = tempfile::tempdir().unwrap(); // a home where nobody ran `infisical login`
+    /// let err = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(nobody.path())).load().unwrap_err();
+    /// assert!(err.is_not_found()); // a chain asks the next provider
+    /// println!("{err}"); // infisical-cli: no Infisical CLI config at .../.infisical/infisical-config.json
+    /// ```
     #[must_use]
     pub fn new(env: EnvSource) -> Self {
         CliLogin { env, keyring: super::keyring::platform(), target_site: None }
     }
 
     /// Reads the `auto` vault from this keyring instead of the OS's.
+    ///
+    /// ```
+    /// use infisical_config::auth::{CliLogin, KeyringError, KeyringReader};
+    /// use infisical_config::testing::FakeCliLogin;
+    /// use infisical_config::EnvSource;
+    /// use zeroize::Zeroizing;
+    ///
+    /// /// A keyring with no service behind it, as on a headless Linux.
+    /// #[derive(Debug)]
+    /// struct Headless;
+    ///
+    /// impl KeyringReader for Headless {
+    ///     fn read(&self, _service: &str, _account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
+    ///         Err(KeyringError::new("no Secret Service is running"))
+    ///     }
+    /// }
+    ///
+    /// let home = tempfile::tempdir()?;
+    /// FakeCliLogin::new("dev@example.org", "a-user-token").write_config(home.path(), "auto")?;
+    /// let env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
+    /// let err = CliLogin::new(env).keyring(Headless).load().unwrap_err();
+    /// assert!(err.is_not_found());
+    /// assert_eq!(err.to_string(), "infisical-cli: no Secret Service is running");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn keyring(mut self, reader: impl KeyringReader + 'static) -> Self {
         self.keyring = Arc::new(reader);
@@ -122,6 +177,21 @@ impl CliLogin {
     }
 
     /// Offers the login only to a client talking to `site`: a session is never sent to another site.
+    ///
+    /// ```
+    /// use infisical_config::auth::CliLogin;
+    /// use infisical_config::testing::FakeCliLogin;
+    /// use infisical_config::EnvSource;
+    ///
+    /// let home = tempfile::tempdir()?;
+    /// FakeCliLogin::new("dev@example.org", "a-user-token").site("https://eu.infisical.com").write_file_vault(home.path())?;
+    /// let login = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(home.path()));
+    /// assert!(login.clone().for_site("https://eu.infisical.com/api").load().is_ok());
+    /// let err = login.for_site("https://us.infisical.com").load().unwrap_err();
+    /// assert!(err.is_not_found());
+    /// println!("{err}"); // ... the login of dev@example.org is for https://eu.infisical.com, but the client talks to ...
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn for_site(mut self, site: impl Into<String>) -> Self {
         self.target_site = Some(crate::site::site_root(&site.into()));
@@ -134,13 +204,25 @@ impl CliLogin {
 
     /// The site of the current login, if there is one; reads the config file only.
     #[must_use]
-    pub fn site(&self) -> Option<String> {
+    pub(crate) fn site(&self) -> Option<String> {
         let config = read_config(&self.config_path()?).ok().flatten()?;
         config.email.as_deref().filter(|e| !e.is_empty())?;
         site_of(&config)
     }
 
     /// Reads the current login, checking that it has not expired.
+    ///
+    /// ```
+    /// use infisical_config::auth::CliLogin;
+    /// use infisical_config::testing::FakeCliLogin;
+    /// use infisical_config::EnvSource;
+    ///
+    /// let home = tempfile::tempdir()?;
+    /// FakeCliLogin::new("dev@example.org", "a-user-token").write_file_vault(home.path())?;
+    /// let session = CliLogin::new(EnvSource::from_pairs::<_, String, String>([]).with_home(home.path())).load()?;
+    /// assert_eq!((session.email.as_str(), session.site.as_str()), ("dev@example.org", "https://app.infisical.com"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`CredentialsError::NotFound`] when there is no usable login (with the reason); another variant

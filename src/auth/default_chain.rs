@@ -8,40 +8,13 @@ use super::chain::Explicit;
 use super::{ChainPosition, CliLogin, Credentials, CredentialsChain, EnvCredentials, ProvideCredentials};
 use crate::EnvSource;
 
-/// Builds the default chain link by link; [`build`](DefaultChainBuilder::build) puts them in order.
-///
-/// The order is: custom providers at [`ChainPosition::First`], the explicit credentials, those at
+/// The client builder's default chain, link by link; [`build`](DefaultChainBuilder::build) puts them
+/// in order: custom providers at [`ChainPosition::First`], the explicit credentials, those at
 /// `AfterExplicit`, the environment, those at `AfterEnvironment`, the CLI login, those at `Last`.
-/// Providers at one position keep the order they were added in. A client builder makes this chain
-/// unless given another; build one yourself to inspect it or to start from it.
-///
-/// ```
-/// use infisical_config::auth::{ChainPosition, Credentials, DefaultChain, provide_credentials_fn};
-/// use infisical_config::EnvSource;
-///
-/// let chain = DefaultChain::builder()
-///     .explicit(Credentials::access_token("a-token"))
-///     .environment(EnvSource::from_pairs::<_, String, String>([]))
-///     .provider(ChainPosition::AfterEnvironment, "vault", provide_credentials_fn(|| async {
-///         Err(infisical_config::CredentialsError::not_found("vault", "not configured"))
-///     }))
-///     .build();
-/// assert_eq!(chain.names(), ["explicit", "environment", "vault"]);
-/// ```
-#[derive(Clone, Debug)]
-pub struct DefaultChain;
-
-impl DefaultChain {
-    /// A builder with no link yet.
-    pub fn builder() -> DefaultChainBuilder {
-        DefaultChainBuilder::default()
-    }
-}
-
-/// The links of a [`DefaultChain`] before they are put in order.
+/// Providers at one position keep the order they were added in.
 #[derive(Default)]
 #[must_use]
-pub struct DefaultChainBuilder {
+pub(crate) struct DefaultChainBuilder {
     explicit: Option<Credentials>,
     environment: Option<EnvSource>,
     cli_login: Option<CliLogin>,
@@ -61,33 +34,24 @@ impl std::fmt::Debug for DefaultChainBuilder {
 
 impl DefaultChainBuilder {
     /// Credentials given in code: always the first built-in link (it passes when none are given).
-    pub fn explicit(mut self, credentials: impl Into<Option<Credentials>>) -> Self {
+    pub(crate) fn explicit(mut self, credentials: impl Into<Option<Credentials>>) -> Self {
         self.explicit = credentials.into();
         self
     }
 
     /// Reads `INFISICAL_CLIENT_ID`/`_SECRET`, `INFISICAL_TOKEN`, ... from this environment.
-    pub fn environment(mut self, env: EnvSource) -> Self {
+    pub(crate) fn environment(mut self, env: EnvSource) -> Self {
         self.environment = Some(env);
         self
     }
 
     /// Reuses this Infisical CLI login (bind it to the client's site with [`CliLogin::for_site`]).
-    pub fn cli_login(mut self, login: CliLogin) -> Self {
+    pub(crate) fn cli_login(mut self, login: CliLogin) -> Self {
         self.cli_login = Some(login);
         self
     }
 
     /// Adds a custom provider at `position`.
-    pub fn provider(
-        self,
-        position: ChainPosition,
-        name: impl Into<Cow<'static, str>>,
-        provider: impl ProvideCredentials + 'static,
-    ) -> Self {
-        self.shared_provider(position, name.into(), Arc::new(provider))
-    }
-
     pub(crate) fn shared_provider(
         mut self,
         position: ChainPosition,
@@ -100,7 +64,7 @@ impl DefaultChainBuilder {
 
     /// The chain, in order.
     #[must_use]
-    pub fn build(self) -> CredentialsChain {
+    pub(crate) fn build(self) -> CredentialsChain {
         let mut chain = CredentialsChain::new();
         let custom_at = |chain: &mut CredentialsChain, at: ChainPosition| {
             for (_, name, provider) in self.custom.iter().filter(|(p, _, _)| *p == at) {
@@ -119,5 +83,31 @@ impl DefaultChainBuilder {
         }
         custom_at(&mut chain, ChainPosition::Last);
         chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{CredentialsError, provide_credentials_fn};
+
+    #[test]
+    fn the_default_chain_owns_its_order() {
+        let none = || -> Arc<dyn ProvideCredentials> {
+            Arc::new(provide_credentials_fn(|| async { Err(CredentialsError::not_found("x", "none")) }))
+        };
+        let chain = DefaultChainBuilder::default()
+            .shared_provider(ChainPosition::Last, "last".into(), none())
+            .shared_provider(ChainPosition::AfterEnvironment, "after-env".into(), none())
+            .shared_provider(ChainPosition::First, "first".into(), none())
+            .shared_provider(ChainPosition::AfterExplicit, "after-explicit".into(), none())
+            .shared_provider(ChainPosition::First, "first-2".into(), none())
+            .environment(EnvSource::from_pairs::<_, String, String>([]))
+            .cli_login(CliLogin::new(EnvSource::from_pairs::<_, String, String>([])))
+            .build();
+        assert_eq!(
+            chain.names(),
+            ["first", "first-2", "explicit", "after-explicit", "environment", "after-env", "infisical-cli", "last"]
+        );
     }
 }

@@ -80,7 +80,22 @@ pub struct EnvCredentials {
 }
 
 impl EnvCredentials {
-    /// Reads this environment.
+    /// Reads this environment: [`EnvSource::process`] for the real one, or fixed pairs.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{EnvCredentials, ProvideCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_AUTH_METHOD", "kubernetes"), ("INFISICAL_MACHINE_IDENTITY_ID", "2b3c")]);
+    /// let creds = EnvCredentials::new(env).provide_credentials().await?;
+    /// assert_eq!(creds.describe(), "kubernetes auth (identity 2b3c)");
+    ///
+    /// let both = EnvSource::from_pairs([("INFISICAL_KUBERNETES_IDENTITY_ID", "2b3c"), ("INFISICAL_LDAP_USERNAME", "svc")]);
+    /// let err = EnvCredentials::new(both).provide_credentials().await.unwrap_err();
+    /// println!("{err}"); // names both logins and asks for INFISICAL_AUTH_METHOD
+    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn new(env: EnvSource) -> Self {
         EnvCredentials { env }

@@ -26,6 +26,16 @@ pub const KUBERNETES_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/servicea
 
 /// Where a JWT comes from: given once, or a file read again at every login (Kubernetes and CI systems
 /// rotate theirs).
+///
+/// ```
+/// use infisical_config::auth::{IdentityLogin, JwtSource};
+///
+/// let rotated = JwtSource::File("/var/run/secrets/tokens/ci-oidc".into());
+/// let given = JwtSource::Given("eyJhbGciOi...".into());
+/// assert!(!format!("{given:?}").contains("eyJ")); // a given token is never shown
+/// let login = IdentityLogin::oidc("5d6e", rotated);
+/// # let _ = login;
+/// ```
 #[derive(Clone)]
 pub enum JwtSource {
     /// This token.
@@ -118,24 +128,65 @@ impl Clone for IdentityLogin {
 impl IdentityLogin {
     /// Kubernetes auth: the pod's service-account token, read from [`KUBERNETES_TOKEN_PATH`] (or
     /// [`token_path`](Self::token_path)) at every login, since Kubernetes rotates it.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::kubernetes("2b3c");
+    /// assert_eq!((login.identity_id(), login.method()), ("2b3c", "kubernetes"));
+    /// ```
     #[must_use]
     pub fn kubernetes(identity_id: impl Into<String>) -> Self {
         Self::with(identity_id, Method::Kubernetes(KUBERNETES_TOKEN_PATH.into()))
     }
 
     /// OIDC auth with this token (a CI system's OIDC token, say).
+    ///
+    /// ```
+    /// use infisical_config::auth::{IdentityLogin, JwtSource};
+    ///
+    /// let login = IdentityLogin::oidc("5d6e", JwtSource::File("/run/ci/oidc-token".into()));
+    /// assert_eq!(login.method(), "oidc-auth");
+    /// ```
     #[must_use]
     pub fn oidc(identity_id: impl Into<String>, jwt: JwtSource) -> Self {
         Self::with(identity_id, Method::Oidc(jwt))
     }
 
     /// JWT auth with this token.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{IdentityLogin, JwtSource};
+    /// use infisical_config::{Client, Error};
+    /// # use infisical_config::EnvSource;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let client = Client::builder()
+    ///     .site("http://127.0.0.1:9")
+    ///     .credentials(IdentityLogin::jwt("7f80", JwtSource::File(dir.path().join("token")))) // not there
+    /// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+    ///     .build()?;
+    /// // The file is read at login: a missing one fails before any request.
+    /// let err = client.authenticate().await.unwrap_err();
+    /// assert!(matches!(err, Error::Credentials(_)));
+    /// println!("{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn jwt(identity_id: impl Into<String>, jwt: JwtSource) -> Self {
         Self::with(identity_id, Method::Jwt(jwt))
     }
 
     /// LDAP auth as this user.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::ldap("9a0b", "svc-billing", "the-ldap-password");
+    /// assert_eq!(login.method(), "ldap-auth");
+    /// assert!(!format!("{login:?}").contains("the-ldap-password"));
+    /// ```
     #[must_use]
     pub fn ldap(
         identity_id: impl Into<String>,
@@ -343,6 +394,14 @@ impl IdentityLogin {
     }
 
     /// For Kubernetes auth: reads the service-account token from this file instead.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// // A projected token with Infisical as its audience.
+    /// let login = IdentityLogin::kubernetes("2b3c").token_path("/var/run/secrets/tokens/infisical");
+    /// assert!(format!("{login:?}").contains("/var/run/secrets/tokens/infisical"));
+    /// ```
     #[must_use]
     pub fn token_path(mut self, path: impl Into<PathBuf>) -> Self {
         if let Method::Kubernetes(at) = self.changed() {
@@ -352,6 +411,13 @@ impl IdentityLogin {
     }
 
     /// Logs in to this sub-organization (`organizationSlug`).
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// let login = IdentityLogin::kubernetes("2b3c").organization_slug("team-a");
+    /// assert!(format!("{login:?}").contains("team-a"));
+    /// ```
     #[must_use]
     pub fn organization_slug(mut self, slug: impl Into<String>) -> Self {
         self.changed();
@@ -366,12 +432,24 @@ impl IdentityLogin {
     }
 
     /// The identity's id.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// assert_eq!(IdentityLogin::kubernetes("2b3c").identity_id(), "2b3c");
+    /// ```
     #[must_use]
     pub fn identity_id(&self) -> &str {
         &self.identity_id
     }
 
     /// The method's name, as the Infisical CLI's `--method` writes it.
+    ///
+    /// ```
+    /// use infisical_config::auth::IdentityLogin;
+    ///
+    /// assert_eq!(IdentityLogin::azure("2b3c").method(), "azure");
+    /// ```
     #[must_use]
     pub fn method(&self) -> &'static str {
         self.names().0

@@ -24,6 +24,26 @@ pub trait KeyringReader: Send + Sync + fmt::Debug {
     /// The bytes stored for `service` and `account`: `Ok(None)` when there is no such entry, `Err` with a
     /// reason when no keyring can be used here (no Secret Service on a headless Linux, say).
     ///
+    /// ```
+    /// use infisical_config::auth::{KeyringError, KeyringReader};
+    /// use zeroize::Zeroizing;
+    ///
+    /// /// One entry, as a test's stand-in for the OS keyring.
+    /// #[derive(Debug)]
+    /// struct One(&'static str, &'static str, &'static [u8]);
+    ///
+    /// impl KeyringReader for One {
+    ///     fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError> {
+    ///         Ok(((service, account) == (self.0, self.1)).then(|| Zeroizing::new(self.2.to_vec())))
+    ///     }
+    /// }
+    ///
+    /// let keyring = One("infisical-cli", "dev@example.org", b"{}");
+    /// assert!(keyring.read("infisical-cli", "dev@example.org")?.is_some());
+    /// assert!(keyring.read("infisical-cli", "someone-else@example.org")?.is_none());
+    /// # Ok::<(), KeyringError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`KeyringError`]: why the keyring cannot be read, with the platform's error behind it.
     fn read(&self, service: &str, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeyringError>;
@@ -47,11 +67,28 @@ pub struct KeyringError {
 
 impl KeyringError {
     /// A failure described in words.
+    ///
+    /// ```
+    /// use infisical_config::auth::KeyringError;
+    ///
+    /// let err = KeyringError::new("the keyring is locked");
+    /// assert_eq!(err.to_string(), "the keyring is locked");
+    /// ```
     pub fn new(reason: impl Into<String>) -> Self {
         KeyringError { reason: reason.into(), source: None }
     }
 
     /// A failure with the platform's error behind it.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use infisical_config::auth::KeyringError;
+    ///
+    /// let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "D-Bus refused the call");
+    /// let err = KeyringError::because("the keyring could not be read", io);
+    /// assert_eq!(err.to_string(), "the keyring could not be read");
+    /// assert!(err.source().is_some());
+    /// ```
     pub fn because(reason: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         KeyringError { reason: reason.into(), source: Some(source.into()) }
     }

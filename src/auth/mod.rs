@@ -28,7 +28,7 @@ pub(crate) mod token_cache;
 pub use crate::error::CredentialsError;
 pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
 pub use cli::{CliLogin, CliSession};
-pub use default_chain::{DefaultChain, DefaultChainBuilder};
+pub(crate) use default_chain::DefaultChainBuilder;
 pub use env::EnvCredentials;
 pub use identity::{IdentityLogin, JwtSource, KUBERNETES_TOKEN_PATH};
 #[cfg(feature = "keyring")]
@@ -66,6 +66,21 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// ```
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Finds credentials, or says why there are none.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use infisical_config::auth::{Credentials, EnvCredentials, ProvideCredentials};
+    /// use infisical_config::EnvSource;
+    ///
+    /// let provider = EnvCredentials::new(EnvSource::from_pairs([("INFISICAL_TOKEN", "a-token")]));
+    /// let creds = provider.provide_credentials().await?;
+    /// assert_eq!(creds.describe(), "token auth (access token)");
+    ///
+    /// let nothing = EnvCredentials::new(EnvSource::from_pairs::<_, String, String>([]));
+    /// let err = nothing.provide_credentials().await.unwrap_err();
+    /// assert!(err.is_not_found()); // a chain would ask the next provider
+    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// ```
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
 }
 
@@ -80,8 +95,10 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 /// ```
 /// use infisical_config::auth::{provide_credentials_fn, Credentials, ProvideCredentials};
 ///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let provider = provide_credentials_fn(|| async { Ok(Credentials::access_token("a-token")) });
-/// # let _ = provider;
+/// assert_eq!(provider.provide_credentials().await?.describe(), "token auth (access token)");
+/// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
 /// ```
 pub fn provide_credentials_fn<F, Fut>(f: F) -> impl ProvideCredentials
 where
@@ -109,7 +126,17 @@ where
     }
 }
 
-/// Credentials the client can authenticate with.
+/// Credentials the client can authenticate with: what a [`ProvideCredentials`] finds and
+/// [`ClientBuilder::credentials`](crate::ClientBuilder::credentials) takes.
+///
+/// ```
+/// use infisical_config::auth::{Credentials, IdentityLogin, JwtSource};
+///
+/// let pair = Credentials::universal_auth("client-id", "client-secret");
+/// let ci: Credentials = IdentityLogin::oidc("5d6e", JwtSource::File("/run/ci/oidc-token".into())).into();
+/// assert_eq!(pair.describe(), "universal auth (client id client-id)");
+/// assert_eq!(ci.describe(), "oidc auth (identity 5d6e)");
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Credentials {
@@ -126,6 +153,13 @@ pub enum Credentials {
 
 impl Credentials {
     /// Universal Auth credentials.
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// let creds = Credentials::universal_auth("client-id", "client-secret");
+    /// assert!(matches!(&creds, Credentials::UniversalAuth(ua) if ua.client_id() == "client-id"));
+    /// ```
     #[must_use]
     pub fn universal_auth(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
         Credentials::UniversalAuth(UniversalAuth::new(client_id, client_secret))
@@ -133,12 +167,25 @@ impl Credentials {
 
     /// A ready access token; its JWT `exp`, when present, is read (not verified) so an expired token
     /// fails before any request.
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// let creds = Credentials::access_token("an-identity-access-token");
+    /// assert_eq!(creds.describe(), "token auth (access token)");
+    /// ```
     #[must_use]
     pub fn access_token(token: impl Into<SecretString>) -> Self {
         Credentials::AccessToken(AccessToken::new(token))
     }
 
     /// Kubernetes auth with the pod's service-account token (see [`IdentityLogin::kubernetes`]).
+    ///
+    /// ```
+    /// use infisical_config::auth::Credentials;
+    ///
+    /// assert_eq!(Credentials::kubernetes("2b3c").describe(), "kubernetes auth (identity 2b3c)");
+    /// ```
     #[must_use]
     pub fn kubernetes(identity_id: impl Into<String>) -> Self {
         Credentials::Identity(IdentityLogin::kubernetes(identity_id))
@@ -185,6 +232,13 @@ impl Credentials {
     }
 
     /// A short description naming the kind and, for Universal Auth, the client id (not a secret).
+    ///
+    /// ```
+    /// use infisical_config::auth::{AccessToken, Credentials};
+    ///
+    /// let user = Credentials::AccessToken(AccessToken::new("a-user-token").bound_to("https://app.infisical.com"));
+    /// assert_eq!(user.describe(), "access token for https://app.infisical.com");
+    /// ```
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
@@ -200,7 +254,17 @@ impl Credentials {
     }
 }
 
-/// A Universal Auth client id and secret.
+/// A Universal Auth client id and secret: a machine identity's login, renewed by the client itself.
+///
+/// ```
+/// use infisical_config::auth::{Credentials, UniversalAuth};
+///
+/// let pair = UniversalAuth::new("client-id", "s3cr3t-value").organization_slug("team-a");
+/// assert_eq!(pair.client_id(), "client-id");
+/// assert!(!format!("{pair:?}").contains("s3cr3t-value")); // the secret is never shown
+/// let creds = Credentials::UniversalAuth(pair);
+/// # let _ = creds;
+/// ```
 #[derive(Clone)]
 pub struct UniversalAuth {
     client_id: String,
@@ -210,12 +274,26 @@ pub struct UniversalAuth {
 
 impl UniversalAuth {
     /// A client id and secret.
+    ///
+    /// ```
+    /// use infisical_config::auth::UniversalAuth;
+    ///
+    /// let pair = UniversalAuth::new("client-id", String::from("client-secret"));
+    /// assert_eq!(pair.client_id(), "client-id");
+    /// ```
     #[must_use]
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
         UniversalAuth { client_id: client_id.into(), client_secret: client_secret.into(), organization_slug: None }
     }
 
     /// Logs in to this sub-organization (`organizationSlug`).
+    ///
+    /// ```
+    /// use infisical_config::auth::UniversalAuth;
+    ///
+    /// let pair = UniversalAuth::new("client-id", "client-secret").organization_slug("team-a");
+    /// assert!(format!("{pair:?}").contains("team-a"));
+    /// ```
     #[must_use]
     pub fn organization_slug(mut self, slug: impl Into<String>) -> Self {
         self.organization_slug = Some(slug.into());
@@ -223,6 +301,12 @@ impl UniversalAuth {
     }
 
     /// The client id.
+    ///
+    /// ```
+    /// use infisical_config::auth::UniversalAuth;
+    ///
+    /// assert_eq!(UniversalAuth::new("client-id", "client-secret").client_id(), "client-id");
+    /// ```
     #[must_use]
     pub fn client_id(&self) -> &str {
         &self.client_id
@@ -247,7 +331,17 @@ impl fmt::Debug for UniversalAuth {
     }
 }
 
-/// An access token, with its expiry when known.
+/// An access token, with its expiry when known: token auth (an identity access token created in
+/// Infisical), or a user's CLI login bound to its site.
+///
+/// ```
+/// use infisical_config::auth::{AccessToken, Credentials};
+///
+/// let token = AccessToken::new("an-identity-access-token");
+/// assert_eq!(token.expires_at(), None); // not a JWT: never expires client-side
+/// let creds = Credentials::AccessToken(token.bound_to("https://infisical.example.com"));
+/// assert_eq!(creds.describe(), "access token for https://infisical.example.com");
+/// ```
 #[derive(Clone)]
 pub struct AccessToken {
     token: SecretString,
@@ -258,6 +352,16 @@ pub struct AccessToken {
 impl AccessToken {
     /// Wraps a token. The JWT `exp` claim, when present, becomes the expiry; a token that is not a JWT,
     /// or a JWT without `exp`, never expires client-side.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use infisical_config::auth::AccessToken;
+    ///
+    /// // A JWT whose payload is `{"exp":4102444800}` (2100-01-01).
+    /// let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+    /// let token = AccessToken::new(jwt);
+    /// assert_eq!(token.expires_at(), Some(UNIX_EPOCH + Duration::from_secs(4_102_444_800)));
+    /// ```
     #[must_use]
     pub fn new(token: impl Into<SecretString>) -> Self {
         let token = token.into();
@@ -266,6 +370,15 @@ impl AccessToken {
     }
 
     /// Overrides the expiry.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use infisical_config::auth::AccessToken;
+    ///
+    /// let in_an_hour = SystemTime::now() + Duration::from_secs(3600);
+    /// let token = AccessToken::new("an-opaque-token").with_expiry(Some(in_an_hour));
+    /// assert_eq!(token.expires_at(), Some(in_an_hour));
+    /// ```
     #[must_use]
     pub fn with_expiry(mut self, expires_at: Option<SystemTime>) -> Self {
         self.expires_at = expires_at;
@@ -274,6 +387,13 @@ impl AccessToken {
 
     /// Restricts the token to one Infisical site (`https://host`, no `/api`): the client refuses to send
     /// it anywhere else. Tokens from a user's CLI login are bound this way.
+    ///
+    /// ```
+    /// use infisical_config::auth::AccessToken;
+    ///
+    /// let token = AccessToken::new("a-user-token").bound_to("https://eu.infisical.com/api");
+    /// assert_eq!(token.bound_site(), Some("https://eu.infisical.com"));
+    /// ```
     #[must_use]
     pub fn bound_to(mut self, base_url: impl Into<String>) -> Self {
         self.bound_to = Some(crate::site::site_root(&base_url.into()));
@@ -281,12 +401,25 @@ impl AccessToken {
     }
 
     /// When the token expires, if known.
+    ///
+    /// ```
+    /// use infisical_config::auth::AccessToken;
+    ///
+    /// assert_eq!(AccessToken::new("an-opaque-token").expires_at(), None);
+    /// ```
     #[must_use]
     pub fn expires_at(&self) -> Option<SystemTime> {
         self.expires_at
     }
 
     /// The site the token is restricted to, if any.
+    ///
+    /// ```
+    /// use infisical_config::auth::AccessToken;
+    ///
+    /// assert_eq!(AccessToken::new("a-token").bound_site(), None);
+    /// assert_eq!(AccessToken::new("a-token").bound_to("https://app.infisical.com").bound_site(), Some("https://app.infisical.com"));
+    /// ```
     #[must_use]
     pub fn bound_site(&self) -> Option<&str> {
         self.bound_to.as_deref()
@@ -294,7 +427,7 @@ impl AccessToken {
 
     /// The token itself.
     #[must_use]
-    pub fn secret(&self) -> &SecretString {
+    pub(crate) fn secret(&self) -> &SecretString {
         &self.token
     }
 }

@@ -35,7 +35,7 @@ impl From<crate::ClientBuilder> for ClientBuilder {
 pass_through! {
     /// The Infisical site, with its scheme (`https://infisical.example.com`), with or without a trailing
     /// `/` or `/api`. When not set: `INFISICAL_URL` and its kin, the project file, the CLI login, else
-    /// `https://us.infisical.com`. See [`crate::ClientBuilder::site`].
+    /// `https://app.infisical.com`. See [`crate::ClientBuilder::site`].
     ///
     /// ```
     /// let client = infisical_config::blocking::Client::builder()

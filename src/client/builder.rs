@@ -1,22 +1,18 @@
 //! [`ClientBuilder`]: what a client needs, read from the builder, then the environment, then files.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-use secrecy::SecretString;
 
 use crate::EnvSource;
 use crate::auth::token_cache::{RefreshPolicy, Session};
 use crate::auth::{
-    AccessToken, ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, DefaultChain, KeyringReader,
-    ProvideCredentials, UniversalAuth,
+    ChainPosition, CliLogin, Credentials, CredentialsChain, CredentialsError, DefaultChainBuilder, KeyringReader,
+    ProvideCredentials,
 };
 use crate::error::{Error, Result};
 use crate::project_file::ProjectFile;
-use crate::routes::ApiVersion;
-use crate::routes::RouteChoice;
+use crate::routes::{ApiVersion, RouteChoice};
 use crate::site::{self, SiteSource};
 use crate::transport::{RequestBudget, RetryPolicy, Transport};
 
@@ -112,159 +108,27 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::setters::setters! {
-        /// The Infisical site, with its scheme (`https://infisical.example.com`, `http://127.0.0.1:8080`),
-        /// with or without a trailing `/` or `/api`. A site without its scheme is an error at
-        /// [`build`](Self::build) that says how to write it.
-        ///
-        /// When not set: `INFISICAL_URL`, then `INFISICAL_DOMAIN`, then `INFISICAL_API_URL`, then the
-        /// `domain` of `.infisical.json`, then the site of the Infisical CLI login, else
-        /// [`DEFAULT_SITE`](crate::DEFAULT_SITE), `https://app.infisical.com`.
-        site(url: impl Into<String>) => site = Some(url.into());
-
-        /// Reads environment variables, the home directory and the current directory from here instead of
-        /// the process. Tests use this to stay away from the real environment.
-        env_source(env: EnvSource) => env = env;
-    }
-
-    /// Logs in with this Universal Auth pair (first in the credential chain).
-    pub fn universal_auth(self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        self.credentials(Credentials::UniversalAuth(UniversalAuth::new(client_id, client_secret)))
-    }
-
-    /// Uses this access token (first in the credential chain). It cannot be refreshed; an expired one
-    /// fails before any request.
-    pub fn access_token(self, token: impl Into<SecretString>) -> Self {
-        self.credentials(Credentials::AccessToken(AccessToken::new(token)))
-    }
-
-    /// Uses these credentials (first in the credential chain), whatever their kind: a Universal Auth
-    /// pair scoped to a sub-organization, say (`Credentials::UniversalAuth(UniversalAuth::new(..).organization_slug(..))`),
-    /// or a Kubernetes, AWS IAM, GCP, Azure, OIDC, JWT or LDAP login
-    /// ([`IdentityLogin`](crate::auth::IdentityLogin)). Given twice, the later wins; two of different
-    /// kinds are an error at [`build`](Self::build).
-    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
-        let credentials = credentials.into();
-        if let Some(before) = &self.explicit
-            && std::mem::discriminant(before) != std::mem::discriminant(&credentials)
-        {
-            self.explicit_clash = Some((before.describe(), credentials.describe()));
-        }
-        self.explicit = Some(credentials);
-        self
-    }
-
-    crate::setters::setters! {
-        /// Whether the chain reads credentials from environment variables (default true).
-        env_credentials(enabled: bool) => env_credentials = enabled;
-
-        /// Whether the chain reuses the Infisical CLI's login (default true).
-        cli_login(enabled: bool) => cli_login = enabled;
-
-        /// Reads the Infisical CLI's `auto` vault from this keyring instead of the OS's (tests inject a mock).
-        cli_keyring(reader: impl KeyringReader + 'static) => cli_keyring = Some(Arc::new(reader));
-    }
-
-    /// Adds a custom provider to the default chain, at `position`.
-    pub fn credentials_provider(
-        mut self,
-        position: ChainPosition,
-        name: impl Into<Cow<'static, str>>,
-        provider: impl ProvideCredentials + 'static,
-    ) -> Self {
-        self.custom.push((position, name.into(), Arc::new(provider)));
-        self
-    }
-
-    crate::setters::setters! {
-        /// Replaces the whole default chain with this one.
-        credentials_chain(chain: CredentialsChain) => chain = Some(chain);
-
-        /// How long connecting may take (default 10 s).
-        connect_timeout(timeout: Duration) => connect_timeout = timeout;
-
-        /// How long one call may take in all (default 60 s): the login it may need, every attempt and every
-        /// wait between attempts. A dead server cannot hold a call longer than this; the error then says
-        /// how long it waited and how many attempts it made. (The AWS SDK calls this the operation timeout.)
-        timeout(timeout: Duration) => timeout = timeout;
-
-        /// How long one attempt may take, connect to end of body (default 30 s, and never past the call's
-        /// [`timeout`](Self::timeout)). A timed-out read is retried as the [`RetryPolicy`] allows.
-        attempt_timeout(timeout: Duration) => attempt_timeout = timeout;
-
-        /// How failed requests are retried.
-        retry(policy: RetryPolicy) => retry = policy;
-    }
-
-    /// Spends at most this budget of requests: every attempt (logins, retries and revalidations
-    /// included) takes one of its tokens, waiting for one within the call's [`timeout`](Self::timeout).
-    /// Give clones of one budget to several clients to share it. Without one, only the server's
-    /// `429`s slow the client down (each holds every request of the client until the server's time).
+    /// Builds the client. No network access happens here.
     ///
     /// ```
-    /// use infisical_config::{Client, RequestBudget};
+    /// use infisical_config::Client;
+    /// # use infisical_config::EnvSource;
+    /// # let env = || EnvSource::from_pairs::<_, String, String>([]);
     ///
     /// let client = Client::builder()
-    ///     .site("https://eu.infisical.com")
-    ///     .request_budget(RequestBudget::per_minute(60))
+    ///     .site("https://infisical.example.com")
+    /// # .env_source(env())
     ///     .build()?;
-    /// # let _ = client;
+    /// assert_eq!(client.site().host_str(), Some("infisical.example.com"));
+    ///
+    /// let err = Client::builder()
+    ///     .site("https://infisical.example.com?team=a")
+    /// # .env_source(env())
+    ///     .build()
+    ///     .unwrap_err();
+    /// println!("{err}"); // configuration error: the Infisical URL from ... has a query or fragment ...
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
-    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
-        self.request_budget = Some(budget);
-        self
-    }
-
-    /// Adds a header to every request. `INFISICAL_CUSTOM_HEADERS="K1=v1 K2=v2"` adds more (a value with
-    /// spaces in double quotes: `K3="two words"`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Trusts the certificates of this PEM (one or several) besides the platform's roots.
-    /// `INFISICAL_SSL_CERTIFICATE` (PEM text) and `SSL_CERT_FILE` (a path) add more.
-    pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_certificates.push(CaSource::Pem(pem.into()));
-        self
-    }
-
-    /// Trusts the certificates of this PEM file besides the platform's roots. The file is read by
-    /// [`build`](ClientBuilder::build).
-    pub fn ca_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_certificates.push(CaSource::File(path.into()));
-        self
-    }
-
-    crate::setters::setters! {
-        /// Turns off TLS certificate verification. Dangerous: anyone on the path can read your secrets.
-        /// `INFISICAL_VERIFY_SSL=false` does the same; either way the client logs a warning.
-        danger_accept_invalid_certs(accept: bool) => accept_invalid_certs = Some(accept);
-
-        /// Follows redirects within the same origin (scheme, host and port), up to five. Off by default; a
-        /// redirect to another origin is never followed, since it would carry the login body and the custom
-        /// headers there.
-        follow_redirects(follow: bool) => follow_redirects = follow;
-
-        /// The largest response accepted, in bytes (default 64 MiB).
-        max_response_bytes(bytes: usize) => max_response_bytes = bytes;
-
-        /// Appends to the user agent (`infisical-config/<version> <yours>`).
-        user_agent_suffix(suffix: impl Into<String>) => user_agent = Some(suffix.into());
-
-        /// How long before a token's expiry it is refreshed (default: a tenth of its TTL, 5 s to 5 min,
-        /// with jitter). Scheduled from the login's `expiresIn`.
-        refresh_ahead(ahead: Duration) => refresh.ahead = Some(ahead);
-
-        /// Whether to renew tokens (`/auth/token/renew`) before logging in again (default true).
-        renew_tokens(renew: bool) => refresh.renew = renew;
-
-        /// Which API generation to use for secrets, folders and imports (default: detect).
-        api_version(version: ApiVersion) => api_version = version;
-    }
-
-    /// Builds the client. No network access happens here.
     ///
     /// # Errors
     /// [`Error::Config`] for a bad site URL (one without its scheme, say), an `https` site on a build
@@ -326,7 +190,7 @@ impl ClientBuilder {
         let chain = match self.chain {
             Some(chain) => chain,
             None => {
-                let mut links = DefaultChain::builder().explicit(self.explicit);
+                let mut links = DefaultChainBuilder::default().explicit(self.explicit);
                 if self.env_credentials {
                     links = links.environment(self.env.clone());
                 }

@@ -13,7 +13,9 @@ use crate::routes::RouteChoice;
 use crate::transport::{ApiRequest, ApiResponse, Budget, Transport};
 
 mod builder;
+mod credentials;
 mod http;
+mod options;
 
 pub use builder::ClientBuilder;
 
@@ -58,12 +60,32 @@ pub(crate) struct Inner {
 }
 
 impl Client {
-    /// A builder.
+    /// A builder: the site, the credentials, timeouts, retries, TLS (see [`ClientBuilder`]).
+    ///
+    /// ```
+    /// use infisical_config::Client;
+    /// # use infisical_config::EnvSource;
+    ///
+    /// let client = Client::builder()
+    ///     .site("https://eu.infisical.com")
+    ///     .universal_auth("client-id", "client-secret")
+    /// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+    ///     .build()?;
+    /// assert_eq!(client.site().as_str(), "https://eu.infisical.com/");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// A client configured entirely from the environment and the default credential chain.
+    ///
+    /// ```no_run
+    /// // Reads INFISICAL_URL, INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET (or another login), ...
+    /// let client = infisical_config::Client::from_env()?;
+    /// println!("secrets come from {}", client.site());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`ClientBuilder::build`].
@@ -72,12 +94,38 @@ impl Client {
     }
 
     /// The Infisical site this client talks to (without `/api`).
+    ///
+    /// ```
+    /// use infisical_config::Client;
+    /// # use infisical_config::EnvSource;
+    ///
+    /// let client = Client::builder()
+    ///     .site("https://infisical.example.com/api")
+    /// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+    ///     .build()?;
+    /// assert_eq!(client.site().as_str(), "https://infisical.example.com/");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn site(&self) -> &Url {
         &self.inner.site
     }
 
     /// Authenticates now instead of on the first request: a start-up health check for credentials.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().start().await;
+    /// let client = fake.client_builder().build()?;
+    /// client.authenticate().await?;
+    ///
+    /// let wrong = fake.client_builder().universal_auth("fake-client-id", "not-the-secret").build()?;
+    /// let err = wrong.authenticate().await.unwrap_err();
+    /// assert!(matches!(err, infisical_config::Error::Credentials(_)));
+    /// println!("{err}"); // authentication with universal auth failed: Client Error 401: Invalid credentials ...
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// [`Error::Credentials`] when no usable credentials are found or the server refuses them.
@@ -88,6 +136,22 @@ impl Client {
     }
 
     /// Asks the credential chain which provider would answer, and why the others pass. Reveals no secret.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::{Client, EnvSource};
+    ///
+    /// let env = EnvSource::from_pairs([("INFISICAL_CLIENT_ID", "client-id"), ("INFISICAL_CLIENT_SECRET", "client-secret")]);
+    /// let client = Client::builder().site("https://infisical.example.com").env_source(env).build()?;
+    /// let report = client.explain_credentials().await;
+    /// assert_eq!(report.chosen(), Some("environment"));
+    /// println!("{report}");
+    /// // credentials come from `environment`
+    /// //   explicit: passed: none given to the client builder
+    /// //   environment: found universal auth (client id client-id)
+    /// //   infisical-cli: not asked
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub async fn explain_credentials(&self) -> ChainReport {
         self.inner.session.chain().explain().await
     }
@@ -95,6 +159,18 @@ impl Client {
     /// Revokes the access token this client obtained by logging in (`POST /api/v1/auth/token/revoke`),
     /// so it cannot be used after the program ends. Returns whether a token was revoked; tokens the client
     /// was given are left alone. A later request logs in again.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().start().await;
+    /// let client = fake.client_builder().build()?;
+    /// client.authenticate().await?;
+    /// // ... the program's work, then at its end:
+    /// assert!(client.revoke_token().await?);
+    /// assert!(!client.revoke_token().await?); // nothing left to revoke
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// When the server refuses or cannot be reached.

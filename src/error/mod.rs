@@ -7,55 +7,81 @@
 //! No error ever holds a secret value, an access token or a client secret: messages are built from
 //! names, paths, status codes and the server's own error text.
 
-use std::fmt;
 use std::time::Duration;
 
 mod api;
 mod credentials;
 mod lease;
+mod transport;
 
 pub(crate) use api::bounded;
 pub use api::{ApiError, ApiMessage, ValidationIssue};
 pub use credentials::{Attempt, AttemptOutcome, CredentialsError};
 pub use lease::LeaseError;
+pub use transport::TransportErrorKind;
+use transport::transport_text;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in this crate.
 ///
+/// Its one-line `Display` carries the cause: print it with `{}`. Match on the variants to act on a
+/// kind of failure, and ask [`is_unavailable`](Self::is_unavailable) whether Infisical could not be
+/// reached (the one case a cache or a default may stand in for it).
+///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::FakeInfisical;
+/// # let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+/// # let client = fake.client_builder().build()?;
 /// use infisical_config::Error;
+/// use infisical_config::resources::ListSecrets;
 ///
 /// fn explain(err: &Error) -> &'static str {
-///     match err {
-///         Error::Api(api) if api.status() == 404 => "not there",
-///         Error::Api(_) => "the server said no",
-///         Error::Credentials(_) => "log in first",
+///     match err.innermost() {
+///         err if err.is_not_found() => "check the project, environment and folder",
+///         err if err.is_unavailable() => "Infisical is unavailable: try again later",
+///         Error::Credentials(_) => "check the credentials",
 ///         Error::InvalidRequest { .. } => "fix the input",
-///         _ => "something else",
+///         _ => "see the message",
 ///     }
 /// }
-/// # let _ = explain;
+///
+/// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "stagin")).await.unwrap_err();
+/// assert_eq!(explain(&err), "check the project, environment and folder");
+/// println!("{err}"); // Client Error 404: Environment with slug 'stagin' in project not found
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status.
+    /// The server answered with an error status: its status, name, message and request id are in the
+    /// [`ApiError`].
+    ///
+    /// A `404` names something that does not exist (check the project, environment, folder or key); a
+    /// `403`, a permission the identity lacks (grant it in the project's roles); a `422`, input the
+    /// server refused (the message names the field). `408`, `429` and `5xx` answers come once the
+    /// retries are spent: they are [unavailable](Self::is_unavailable), try again later.
     #[error(transparent)]
     Api(Box<ApiError>),
 
-    /// No usable credentials, or credentials the server or a provider refused.
+    /// No usable credentials, or credentials the server or a provider refused: see
+    /// [`CredentialsError`], whose variants say what to do. Raised before the request it was for is
+    /// sent; it is never [unavailable](Self::is_unavailable).
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
 
     /// A dynamic-secret or lease call was refused in a way that asks for a decision (create a new
-    /// lease, shorten a TTL, grant a permission, stop asking): see [`LeaseError`]. Its
-    /// [`status`](Self::status) is the server's.
+    /// lease, shorten a TTL, grant a permission, stop asking): see [`LeaseError`], whose variants say
+    /// what to do. Its [`status`](Self::status) is the server's.
     #[error(transparent)]
     Lease(Box<LeaseError>),
 
-    /// The request was refused before it was sent, because the server would refuse it too.
+    /// The request was refused before it was sent, because the server would refuse it too (an empty
+    /// batch, a lease TTL under one minute, a page size over 100).
+    ///
+    /// Fix the argument it names; nothing was sent.
     #[error("invalid request: `{field}` {reason}")]
     InvalidRequest {
         /// The field or argument at fault.
@@ -71,6 +97,13 @@ pub enum Error {
     /// with what to do when trying again cannot help:
     /// `connection failed while calling GET http://127.0.0.1:8080/api/v4/secrets (4 attempts over 1.9 s): connection refused`.
     /// The underlying error is its [`source`](std::error::Error::source).
+    ///
+    /// Connection failures and timeouts are [unavailable](Self::is_unavailable): check that the site
+    /// is right and reachable, or try again later. A [TLS](TransportErrorKind::Tls) failure is not:
+    /// trust the server's certificate authority ([`ClientBuilder::ca_certificate_pem`](crate::ClientBuilder::ca_certificate_pem))
+    /// or fix the site's scheme. A [redirect](TransportErrorKind::Redirect) asks for the site's real
+    /// address; a [response too large](TransportErrorKind::ResponseTooLarge), for a higher
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
     #[error("{}", transport_text(*kind, request, *attempts, *elapsed, *limit, cause.as_deref()))]
     Transport {
         /// What failed.
@@ -94,7 +127,10 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
-    /// A response arrived but did not have the expected shape.
+    /// A response arrived but did not have the expected shape: the site is not an Infisical server
+    /// (a proxy's login page, say), or a server of a generation this crate does not know.
+    ///
+    /// Check the site; if it is Infisical, report the endpoint and detail (they hold no value).
     #[error("could not decode the response of {endpoint}: {detail}")]
     Decode {
         /// Method and path of the request whose response failed to decode.
@@ -103,12 +139,17 @@ pub enum Error {
         detail: String,
     },
 
-    /// The client's configuration is wrong (a bad URL, an unreadable CA file, a bad header).
+    /// The client's configuration is wrong (a bad URL, an unreadable CA file, a bad header), found by
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) or a loader before any request.
+    ///
+    /// Fix the setting or variable its text names.
     #[error("configuration error: {0}")]
     Config(String),
 
     /// Two secrets map to the same configuration key (or one to a key inside the other's), or to the same
     /// environment variable: the error names both, and never a value, and says what the loader offers.
+    ///
+    /// Rename one of the secrets, or change the key mapping or the layering as the text says.
     #[error("`{key}` would come from both {first} and {second}; {remedy}")]
     KeyConflict {
         /// The configuration key, or the environment variable.
@@ -121,7 +162,10 @@ pub enum Error {
         remedy: String,
     },
 
-    /// A secret's name cannot be turned into a key under the chosen mapping.
+    /// A secret's name cannot be turned into a key under the chosen mapping (an empty segment, a
+    /// character the mapping cannot carry).
+    ///
+    /// Rename the secret, or choose another key mapping.
     #[error("{secret} cannot be mapped to a key: {reason}")]
     KeyMapping {
         /// The secret (name, folder, environment).
@@ -134,6 +178,8 @@ pub enum Error {
     ///
     /// Checked when a list comes back empty, since older servers answer a list of an unknown
     /// environment or folder with `200` and nothing.
+    ///
+    /// Fix the name: the text lists what exists there (a typo such as `stagin` shows `staging`).
     #[error("{target} does not exist in {within}; {}", existing_text(existing))]
     NotFound {
         /// What is missing: ``environment `stagin` `` or ``folder `/dbb` ``.
@@ -152,6 +198,8 @@ pub enum Error {
     /// [`is_transient`](Self::is_transient) and [`is_unavailable`](Self::is_unavailable) answer for
     /// it. Its text, causes included, is already in this one's, so this variant has no
     /// [`source`](std::error::Error::source): a report that walks the chain does not print it twice.
+    ///
+    /// Act on the error inside it, as for that variant.
     #[error("loading secrets from {target} failed: {error}")]
     Load {
         /// What was loaded: `infisical://host:port/project/environments/folders`.
@@ -160,7 +208,10 @@ pub enum Error {
         error: Box<Error>,
     },
 
-    /// A local file or keyring could not be read or is malformed.
+    /// A local file or keyring could not be read or is malformed (a project file, a CA file, a cache
+    /// file): its text names the file and what is wrong.
+    ///
+    /// Fix or remove the file, or its permissions.
     #[error("{what} {path}: {reason}")]
     File {
         /// What the file is ("CLI config", "project file", ...).
@@ -176,6 +227,8 @@ pub enum Error {
 
     /// A header value that cannot be sent in HTTP (a control character, a non-visible byte): the access
     /// token a provider gave, or a custom header. Found before any request is sent; never retried.
+    ///
+    /// Fix the header's value (a token copied with its line break, say); the value is never shown.
     #[error(
         "the value of header `{name}` cannot be sent in HTTP (it holds a control character or a byte HTTP forbids)"
     )]
@@ -186,6 +239,9 @@ pub enum Error {
 
     /// Something failed on this machine, with no server involved: a request body that cannot be
     /// encoded, a runtime or HTTP client that cannot start, a task that panicked. Never retried.
+    ///
+    /// Its source says what failed; it is a bug or a resource exhausted on this machine, not a
+    /// problem with Infisical.
     #[error("{what}")]
     Local {
         /// What could not be done.
@@ -198,6 +254,15 @@ pub enum Error {
 
 impl Error {
     /// The error itself, without the context of a load ([`Error::Load`]) around it.
+    ///
+    /// ```
+    /// use infisical_config::Error;
+    ///
+    /// let typo = Error::NotFound { target: "environment `stagin`".into(), within: "project `app`".into(), existing: vec!["staging".into()] };
+    /// let loaded = Error::Load { target: "infisical://eu.infisical.com:443/app/stagin/".into(), error: Box::new(typo) };
+    /// assert!(matches!(loaded.innermost(), Error::NotFound { .. }));
+    /// println!("{loaded}"); // loading secrets from ... failed: environment `stagin` does not exist in ...
+    /// ```
     #[must_use]
     pub fn innermost(&self) -> &Error {
         match self {
@@ -207,6 +272,18 @@ impl Error {
     }
 
     /// The HTTP status the server answered with, when this is an API error.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let err = client.secrets().list(&ListSecrets::new("no-such-project", "dev")).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn status(&self) -> Option<u16> {
         match self.innermost() {
@@ -218,6 +295,18 @@ impl Error {
 
     /// True when the server answered 404, or what was named does not exist (an environment, a folder,
     /// a dynamic secret, a lease).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::secrets::GetSecret;
+    ///
+    /// let err = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "B")).await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -229,6 +318,20 @@ impl Error {
     }
 
     /// True for errors that might succeed if tried again later (rate limits, 5xx, network failures).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// use infisical_config::RetryPolicy;
+    ///
+    /// let fake = FakeInfisical::builder().start().await;
+    /// fake.set_unavailable(true); // 503 to everything
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// let err = client.authenticate().await.unwrap_err();
+    /// assert!(err.is_transient());
+    /// println!("{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn is_transient(&self) -> bool {
         match self.innermost() {
@@ -322,35 +425,6 @@ fn existing_text(existing: &[String]) -> String {
     if existing.is_empty() { "there is none there".to_owned() } else { format!("there is: {}", existing.join(", ")) }
 }
 
-fn transport_text(
-    kind: TransportErrorKind,
-    request: &str,
-    attempts: u32,
-    elapsed: Duration,
-    limit: Option<Duration>,
-    cause: Option<&str>,
-) -> String {
-    let mut text = match (kind, limit) {
-        (TransportErrorKind::Timeout, Some(limit)) => {
-            format!("timed out (limit {}) while calling {request}", seconds(limit))
-        }
-        _ => format!("{kind} while calling {request}"),
-    };
-    if attempts > 1 || kind == TransportErrorKind::Timeout {
-        let s = if attempts == 1 { "" } else { "s" };
-        text.push_str(&format!(" ({attempts} attempt{s} over {})", seconds(elapsed)));
-    }
-    if let Some(cause) = cause {
-        text.push_str(": ");
-        text.push_str(cause);
-    }
-    text
-}
-
-fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
-}
-
 /// The error and its causes, one after the other: `top: cause: cause`.
 ///
 /// For places that show one line of text where the chain would be lost (figment's error messages).
@@ -370,40 +444,6 @@ pub(crate) fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
         current = cause;
     }
     text
-}
-
-/// What kind of transport failure happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// The connection could not be made: a name that did not resolve, a connection refused or reset.
-    Connect,
-    /// The connect or request timeout elapsed.
-    Timeout,
-    /// The response was larger than the configured cap.
-    ResponseTooLarge,
-    /// The server answered with a redirect and following redirects is off.
-    Redirect,
-    /// Anything else: the connection broke mid-request, a body could not be read.
-    Other,
-    /// TLS failed: the server's certificate was refused (untrusted, expired, for another name) or the
-    /// handshake failed (an `https` site served by a plain-http server). It would fail the same way
-    /// again, so it is not retried, and it is neither [transient](Error::is_transient) nor
-    /// [unavailable](Error::is_unavailable): the error says what to change.
-    Tls,
-}
-
-impl fmt::Display for TransportErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TransportErrorKind::Connect => "connection failed",
-            TransportErrorKind::Timeout => "timed out",
-            TransportErrorKind::ResponseTooLarge => "response too large",
-            TransportErrorKind::Redirect => "unexpected redirect",
-            TransportErrorKind::Other => "request failed",
-            TransportErrorKind::Tls => "TLS failed",
-        })
-    }
 }
 
 #[cfg(test)]

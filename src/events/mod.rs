@@ -99,6 +99,19 @@ pub struct Subscribe {
 impl Subscribe {
     /// Changes in `environment` (its slug) of `project` (an id or a slug), at the root folder until
     /// [`path`](Self::path) says otherwise.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// # let fake = FakeInfisical::builder().folder("dev", "/").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::events::Subscribe;
+    ///
+    /// // The project by its slug (or its id), the environment by its slug.
+    /// let subscriber = client.events().subscribe(&Subscribe::new("fake-project", "dev")).await?;
+    /// assert_eq!(subscriber.project_id(), fake.project_id());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         Subscribe {
             project: project.into(),

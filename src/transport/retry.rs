@@ -50,22 +50,87 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// Never retries.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::FakeInfisical;
+    /// use infisical_config::RetryPolicy;
+    ///
+    /// let fake = FakeInfisical::builder().start().await;
+    /// fake.set_unavailable(true);
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// assert!(client.authenticate().await.unwrap_err().is_unavailable());
+    /// assert_eq!(fake.requests().await, 1); // one attempt, no retry
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn disabled() -> Self {
         RetryPolicy { max_retries: 0, ..Self::default() }
     }
 
     crate::setters::setters! {
         /// How many times a request is retried after the first attempt (default 3).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use infisical_config::testing::FakeInfisical;
+        /// use std::time::Duration;
+        /// use infisical_config::RetryPolicy;
+        ///
+        /// let fake = FakeInfisical::builder().start().await;
+        /// fake.set_unavailable(true);
+        /// let retry = RetryPolicy::default().max_retries(1).initial_backoff(Duration::from_millis(10));
+        /// let client = fake.client_builder().retry(retry).build()?;
+        /// let err = client.authenticate().await.unwrap_err();
+        /// assert_eq!(fake.requests().await, 2);
+        /// println!("{err}"); // Server Error 503: upstream connect error
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         max_retries(n: u32) => max_retries = n;
 
         /// The first backoff (default 250 ms); each retry doubles it, with jitter.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::RetryPolicy;
+        ///
+        /// // Waits of 0.5-1 s, 1-2 s, 2-4 s, 2-4 s, 2-4 s before the five retries.
+        /// let patient = RetryPolicy::default()
+        ///     .max_retries(5)
+        ///     .initial_backoff(Duration::from_secs(1))
+        ///     .max_backoff(Duration::from_secs(4));
+        /// # let _ = patient;
+        /// ```
         initial_backoff(d: Duration) => initial_backoff = d;
 
         /// The longest backoff (default 8 s).
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::RetryPolicy;
+        ///
+        /// // Many retries, none more than about a second apart.
+        /// let eager = RetryPolicy::default().max_retries(10).max_backoff(Duration::from_secs(1));
+        /// # let _ = eager;
+        /// ```
         max_backoff(d: Duration) => max_backoff = d;
 
         /// The longest `Retry-After` one call sleeps through before it retries (default 60 s). A `429`'s
         /// longer wait still holds the client's next requests.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::{Client, RetryPolicy};
+        /// # use infisical_config::EnvSource;
+        ///
+        /// // A start-up that would rather fail than sleep through a long rate limit.
+        /// let client = Client::builder()
+        ///     .site("https://infisical.example.com")
+        ///     .retry(RetryPolicy::default().max_retry_after(Duration::from_secs(5)))
+        /// # .env_source(EnvSource::from_pairs::<_, String, String>([]))
+        ///     .build()?;
+        /// # let _ = client;
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         max_retry_after(d: Duration) => max_retry_after = d;
     }
 
