@@ -81,17 +81,29 @@ struct Policy {
     names: NamePolicy,
 }
 
-/// Loads secrets as environment variables.
+/// Loads secrets from Infisical as environment variables: into this process at start-up, into a child
+/// process, or out to a dotenv or JSON file ([the rules](self)).
 ///
-/// ```no_run
+/// At start-up, first thing in `main`, before any thread or async runtime starts:
+///
+/// ```
+/// # use infisical_config::{EnvSource, testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical}};
+/// # let fake = FakeInfisical::builder().secret("prod", "/", "DOCTEST_LOADER_PORT", "8080").start_blocking();
+/// # let env = EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri().as_str()), ("INFISICAL_CLIENT_ID", CLIENT_ID), ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET)]);
+/// # assert!(std::env::var_os("DOCTEST_LOADER_PORT").is_none());
 /// use infisical_config::EnvLoader;
 ///
-/// let vars = EnvLoader::new("my-project", "dev").paths(["/", "/api"]).load()?;
-/// let mut child = std::process::Command::new("my-server");
-/// let applied = vars.apply_to_command(&mut child);
-/// # let _ = applied;
-/// # Ok::<(), infisical_config::Error>(())
+/// let loader = EnvLoader::new("my-project", "prod");
+/// # let loader = EnvLoader::new(fake.project_id(), "prod").env_source(env);
+/// // SAFETY: no other thread exists yet to read or write the environment.
+/// let applied = unsafe { loader.load_and_set()? };
+/// assert_eq!(applied.set, ["DOCTEST_LOADER_PORT"]);
+/// assert_eq!(std::env::var("DOCTEST_LOADER_PORT")?, "8080");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// [`load`](Self::load) alone sets nothing: it returns the variables, for a child process
+/// ([`EnvMap::apply_to_command`]) or a file ([`EnvMap::to_dotenv`]).
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct EnvLoader {
@@ -106,7 +118,19 @@ pub struct EnvLoader {
 }
 
 impl EnvLoader {
-    /// Secrets of `project` (id or slug) in `environment` (slug).
+    /// Secrets of `project` (id or slug) in `environment` (slug), from the folder `/` unless told
+    /// otherwise, with a client of its own built from the environment (the site, credentials, the CLI's
+    /// login) unless given one.
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         EnvLoader {
             project: Ok(project.into()),
@@ -122,11 +146,49 @@ impl EnvLoader {
 
     /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT`,
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json`.
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// # use infisical_config::{EnvSource, testing::FakeInfisical};
+    /// # let fake = FakeInfisical::builder().secret("prod", "/api", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// // Run as INFISICAL_PROJECT_ID=… INFISICAL_ENVIRONMENT=prod INFISICAL_SECRET_PATH=/api my-app
+    /// let loader = EnvLoader::from_env();
+    /// # let loader = EnvLoader::from_env_source(EnvSource::from_pairs([
+    /// #     ("INFISICAL_PROJECT_ID", fake.project_id()), ("INFISICAL_ENVIRONMENT", "prod"), ("INFISICAL_SECRET_PATH", "/api"),
+    /// # ]));
+    /// let vars = loader.client(client).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
     }
 
-    /// As [`from_env`](Self::from_env), reading this environment.
+    /// As [`from_env`](Self::from_env), reading this environment (and its client, when the loader
+    /// builds its own, reads it too).
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, EnvSource, ExposeSecret};
+    /// # use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
+    /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let site = fake.uri();
+    ///
+    /// let env = EnvSource::from_pairs([
+    ///     ("INFISICAL_PROJECT_ID", fake.project_id()),
+    ///     ("INFISICAL_ENVIRONMENT", "prod"),
+    ///     ("INFISICAL_API_URL", site.as_str()),
+    ///     ("INFISICAL_CLIENT_ID", CLIENT_ID),
+    ///     ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET),
+    /// ]);
+    /// let vars = EnvLoader::from_env_source(env).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    ///
+    /// let err = EnvLoader::from_env_source(EnvSource::from_pairs::<_, String, String>([])).load().unwrap_err();
+    /// assert!(err.to_string().contains("INFISICAL_PROJECT_ID"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn from_env_source(env: EnvSource) -> Self {
         let (project, environment, path) = crate::pipeline::target_from_env(&env);
         EnvLoader {
@@ -142,19 +204,207 @@ impl EnvLoader {
         .path(path)
     }
 
-    loader_setters!();
+    loader_setters! {
+        credentials:
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, EnvSource, ExposeSecret};
+        /// use infisical_config::auth::Credentials;
+        /// # use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
+        /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod")
+        ///     .env_source(EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri())])) // the site
+        ///     .credentials(Credentials::universal_auth(CLIENT_ID, CLIENT_SECRET))
+        ///     .load()?;
+        /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        env_source:
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, EnvSource, ExposeSecret};
+        /// # use infisical_config::testing::{self, FakeInfisical};
+        /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let site = fake.uri();
+        ///
+        /// // What a deployment would set, given here so the test needs none of it.
+        /// let env = EnvSource::from_pairs([
+        ///     ("INFISICAL_API_URL", site.as_str()),
+        ///     ("INFISICAL_CLIENT_ID", testing::CLIENT_ID),
+        ///     ("INFISICAL_CLIENT_SECRET", testing::CLIENT_SECRET),
+        /// ]);
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").env_source(env).load()?;
+        /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        cache:
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use infisical_config::EnvLoader;
+        /// use infisical_config::cache::{Cache, CacheKey, OnFailure};
+        /// use infisical_config::report::Origin;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let dir = tempfile::tempdir().unwrap();
+        ///
+        /// let cache = Cache::new(CacheKey::from([7; 32]))
+        ///     .dir(dir.path())
+        ///     .on_failure(OnFailure::UseCache { max_age: Duration::from_secs(24 * 3600) });
+        /// let loader = EnvLoader::new(fake.project_id(), "prod")
+        ///     .client(fake.blocking_client_builder().build()?)
+        ///     .cache(cache);
+        /// loader.load()?; // from Infisical, and kept
+        ///
+        /// fake.set_unavailable(true);
+        /// let vars = loader.load()?; // Infisical is down: the last good load
+        /// assert_eq!(vars.len(), 1);
+        /// assert!(matches!(vars.report().unwrap().layers[0].origin, Origin::Cache { .. }));
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        path:
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, ExposeSecret};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/api", "API_KEY", "k")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).path("/api").load()?;
+        /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["API_KEY"]);
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        paths:
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, ExposeSecret};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "LOG_LEVEL", "info")
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/api", "PORT", "9090")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).paths(["/", "/api"]).load()?;
+        /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "9090"); // /api came later
+        /// assert_eq!(vars.get("LOG_LEVEL").unwrap().expose_secret(), "info");
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        recursive:
+        ///
+        /// ```
+        /// use infisical_config::EnvLoader;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/db", "DATABASE_URL", "postgres://db")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).recursive(true).load()?;
+        /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["DATABASE_URL", "PORT"]);
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        include_imports:
+        ///
+        /// ```
+        /// use infisical_config::EnvLoader;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "PORT", "8080")
+        /// #     .secret("prod", "/shared", "SENTRY_DSN", "https://sentry.example")
+        /// #     .import("prod", "/", "prod", "/shared")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// // `/` imports `/shared`.
+        /// let loader = EnvLoader::new(fake.project_id(), "prod").client(client);
+        /// assert!(loader.load()?.get("SENTRY_DSN").is_some());
+        /// assert!(loader.include_imports(false).load()?.get("SENTRY_DSN").is_none());
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        expand_references:
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, ExposeSecret};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .secret("prod", "/", "HOST", "db.internal")
+        /// #     .secret("prod", "/", "DATABASE_URL", "postgres://${HOST}/app")
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let loader = EnvLoader::new(fake.project_id(), "prod").client(client);
+        /// assert_eq!(loader.load()?.get("DATABASE_URL").unwrap().expose_secret(), "postgres://db.internal/app");
+        /// let raw = loader.expand_references(false).load()?;
+        /// assert_eq!(raw.get("DATABASE_URL").unwrap().expose_secret(), "postgres://${HOST}/app");
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+        tags:
+        ///
+        /// ```
+        /// use infisical_config::EnvLoader;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder()
+        /// #     .tagged_secret("prod", "/", "PORT", "8080", &["backend"])
+        /// #     .tagged_secret("prod", "/", "CDN_URL", "https://cdn.example", &["frontend"])
+        /// #     .start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).tags(["backend"]).load()?;
+        /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["PORT"]);
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
+    }
 
     crate::setters::setters! {
         /// Uses this client. Its runtime lives as long as it (and its clones) do: for
         /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
+        ///
+        /// ```
+        /// use infisical_config::{EnvLoader, RetryPolicy, blocking};
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        ///
+        /// let client: blocking::Client = fake.blocking_client_builder().retry(RetryPolicy::disabled()).build()?;
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client.clone()).load()?;
+        /// assert_eq!(vars.len(), 1);
+        /// # Ok::<(), infisical_config::Error>(())
+        /// ```
         client(client: blocking::Client) => client = Some(client);
 
         /// Whether secrets replace variables that are already there (default [`Overwrite::Inherited`]:
         /// only what a child inherits, as with `infisical run`).
+        ///
+        /// ```
+        /// use std::process::Command;
+        /// use infisical_config::EnvLoader;
+        /// use infisical_config::env_loader::Overwrite;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).overwrite(Overwrite::Always).load()?;
+        /// let mut child = Command::new("sh");
+        /// child.args(["-c", r#"printf %s "$PORT""#]).env("PORT", "9090");
+        /// assert_eq!(vars.apply_to_command(&mut child).set, ["PORT"]);
+        /// assert_eq!(child.output()?.stdout, b"8080");
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         overwrite(mode: Overwrite) => policy.overwrite = mode;
 
         /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
         /// [`Overwrite::Inherited`].
+        ///
+        /// ```
+        /// use std::process::Command;
+        /// use infisical_config::EnvLoader;
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+        /// # let client = fake.blocking_client_builder().build()?;
+        ///
+        /// let loader = EnvLoader::new(fake.project_id(), "prod").client(client);
+        /// let mut child = Command::new("true");
+        /// child.env("PORT", "9090");
+        /// assert_eq!(loader.clone().load()?.apply_to_command(&mut child).kept, ["PORT"]);
+        /// assert_eq!(loader.override_existing(true).load()?.apply_to_command(&mut child).set, ["PORT"]);
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
         override_existing(yes: bool) => policy.overwrite = if yes { Overwrite::Always } else { Overwrite::Inherited };
     }
 
@@ -192,6 +442,21 @@ impl EnvLoader {
     }
 
     /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.
+    ///
+    /// ```
+    /// use std::process::Command;
+    /// use infisical_config::EnvLoader;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "NODE_OPTIONS", "--max-old-space-size=4096")
+    /// #     .secret("prod", "/", "LD_PRELOAD", "/tmp/evil.so")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).allow_reserved(["NODE_OPTIONS"]).load()?;
+    /// let applied = vars.apply_to_command(&mut Command::new("node"));
+    /// assert_eq!((applied.set, applied.reserved), (vec!["NODE_OPTIONS".to_owned()], vec!["LD_PRELOAD".to_owned()]));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn allow_reserved<I, S>(mut self, names: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -203,6 +468,23 @@ impl EnvLoader {
 
     /// Strict mode: sets only these names, or names starting with a prefix written `PREFIX*`
     /// (`["APP_*", "DATABASE_URL"]`). Reserved names still need [`allow_reserved`](Self::allow_reserved).
+    ///
+    /// ```
+    /// use std::process::Command;
+    /// use infisical_config::EnvLoader;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "APP_PORT", "8080")
+    /// #     .secret("prod", "/", "DATABASE_URL", "postgres://db")
+    /// #     .secret("prod", "/", "BILLING_API_KEY", "b")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).only(["APP_*", "DATABASE_URL"]).load()?;
+    /// let applied = vars.apply_to_command(&mut Command::new("my-server"));
+    /// assert_eq!(applied.set, ["APP_PORT", "DATABASE_URL"]);
+    /// assert_eq!(applied.not_listed, ["BILLING_API_KEY"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn only<I, S>(mut self, names: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -354,6 +636,31 @@ impl EnvLoader {
     /// it first thing in `main`, before starting any thread or async runtime. When the loader was given
     /// a [`client`](Self::client), that client's runtime thread must be gone too (drop every clone).
     ///
+    /// A variable already set in this process is kept (dotenv's rule) unless
+    /// [`overwrite`](Self::overwrite) says otherwise:
+    ///
+    /// ```
+    /// # use infisical_config::{EnvSource, testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical}};
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("prod", "/", "DOCTEST_LOAD_AND_SET_PORT", "8080")
+    /// #     .secret("prod", "/", "DOCTEST_LOAD_AND_SET_MODE", "from-infisical")
+    /// #     .start_blocking();
+    /// # let env = EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri().as_str()), ("INFISICAL_CLIENT_ID", CLIENT_ID), ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET)]);
+    /// # // SAFETY: this doctest's process has no thread that reads the environment.
+    /// # unsafe { std::env::set_var("DOCTEST_LOAD_AND_SET_MODE", "set-by-the-operator") };
+    /// use infisical_config::EnvLoader;
+    ///
+    /// // DOCTEST_LOAD_AND_SET_MODE=set-by-the-operator my-app
+    /// let loader = EnvLoader::new("my-project", "prod");
+    /// # let loader = EnvLoader::new(fake.project_id(), "prod").env_source(env);
+    /// // SAFETY: first thing in main; no other thread exists yet.
+    /// let applied = unsafe { loader.load_and_set()? };
+    /// assert_eq!(applied.set, ["DOCTEST_LOAD_AND_SET_PORT"]);
+    /// assert_eq!(applied.kept, ["DOCTEST_LOAD_AND_SET_MODE"]);
+    /// assert_eq!(std::env::var("DOCTEST_LOAD_AND_SET_MODE")?, "set-by-the-operator");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`load`](Self::load); nothing is set when loading fails.
     pub unsafe fn load_and_set(&self) -> Result<Applied> {
@@ -376,7 +683,28 @@ fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> Strin
     Ok(())
 }
 
-/// Environment variables loaded from Infisical. Values are [`SecretString`]s; `Debug` shows names only.
+/// Environment variables loaded from Infisical ([`EnvLoader::load`]), sorted by name, and the rules
+/// they are applied with: to a child process ([`apply_to_command`](Self::apply_to_command)), to this
+/// process ([`apply_to_process`](Self::apply_to_process)), or out to a file
+/// ([`to_dotenv`](Self::to_dotenv), [`to_shell`](Self::to_shell), [`to_json`](Self::to_json)).
+/// Values are [`SecretString`]s; `Debug` shows names only.
+///
+/// ```
+/// use infisical_config::{EnvLoader, ExposeSecret};
+/// # let fake = infisical_config::testing::FakeInfisical::builder()
+/// #     .secret("prod", "/", "PORT", "8080")
+/// #     .secret("prod", "/", "DATABASE_URL", "postgres://db")
+/// #     .start_blocking();
+/// # let client = fake.blocking_client_builder().build()?;
+///
+/// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+/// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+/// assert_eq!(format!("{vars:?}"), r#"EnvMap { names: ["DATABASE_URL", "PORT"], .. }"#);
+///
+/// let mut child = std::process::Command::new("my-server");
+/// assert_eq!(vars.apply_to_command(&mut child).set, ["DATABASE_URL", "PORT"]);
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct EnvMap {
     /// Sorted by name, each name once: `layered` returns them so, and a vector is built and freed in
@@ -433,13 +761,36 @@ impl EnvMap {
     }
 
     /// One variable.
+    ///
+    /// ```
+    /// use infisical_config::{EnvMap, ExposeSecret};
+    ///
+    /// let vars = EnvMap::from_pairs([("PORT", "8080")])?;
+    /// assert_eq!(vars.get("PORT").map(ExposeSecret::expose_secret), Some("8080"));
+    /// assert!(vars.get("HOST").is_none());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&SecretString> {
         let at = self.vars.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
         Some(&self.vars[at].1)
     }
 
-    /// The variables, by name.
+    /// The variables, sorted by name.
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "HOST", "0.0.0.0")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+    /// let pairs: Vec<(&str, &str)> = vars.iter().map(|(name, value)| (name, value.expose_secret())).collect();
+    /// assert_eq!(pairs, [("HOST", "0.0.0.0"), ("PORT", "8080")]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
         self.vars.iter().map(|(k, v)| (k.as_str(), v))
     }
@@ -466,19 +817,55 @@ impl EnvMap {
     }
 
     /// How many.
+    ///
+    /// ```
+    /// use infisical_config::EnvLoader;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "PORT", "8080")
+    /// #     .secret("prod", "/", "HOST", "0.0.0.0")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// assert_eq!(EnvLoader::new(fake.project_id(), "prod").client(client).load()?.len(), 2);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.vars.len()
     }
 
-    /// True when there are none.
+    /// True when there are none: a folder with no secret loads as an empty map, not an error.
+    ///
+    /// ```
+    /// use infisical_config::EnvLoader;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().folder("prod", "/empty").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).path("/empty").load()?;
+    /// assert!(vars.is_empty());
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.vars.is_empty()
     }
 
     /// Whether the secrets replace variables that are already there (default
-    /// [`Overwrite::Inherited`]).
+    /// [`Overwrite::Inherited`]), for a map loaded by one part of a program and applied by another.
+    ///
+    /// ```
+    /// use std::process::Command;
+    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::Overwrite;
+    ///
+    /// // `HOME` is inherited by the child and reserved: never set, whatever the mode.
+    /// let vars = EnvMap::from_pairs([("PORT", "8080"), ("HOME", "/tmp/evil")])?;
+    /// let mut child = Command::new("true");
+    /// child.env("PORT", "9090");
+    /// let applied = vars.overwrite(Overwrite::Always).apply_to_command(&mut child);
+    /// assert_eq!((applied.set, applied.reserved), (vec!["PORT".to_owned()], vec!["HOME".to_owned()]));
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn overwrite(mut self, mode: Overwrite) -> Self {
         self.policy.overwrite = mode;
@@ -487,12 +874,34 @@ impl EnvMap {
 
     /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
     /// [`Overwrite::Inherited`].
+    ///
+    /// ```
+    /// use std::process::Command;
+    /// use infisical_config::EnvMap;
+    ///
+    /// let vars = EnvMap::from_pairs([("PORT", "8080")])?;
+    /// let mut child = Command::new("true");
+    /// child.env("PORT", "9090");
+    /// assert_eq!(vars.clone().apply_to_command(&mut child).kept, ["PORT"]);
+    /// assert_eq!(vars.override_existing(true).apply_to_command(&mut child).set, ["PORT"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn override_existing(self, yes: bool) -> Self {
         self.overwrite(if yes { Overwrite::Always } else { Overwrite::Inherited })
     }
 
-    /// Allows these reserved names to be set.
+    /// Allows these reserved names to be set (see [`Reserved`]), by exact name.
+    ///
+    /// ```
+    /// use infisical_config::EnvMap;
+    ///
+    /// let vars = EnvMap::from_pairs([("NODE_OPTIONS", "--max-old-space-size=4096")])?;
+    /// assert_eq!(vars.to_dotenv()?.as_str(), "");
+    /// let vars = vars.allow_reserved(["NODE_OPTIONS"]);
+    /// assert_eq!(vars.to_dotenv()?.as_str(), "NODE_OPTIONS='--max-old-space-size=4096'\n");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn allow_reserved<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
         self.policy.names.allowed.extend(names.into_iter().map(Into::into));
@@ -500,6 +909,16 @@ impl EnvMap {
     }
 
     /// Strict mode: only these names, or names starting with a prefix written `PREFIX*`.
+    ///
+    /// ```
+    /// use infisical_config::EnvMap;
+    ///
+    /// let vars = EnvMap::from_pairs([("APP_PORT", "8080"), ("DATABASE_URL", "postgres://db"), ("OTHER", "x")])?;
+    /// let applied = vars.only(["APP_*", "DATABASE_URL"]).apply_to_command(&mut std::process::Command::new("true"));
+    /// assert_eq!(applied.set, ["APP_PORT", "DATABASE_URL"]);
+    /// assert_eq!(applied.not_listed, ["OTHER"]);
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     #[must_use]
     pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
         self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
@@ -508,6 +927,20 @@ impl EnvMap {
 
     /// The variables as a JSON object, `{"NAME": "value", ...}`. The same name rules apply as when
     /// setting them: reserved names and names off a strict list are left out (with a warning).
+    ///
+    /// ```
+    /// use infisical_config::EnvLoader;
+    /// # let fake = infisical_config::testing::FakeInfisical::builder()
+    /// #     .secret("prod", "/", "GREETING", "it's \"quoted\"")
+    /// #     .secret("prod", "/", "LD_PRELOAD", "/tmp/evil.so")
+    /// #     .start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+    /// let json: serde_json::Value = serde_json::from_str(&vars.to_json())?;
+    /// assert_eq!(json, serde_json::json!({"GREETING": "it's \"quoted\""})); // LD_PRELOAD is reserved
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn to_json(&self) -> Zeroizing<String> {
         let plain: BTreeMap<&str, &str> =

@@ -257,11 +257,28 @@ pub(crate) fn own_client(env: &EnvSource, credentials: Option<&Credentials>) -> 
 }
 
 /// The setters every loader shares (the figment provider, the env loader): what to load ([`Query`]),
-/// and the credentials and environment its own client is built from.
+/// and the credentials and environment its own client is built from. Each loader may add docs (its
+/// examples) to each setter: `loader_setters! { credentials: /// ... env_source: ... tags: ... }`.
 macro_rules! loader_setters {
     () => {
+        crate::pipeline::loader_setters! {
+            credentials: env_source: cache: path: paths: recursive: include_imports: expand_references: tags:
+        }
+    };
+    (
+        credentials: $(#[$credentials:meta])*
+        env_source: $(#[$env_source:meta])*
+        cache: $(#[$cache:meta])*
+        path: $(#[$path:meta])*
+        paths: $(#[$paths:meta])*
+        recursive: $(#[$recursive:meta])*
+        include_imports: $(#[$include_imports:meta])*
+        expand_references: $(#[$expand_references:meta])*
+        tags: $(#[$tags:meta])*
+    ) => {
         /// Authenticates with these credentials (first in the default chain) when building its own
         /// client.
+        $(#[$credentials])*
         pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
             self.credentials = Some(credentials);
             self
@@ -269,6 +286,7 @@ macro_rules! loader_setters {
 
         /// Reads credentials and the site from this environment when building its own client (tests
         /// use it to stay away from the process's).
+        $(#[$env_source])*
         pub fn env_source(mut self, env: crate::EnvSource) -> Self {
             self.env = env;
             self
@@ -278,12 +296,14 @@ macro_rules! loader_setters {
         /// [`OnFailure`](crate::cache::OnFailure) says when Infisical cannot be reached (feature `cache`).
         #[cfg(feature = "cache")]
         #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+        $(#[$cache])*
         pub fn cache(mut self, cache: crate::cache::Cache) -> Self {
             self.query.cache = Some(cache);
             self
         }
 
         /// Loads this folder (default `/`). Replaces the folders given so far.
+        $(#[$path])*
         pub fn path(mut self, path: impl Into<String>) -> Self {
             self.query.paths = vec![path.into()];
             self
@@ -291,6 +311,7 @@ macro_rules! loader_setters {
 
         /// Loads these folders, in order; a secret in a later folder wins over one of the same name in
         /// an earlier folder, as with `infisical run --path a --path b`.
+        $(#[$paths])*
         pub fn paths<I, S>(mut self, paths: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -301,24 +322,28 @@ macro_rules! loader_setters {
         }
 
         /// Includes sub-folders (default false). Still one request per folder given.
+        $(#[$recursive])*
         pub fn recursive(mut self, yes: bool) -> Self {
             self.query.recursive = yes;
             self
         }
 
         /// Includes imported secrets (default true); the folder's own secrets win over them.
+        $(#[$include_imports])*
         pub fn include_imports(mut self, yes: bool) -> Self {
             self.query.include_imports = yes;
             self
         }
 
         /// Expands `${...}` references server-side (default true).
+        $(#[$expand_references])*
         pub fn expand_references(mut self, yes: bool) -> Self {
             self.query.expand_references = yes;
             self
         }
 
         /// Only secrets carrying all these tags (slugs).
+        $(#[$tags])*
         pub fn tags<I, S>(mut self, slugs: I) -> Self
         where
             I: IntoIterator<Item = S>,

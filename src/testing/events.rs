@@ -28,10 +28,22 @@ const ROUTE: &str = "/api/v1/events/subscribe/project-events";
 /// How the fake refuses an event subscription, as real servers do (see [`FakeInfisicalBuilder::events_refusal`]).
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::events::{PushNotice, PushState, PushUnavailable, Subscribe};
 /// use infisical_config::testing::{FakeInfisical, Refusal};
 ///
-/// let builder = FakeInfisical::builder().events_refusal(Refusal::Plan);
-/// # let _ = builder;
+/// let fake = FakeInfisical::builder().events_refusal(Refusal::Plan).start().await;
+/// let client = fake.client_builder().build()?;
+/// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+/// let refused = loop {
+///     match subscriber.next().await {
+///         Some(PushNotice::State(PushState::Unavailable(reason))) => break reason,
+///         Some(_) => continue,
+///         None => panic!("the stream ended"),
+///     }
+/// };
+/// assert_eq!(refused, PushUnavailable::NotLicensed);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -72,8 +84,26 @@ impl FakeInfisicalBuilder {
     /// Without it the route does not exist (404, as on servers before about July 2025).
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().events(true);
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::events::{PushNotice, Subscribe};
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("prod", "/", "API_KEY", "k1").events(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// while !subscriber.state().is_connected() {
+    ///     subscriber.next().await.expect("the stream runs");
+    /// }
+    /// fake.set_secret("prod", "/", "API_KEY", "k2");
+    /// let event = loop {
+    ///     match subscriber.next().await {
+    ///         Some(PushNotice::Changed(event)) => break event,
+    ///         Some(_) => continue,
+    ///         None => panic!("the stream ended"),
+    ///     }
+    /// };
+    /// assert_eq!(event.to_string(), "secret:update in prod:/ (API_KEY)");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn events(mut self, yes: bool) -> Self {
         if yes {
@@ -88,10 +118,23 @@ impl FakeInfisicalBuilder {
     /// [`events`](Self::events)). [`FakeInfisical::set_events_refusal`] changes it while it runs.
     ///
     /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::events::{PushNotice, PushState, PushUnavailable, Subscribe};
     /// use infisical_config::testing::{FakeInfisical, Refusal};
     ///
-    /// let builder = FakeInfisical::builder().events_refusal(Refusal::Forbidden);
-    /// # let _ = builder;
+    /// let fake = FakeInfisical::builder().events_refusal(Refusal::Forbidden).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// let refused = loop {
+    ///     match subscriber.next().await {
+    ///         Some(PushNotice::State(PushState::Unavailable(reason))) => break reason,
+    ///         Some(_) => continue,
+    ///         None => panic!("the stream ended"),
+    ///     }
+    /// };
+    /// assert_eq!(refused, PushUnavailable::Forbidden);
+    /// assert_eq!(fake.open_event_streams(), 0);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn events_refusal(mut self, refusal: Refusal) -> Self {
         self.events_config().refusal = Some(refusal);
@@ -129,9 +172,18 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
+    /// use infisical_config::events::Subscribe;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().events(true).start().await;
     /// assert_eq!(fake.open_event_streams(), 0);
-    /// # });
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// while !subscriber.state().is_connected() {
+    ///     subscriber.next().await.expect("the stream runs");
+    /// }
+    /// assert_eq!(fake.open_event_streams(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn open_event_streams(&self) -> usize {
@@ -142,9 +194,17 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
-    /// assert_eq!(fake.event_streams_opened(), 0);
-    /// # });
+    /// use infisical_config::events::Subscribe;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().events(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// while !subscriber.state().is_connected() {
+    ///     subscriber.next().await.expect("the stream runs");
+    /// }
+    /// assert_eq!(fake.event_streams_opened(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn event_streams_opened(&self) -> usize {
@@ -155,9 +215,25 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
+    /// use infisical_config::events::{PushNotice, PushState, Subscribe};
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().events(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// while !subscriber.state().is_connected() {
+    ///     subscriber.next().await.expect("the stream runs");
+    /// }
     /// fake.drop_event_streams();
-    /// # });
+    /// assert_eq!(fake.open_event_streams(), 0);
+    /// loop {
+    ///     match subscriber.next().await {
+    ///         Some(PushNotice::State(PushState::Reconnecting)) => break, // it will connect again
+    ///         Some(_) => continue,
+    ///         None => panic!("the stream ended"),
+    ///     }
+    /// }
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn drop_event_streams(&self) {
         if let Some(front) = &self.front {
@@ -173,6 +249,7 @@ impl FakeInfisical {
     ///
     /// let fake = FakeInfisical::builder().events_refusal(Refusal::Plan).start().await;
     /// fake.set_events_refusal(None); // the licence arrived
+    /// assert_eq!(fake.open_event_streams(), 0); // until a subscriber tries again
     /// # });
     /// ```
     pub fn set_events_refusal(&self, refusal: Option<Refusal>) {

@@ -62,7 +62,25 @@ pub const CLIENT_ID: &str = "fake-client-id";
 /// The Universal Auth client secret the fake server accepts.
 pub const CLIENT_SECRET: &str = "fake-client-secret";
 
-/// Seeds and starts a [`FakeInfisical`].
+/// Seeds and starts a [`FakeInfisical`]: its secrets, folders and imports, how old a server it plays,
+/// its clock, its rate limit, its dynamic secrets and event stream. Start it with
+/// [`start`](Self::start) in an async test, [`start_blocking`](Self::start_blocking) in a plain one.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::resources::ListSecrets;
+/// use infisical_config::testing::{FakeInfisical, FakeInfisicalBuilder};
+///
+/// let builder: FakeInfisicalBuilder = FakeInfisical::builder()
+///     .secret("dev", "/", "PORT", "8080")
+///     .folder("dev", "/empty")
+///     .legacy_only(true); // a server of 2024
+/// let fake = builder.start().await;
+/// let client = fake.client_builder().build()?;
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// assert_eq!(list.secrets[0].key, "PORT");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Debug, Default)]
 #[must_use]
 pub struct FakeInfisicalBuilder {
@@ -73,7 +91,19 @@ pub struct FakeInfisicalBuilder {
 }
 
 impl FakeInfisicalBuilder {
-    /// Adds secret `key` = `value` in `environment`, folder `path`.
+    /// Adds secret `key` = `value` in `environment`, folder `path` (creating both).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/db", "PASSWORD", "hunter2").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/db")).await?;
+    /// assert_eq!(list.secrets[0].key, "PASSWORD");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn secret(mut self, environment: &str, path: &str, key: &str, value: &str) -> Self {
         self.push(
             environment,
@@ -84,6 +114,23 @@ impl FakeInfisicalBuilder {
     }
 
     /// Adds a secret carrying tags (slugs), for tag-filter tests.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder()
+    ///     .tagged_secret("dev", "/", "PORT", "8080", &["backend"])
+    ///     .tagged_secret("dev", "/", "CDN_URL", "https://cdn.example", &["frontend"])
+    ///     .start()
+    ///     .await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").tags(["backend"])).await?;
+    /// assert_eq!(list.secrets.len(), 1);
+    /// assert_eq!(list.secrets[0].key, "PORT");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn tagged_secret(mut self, environment: &str, path: &str, key: &str, value: &str, tags: &[&str]) -> Self {
         let tags = tags.iter().map(|t| (*t).to_owned()).collect();
         self.push(environment, path, Seeded { key: key.into(), value: value.into(), comment: String::new(), tags });
@@ -96,6 +143,23 @@ impl FakeInfisicalBuilder {
     }
 
     /// Makes folder `environment`:`path` import the secrets of `from_environment`:`from_path`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder()
+    ///     .secret("dev", "/", "PORT", "8080")
+    ///     .secret("shared", "/", "SENTRY_DSN", "https://sentry.example")
+    ///     .import("dev", "/", "shared", "/")
+    ///     .start()
+    ///     .await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.imports[0].secrets[0].key, "SENTRY_DSN");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn import(mut self, environment: &str, path: &str, from_environment: &str, from_path: &str) -> Self {
         let to = (environment.to_owned(), crate::resources::normalize_path(path));
         self.state
@@ -109,6 +173,22 @@ impl FakeInfisicalBuilder {
     /// Behaves like a server of 2024: no v4 routes (they answer fastify's "Route ... not found"), and
     /// a list of an unknown environment or folder answers 200 with nothing (unless
     /// [`empty_for_unknown_targets`](Self::empty_for_unknown_targets) says otherwise).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").legacy_only(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets.len(), 1); // through the v3 route, after the v4 one answered 404
+    /// assert!(fake.request_log().await.iter().any(|r| r.starts_with("GET /api/v3/secrets/raw")));
+    /// // It answers 200 and nothing for an unknown environment, as in 2024; the client finds out.
+    /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "qa")).await.unwrap_err();
+    /// assert!(err.is_not_found(), "{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn legacy_only(mut self, yes: bool) -> Self {
         self.state.legacy_only = yes;
         self
@@ -117,12 +197,39 @@ impl FakeInfisicalBuilder {
     /// How a list of an environment or folder that does not exist is answered: `true`, 200 with
     /// nothing (servers of 2024); `false`, 404 (current servers). Default: as
     /// [`legacy_only`](Self::legacy_only).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").empty_for_unknown_targets(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/nowhere")).await.unwrap_err();
+    /// assert!(err.is_not_found(), "{err}"); // the client asked which folders exist
+    /// assert!(fake.request_log().await.iter().any(|r| r.contains("/folders")));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn empty_for_unknown_targets(mut self, yes: bool) -> Self {
         self.state.empty_for_unknown = Some(yes);
         self
     }
 
     /// Creates an empty folder (and its environment), so that it exists with no secret in it.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().folder("dev", "/empty").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/empty")).await?;
+    /// assert!(list.secrets.is_empty());
+    /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/nowhere")).await.unwrap_err();
+    /// assert!(err.is_not_found(), "{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn folder(mut self, environment: &str, path: &str) -> Self {
         let folder = crate::resources::normalize_path(path);
         self.state.folders.entry((environment.into(), folder)).or_default();
@@ -133,18 +240,47 @@ impl FakeInfisicalBuilder {
     /// [`ManualClock`] to move time for the server and the code under test together.
     ///
     /// ```
-    /// use infisical_config::testing::{FakeInfisical, ManualClock};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLeaseState, ManualClock};
     ///
     /// let clock = ManualClock::new();
-    /// let builder = FakeInfisical::builder().clock(&clock);
-    /// # let _ = builder;
+    /// let fake = FakeInfisical::builder()
+    ///     .clock(&clock)
+    ///     .dynamic_secret("dev", "/", "postgres", DynamicSecretSpec::new(Duration::from_secs(3600)))
+    ///     .start()
+    ///     .await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "dev");
+    /// client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await?;
+    /// clock.advance(Duration::from_secs(3601));
+    /// assert_eq!(fake.leases()[0].state, FakeLeaseState::Expired);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn clock(mut self, clock: impl Into<crate::clock::Clock>) -> Self {
         self.state.clock = clock.into();
         self
     }
 
-    /// The `expiresIn` and `accessTokenMaxTTL` its logins answer (default one hour and one day).
+    /// The `expiresIn` and `accessTokenMaxTTL` its logins answer (default one hour and one day), for
+    /// tests of token renewal.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// // A token of 5 s is renewed before the next request (5 s ahead of its expiry).
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "A", "1").token_ttl(5, 60).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = ListSecrets::new(fake.project_id(), "dev");
+    /// client.secrets().list(&list).await?;
+    /// client.secrets().list(&list).await?;
+    /// let log = fake.request_log().await;
+    /// assert_eq!(log.iter().filter(|r| r.as_str() == "POST /api/v1/auth/token/renew").count(), 1, "{log:?}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn token_ttl(mut self, ttl_secs: u64, max_ttl_secs: u64) -> Self {
         self.state.token_ttl = ttl_secs;
         self.state.max_ttl = max_ttl_secs;
@@ -181,7 +317,16 @@ impl FakeInfisicalBuilder {
         self
     }
 
-    /// Starts the server.
+    /// Starts the server, in an async test.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// assert!(fake.uri().starts_with("http://127.0.0.1:"));
+    /// # });
+    /// ```
     pub async fn start(mut self) -> FakeInfisical {
         if self.state.token_ttl == 0 {
             self.state.token_ttl = 3600;
@@ -216,6 +361,17 @@ impl FakeInfisicalBuilder {
 
     /// Starts the server from synchronous code (a plain `#[test]`, a sync `main`).
     ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start_blocking();
+    /// let client = fake.blocking_client_builder().build()?;
+    /// let vars = EnvLoader::new(fake.project_id(), "dev").client(client).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
+    ///
     /// # Panics
     /// When no thread or runtime can be started.
     pub fn start_blocking(self) -> FakeInfisical {
@@ -240,6 +396,24 @@ impl FakeInfisicalBuilder {
 /// Its list answers carry an `ETag` computed from the body and answer `304` with no body to a matching
 /// `If-None-Match`, as the real server does; [`set_secret`](Self::set_secret) and
 /// [`set_unavailable`](Self::set_unavailable) change it while it runs.
+///
+/// A test seeds it, points the code under test at it, and asserts on what the code got and on what
+/// the fake saw:
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use infisical_config::resources::ListSecrets;
+/// use infisical_config::testing::FakeInfisical;
+///
+/// // #[tokio::test]
+/// // async fn reads_the_database_url() -> Result<(), infisical_config::Error> {
+/// let fake = FakeInfisical::builder().secret("dev", "/", "DATABASE_URL", "postgres://db").start().await;
+/// let client = fake.client_builder().build()?;
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// assert_eq!(list.secrets[0].key, "DATABASE_URL");
+/// assert_eq!(fake.requests().await, 2); // the login, the list
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct FakeInfisical {
     server: MockServer,
@@ -253,11 +427,37 @@ pub struct FakeInfisical {
 
 impl FakeInfisical {
     /// Starts seeding a fake server.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// assert_eq!(fake.requests().await, 0);
+    /// # });
+    /// ```
     pub fn builder() -> FakeInfisicalBuilder {
         FakeInfisicalBuilder::default()
     }
 
-    /// Its address, `http://127.0.0.1:<port>`.
+    /// Its address, `http://127.0.0.1:<port>`: the site for code that builds its own client.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::ClientBuilder;
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// assert!(fake.uri().starts_with("http://127.0.0.1:"));
+    /// let client = ClientBuilder::default()
+    ///     .site(fake.uri())
+    ///     .universal_auth(CLIENT_ID, CLIENT_SECRET)
+    /// #   .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    ///     .build()?;
+    /// assert_eq!(client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?.secrets.len(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn uri(&self) -> String {
         #[cfg(feature = "push")]
@@ -267,19 +467,56 @@ impl FakeInfisical {
         self.server.uri()
     }
 
-    /// The id of its project.
+    /// The id of its project ([`PROJECT_ID`]; its slug, [`PROJECT_SLUG`], names it too).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::{FakeInfisical, PROJECT_SLUG};
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let by_id = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// let by_slug = client.secrets().list(&ListSecrets::new(PROJECT_SLUG, "dev")).await?;
+    /// assert_eq!(by_id.secrets[0].key, by_slug.secrets[0].key);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn project_id(&self) -> &'static str {
         PROJECT_ID
     }
 
     /// An async client builder aimed at this server with its credentials, and an empty environment (so
-    /// the real one is neither read nor needed).
+    /// the real one is neither read nor needed). Set anything else on it, as the code under test would.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::RetryPolicy;
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "PORT");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn client_builder(&self) -> ClientBuilder {
         self.configure(ClientBuilder::default())
     }
 
-    /// The same, for a blocking client.
+    /// The same, for a blocking client (and the [`EnvLoader`](crate::EnvLoader), which takes one).
+    ///
+    /// ```
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start_blocking();
+    /// let client = fake.blocking_client_builder().build()?;
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev"))?;
+    /// assert_eq!(list.secrets[0].key, "PORT");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn blocking_client_builder(&self) -> blocking::ClientBuilder {
         self.configure(ClientBuilder::default()).into()
     }
@@ -295,6 +532,20 @@ impl FakeInfisical {
     /// Sets secret `key` in `environment`, folder `path`, to `value` while the server runs (adding it
     /// when it is not there): the next list answer, and its `ETag`, change. With the event stream on
     /// (feature `push`), open streams get `secret:update` (or `secret:create`), names only.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::ExposeSecret;
+    /// use infisical_config::resources::secrets::GetSecret;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let get = GetSecret::new(fake.project_id(), "dev", "PORT");
+    /// fake.set_secret("dev", "/", "PORT", "9090"); // rotated while the service runs
+    /// assert_eq!(client.secrets().get(&get).await?.value.expose_secret(), "9090");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn set_secret(&self, environment: &str, path: &str, key: &str, value: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -315,6 +566,19 @@ impl FakeInfisical {
 
     /// Removes secret `key` from `environment`, folder `path`, while the server runs (open event
     /// streams get `secret:delete`).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").secret("dev", "/", "HOST", "::").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// fake.remove_secret("dev", "/", "HOST");
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["PORT"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn remove_secret(&self, environment: &str, path: &str, key: &str) {
         let folder = crate::resources::normalize_path(path);
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -339,11 +603,43 @@ impl FakeInfisical {
     }
 
     /// While `true`, answers every request `503 Service Unavailable`, as a server whose proxy lost it.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::RetryPolicy;
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().retry(RetryPolicy::disabled()).build()?;
+    /// let list = ListSecrets::new(fake.project_id(), "dev");
+    /// fake.set_unavailable(true);
+    /// let err = client.secrets().list(&list).await.unwrap_err();
+    /// assert!(err.is_unavailable(), "{err}");
+    /// fake.set_unavailable(false);
+    /// assert_eq!(client.secrets().list(&list).await?.secrets.len(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn set_unavailable(&self, unavailable: bool) {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unavailable = unavailable;
     }
 
     /// How many list requests it answered `304 Not Modified` (with no body).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::{Conditional, ListSecrets};
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = ListSecrets::new(fake.project_id(), "dev");
+    /// let etag = client.secrets().list(&list).await?.etag.unwrap();
+    /// let again = client.secrets().list_if_modified(&list, &etag).await?;
+    /// assert!(matches!(again, Conditional::NotModified));
+    /// assert_eq!(fake.not_modified(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn not_modified(&self) -> usize {
         self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
@@ -397,6 +693,20 @@ impl FakeInfisical {
     }
 
     /// How many requests it has answered.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let list = ListSecrets::new(fake.project_id(), "dev");
+    /// client.secrets().list(&list).await?;
+    /// client.secrets().list(&list).await?;
+    /// assert_eq!(fake.requests().await, 3); // one login for both lists
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub async fn requests(&self) -> usize {
         #[cfg(feature = "push")]
         if let Some(front) = &self.front {
@@ -406,6 +716,18 @@ impl FakeInfisical {
     }
 
     /// The method and path of every request it has answered, in order.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::resources::ListSecrets;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().secret("dev", "/", "PORT", "8080").start().await;
+    /// let client = fake.client_builder().build()?;
+    /// client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(fake.request_log().await, ["POST /api/v1/auth/universal-auth/login", "GET /api/v4/secrets"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub async fn request_log(&self) -> Vec<String> {
         #[cfg(feature = "push")]
         if let Some(front) = &self.front {
