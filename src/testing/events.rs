@@ -145,8 +145,22 @@ impl FakeInfisicalBuilder {
     /// next one is refused with the server's `429` (implies [`events`](Self::events)).
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().event_stream_cap(1);
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use infisical_config::events::{PushNotice, PushState, PushUnavailable, Subscribe};
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().event_stream_cap(0).start().await; // the project is full
+    /// let client = fake.client_builder().build()?;
+    /// let mut subscriber = client.events().subscribe(&Subscribe::new(fake.project_id(), "prod")).await?;
+    /// let refused = loop {
+    ///     match subscriber.next().await {
+    ///         Some(PushNotice::State(PushState::Unavailable(reason))) => break reason,
+    ///         Some(_) => continue,
+    ///         None => panic!("the stream ended"),
+    ///     }
+    /// };
+    /// assert_eq!(refused, PushUnavailable::StreamLimit);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn event_stream_cap(mut self, n: usize) -> Self {
         self.events_config().cap = Some(n);
@@ -157,9 +171,23 @@ impl FakeInfisicalBuilder {
     /// [`events`](Self::events).
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder()
-    ///     .event_ping_interval(std::time::Duration::from_millis(100));
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::events::Subscribe;
+    /// use infisical_config::testing::FakeInfisical;
+    ///
+    /// let fake = FakeInfisical::builder().event_ping_interval(Duration::from_millis(20)).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// // A stream silent for a second is taken for dead; the pings keep this one alive.
+    /// let subscription = Subscribe::new(fake.project_id(), "prod").silence_timeout(Duration::from_secs(1));
+    /// let mut subscriber = client.events().subscribe(&subscription).await?;
+    /// while !subscriber.state().is_connected() {
+    ///     subscriber.next().await.expect("the stream runs");
+    /// }
+    /// tokio::time::sleep(Duration::from_millis(1500)).await;
+    /// assert!(subscriber.state().is_connected());
+    /// assert_eq!(fake.event_streams_opened(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn event_ping_interval(mut self, every: Duration) -> Self {
         self.events_config().ping = every.max(Duration::from_millis(1));
