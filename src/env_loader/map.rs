@@ -8,10 +8,11 @@ use zeroize::Zeroizing;
 use super::{Overwrite, Policy, check_variable};
 use crate::error::Result;
 
-/// Environment variables loaded from Infisical ([`EnvLoader::load`]), sorted by name, and the rules
-/// they are applied with: to a child process ([`apply_to_command`](Self::apply_to_command)), to this
-/// process ([`apply_to_process`](Self::apply_to_process)), or out to a file
-/// ([`to_dotenv`](Self::to_dotenv), [`to_shell`](Self::to_shell), [`to_json`](Self::to_json)).
+/// Environment variables loaded from Infisical ([`EnvLoader::load`](super::EnvLoader::load)), sorted
+/// by name, and the rules they are applied with: to a child process
+/// ([`apply_to_command`](Self::apply_to_command)), to this process
+/// ([`apply_to_process`](Self::apply_to_process)), or out to a file ([`to_dotenv`](Self::to_dotenv),
+/// [`to_shell`](Self::to_shell), [`to_json`](Self::to_json)).
 /// Values are [`SecretString`]s; `Debug` shows names only.
 ///
 /// ```
@@ -64,8 +65,8 @@ impl EnvMap {
     /// ```
     ///
     /// # Errors
-    /// [`Error::KeyMapping`](crate::Error::KeyMapping) naming the variable (never its value) for an empty name, a name holding
-    /// `=` or NUL, or a value holding NUL: no environment can hold them.
+    /// [`Error::KeyMapping`](crate::Error::KeyMapping) naming the variable (never its value) for an
+    /// empty name, a name holding `=` or NUL, or a value holding NUL: no environment can hold them.
     pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self>
     where
         I: IntoIterator<Item = (K, V)>,

@@ -187,7 +187,8 @@ impl FakeInfisicalBuilder {
     }
 
     /// The clock its lease TTLs and expiries follow (default: the system's). Give it the test's
-    /// [`ManualClock`] to move time for the server and the code under test together.
+    /// [`ManualClock`](super::ManualClock) to move time for the server and the code under test
+    /// together.
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
