@@ -47,7 +47,22 @@ pub enum Overwrite {
     Always,
 }
 
-/// What applying an [`EnvMap`] did, by name (never values).
+/// What applying an [`EnvMap`] did, by name (never values): what to log at start-up.
+///
+/// ```
+/// use std::process::Command;
+/// use infisical_config::EnvMap;
+///
+/// let vars = EnvMap::from_pairs([("PORT", "8080"), ("HOST", "0.0.0.0"), ("LD_PRELOAD", "/tmp/evil.so")])?;
+/// let mut child = Command::new("my-server");
+/// child.env("HOST", "127.0.0.1");
+/// let applied = vars.apply_to_command(&mut child);
+/// assert_eq!(applied.set, ["PORT"]);
+/// assert_eq!(applied.kept, ["HOST"]); // set on the command: the caller's choice
+/// assert_eq!(applied.reserved, ["LD_PRELOAD"]);
+/// assert!(applied.not_listed.is_empty());
+/// # Ok::<(), infisical_config::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Applied {
@@ -130,6 +145,22 @@ impl EnvMap {
     /// # Safety
     /// It calls `std::env::set_var`: no other thread may read or write the environment meanwhile. Call
     /// it first thing in `main`, before starting any thread or async runtime.
+    ///
+    /// ```
+    /// use infisical_config::EnvMap;
+    /// # // SAFETY (here and below): this doctest's process has no other thread.
+    /// # unsafe { std::env::set_var("DOCTEST_APPLY_MODE", "set-by-the-operator") };
+    /// # assert!(std::env::var_os("DOCTEST_APPLY_PORT").is_none());
+    ///
+    /// let vars = EnvMap::from_pairs([("DOCTEST_APPLY_PORT", "8080"), ("DOCTEST_APPLY_MODE", "from-infisical")])?;
+    /// // SAFETY: first thing in main; no other thread exists yet.
+    /// let applied = unsafe { vars.apply_to_process() };
+    /// assert_eq!(applied.set, ["DOCTEST_APPLY_PORT"]);
+    /// assert_eq!(applied.kept, ["DOCTEST_APPLY_MODE"]);
+    /// assert_eq!(std::env::var("DOCTEST_APPLY_PORT")?, "8080");
+    /// assert_eq!(std::env::var("DOCTEST_APPLY_MODE")?, "set-by-the-operator"); // not overwritten
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub unsafe fn apply_to_process(&self) -> Applied {
         let (to_set, applied) =
             self.plan(|name| self.policy.overwrite != Overwrite::Always && std::env::var_os(name).is_some());

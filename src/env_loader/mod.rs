@@ -52,25 +52,26 @@
 // The one module allowed `unsafe`: setting process environment variables is unsafe since Rust 2024.
 #![allow(unsafe_code)]
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::leases::Issued;
-use crate::pipeline::{Query, loader_setters};
+use crate::pipeline::Query;
 use crate::resources::ProjectRef;
 use crate::resources::secrets::precedence::layered;
 use crate::{DynamicLease, EnvSource, blocking};
 
 mod apply;
 mod dotenv;
+mod map;
+mod options;
 mod policy;
 
 pub use apply::{Applied, Overwrite};
+pub use map::EnvMap;
 use policy::NamePolicy;
 pub use policy::{Reserved, reserved};
 
@@ -81,17 +82,29 @@ struct Policy {
     names: NamePolicy,
 }
 
-/// Loads secrets as environment variables.
+/// Loads secrets from Infisical as environment variables: into this process at start-up, into a child
+/// process, or out to a dotenv or JSON file ([the rules](crate::env_loader)).
 ///
-/// ```no_run
+/// At start-up, first thing in `main`, before any thread or async runtime starts:
+///
+/// ```
+/// # use infisical_config::{EnvSource, testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical}};
+/// # let fake = FakeInfisical::builder().secret("prod", "/", "DOCTEST_LOADER_PORT", "8080").start_blocking();
+/// # let env = EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri().as_str()), ("INFISICAL_CLIENT_ID", CLIENT_ID), ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET)]);
+/// # assert!(std::env::var_os("DOCTEST_LOADER_PORT").is_none());
 /// use infisical_config::EnvLoader;
 ///
-/// let vars = EnvLoader::new("my-project", "dev").paths(["/", "/api"]).load()?;
-/// let mut child = std::process::Command::new("my-server");
-/// let applied = vars.apply_to_command(&mut child);
-/// # let _ = applied;
-/// # Ok::<(), infisical_config::Error>(())
+/// let loader = EnvLoader::new("my-project", "prod");
+/// # let loader = EnvLoader::new(fake.project_id(), "prod").env_source(env);
+/// // SAFETY: no other thread exists yet to read or write the environment.
+/// let applied = unsafe { loader.load_and_set()? };
+/// assert_eq!(applied.set, ["DOCTEST_LOADER_PORT"]);
+/// assert_eq!(std::env::var("DOCTEST_LOADER_PORT")?, "8080");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// [`load`](Self::load) alone sets nothing: it returns the variables, for a child process
+/// ([`EnvMap::apply_to_command`]) or a file ([`EnvMap::to_dotenv`]).
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct EnvLoader {
@@ -106,7 +119,19 @@ pub struct EnvLoader {
 }
 
 impl EnvLoader {
-    /// Secrets of `project` (id or slug) in `environment` (slug).
+    /// Secrets of `project` (id or slug) in `environment` (slug), from the folder `/` unless told
+    /// otherwise, with a client of its own built from the environment (the site, credentials, the CLI's
+    /// login) unless given one.
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         EnvLoader {
             project: Ok(project.into()),
@@ -122,11 +147,49 @@ impl EnvLoader {
 
     /// Project, environment and folder from `INFISICAL_PROJECT_ID`, `INFISICAL_ENVIRONMENT`,
     /// `INFISICAL_SECRET_PATH`, else `.infisical.json`.
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, ExposeSecret};
+    /// # use infisical_config::{EnvSource, testing::FakeInfisical};
+    /// # let fake = FakeInfisical::builder().secret("prod", "/api", "PORT", "8080").start_blocking();
+    /// # let client = fake.blocking_client_builder().build()?;
+    ///
+    /// // Run as INFISICAL_PROJECT_ID=… INFISICAL_ENVIRONMENT=prod INFISICAL_SECRET_PATH=/api my-app
+    /// let loader = EnvLoader::from_env();
+    /// # let loader = EnvLoader::from_env_source(EnvSource::from_pairs([
+    /// #     ("INFISICAL_PROJECT_ID", fake.project_id()), ("INFISICAL_ENVIRONMENT", "prod"), ("INFISICAL_SECRET_PATH", "/api"),
+    /// # ]));
+    /// let vars = loader.client(client).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn from_env() -> Self {
         Self::from_env_source(EnvSource::process())
     }
 
-    /// As [`from_env`](Self::from_env), reading this environment.
+    /// As [`from_env`](Self::from_env), reading this environment (and its client, when the loader
+    /// builds its own, reads it too).
+    ///
+    /// ```
+    /// use infisical_config::{EnvLoader, EnvSource, ExposeSecret};
+    /// # use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
+    /// # let fake = FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
+    /// # let site = fake.uri();
+    ///
+    /// let env = EnvSource::from_pairs([
+    ///     ("INFISICAL_PROJECT_ID", fake.project_id()),
+    ///     ("INFISICAL_ENVIRONMENT", "prod"),
+    ///     ("INFISICAL_API_URL", site.as_str()),
+    ///     ("INFISICAL_CLIENT_ID", CLIENT_ID),
+    ///     ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET),
+    /// ]);
+    /// let vars = EnvLoader::from_env_source(env).load()?;
+    /// assert_eq!(vars.get("PORT").unwrap().expose_secret(), "8080");
+    ///
+    /// let err = EnvLoader::from_env_source(EnvSource::from_pairs::<_, String, String>([])).load().unwrap_err();
+    /// assert!(err.to_string().contains("INFISICAL_PROJECT_ID"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(())
+    /// ```
     pub fn from_env_source(env: EnvSource) -> Self {
         let (project, environment, path) = crate::pipeline::target_from_env(&env);
         EnvLoader {
@@ -140,76 +203,6 @@ impl EnvLoader {
             leases: Vec::new(),
         }
         .path(path)
-    }
-
-    loader_setters!();
-
-    crate::setters::setters! {
-        /// Uses this client. Its runtime lives as long as it (and its clones) do: for
-        /// [`load_and_set`](Self::load_and_set), let the loader build its own, which is gone when it returns.
-        client(client: blocking::Client) => client = Some(client);
-
-        /// Whether secrets replace variables that are already there (default [`Overwrite::Inherited`]:
-        /// only what a child inherits, as with `infisical run`).
-        overwrite(mode: Overwrite) => policy.overwrite = mode;
-
-        /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
-        /// [`Overwrite::Inherited`].
-        override_existing(yes: bool) => policy.overwrite = if yes { Overwrite::Always } else { Overwrite::Inherited };
-    }
-
-    /// Also asks for a lease of a dynamic secret: its credentials become variables beside the secrets,
-    /// named by [`DynamicLease::key`] (else as the dynamic secret names them: `DB_USERNAME`,
-    /// `DB_PASSWORD`), after [`DynamicLease::at`] and `_` when given. The same rules apply to them as to
-    /// secrets: reserved names are not set, a strict list ([`only`](Self::only)) must name them, and a
-    /// name a secret has too is an [`Error::KeyConflict`] naming both.
-    ///
-    /// Each load creates a lease, which nothing renews: its credentials live until its TTL
-    /// ([`DynamicLease::ttl`]); see [`leases`](crate::leases).
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use infisical_config::{DynamicLease, EnvLoader, ExposeSecret};
-    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
-    /// # let fake = FakeInfisical::builder()
-    /// #     .secret("prod", "/", "PGHOST", "db.internal")
-    /// #     .dynamic_secret("prod", "/", "postgres-app", DynamicSecretSpec::new(Duration::from_secs(3600)))
-    /// #     .start_blocking();
-    /// # let client = fake.blocking_client_builder().build()?;
-    ///
-    /// let vars = EnvLoader::new(fake.project_id(), "prod")
-    ///     .client(client)
-    ///     .lease(DynamicLease::new("postgres-app").key("DB_USERNAME", "PGUSER").key("DB_PASSWORD", "PGPASSWORD"))
-    ///     .load()?;
-    /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["PGHOST", "PGPASSWORD", "PGUSER"]);
-    /// assert_eq!(vars.get("PGUSER").unwrap().expose_secret(), "user-1");
-    /// assert_eq!(vars.report().unwrap().leases[0].keys, ["PGPASSWORD", "PGUSER"]);
-    /// # Ok::<(), infisical_config::Error>(())
-    /// ```
-    pub fn lease(mut self, lease: DynamicLease) -> Self {
-        self.leases.push(lease);
-        self
-    }
-
-    /// Allows these reserved names (see [`Reserved`]) to be set from Infisical, by exact name.
-    pub fn allow_reserved<I, S>(mut self, names: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.policy.names.allowed.extend(names.into_iter().map(Into::into));
-        self
-    }
-
-    /// Strict mode: sets only these names, or names starting with a prefix written `PREFIX*`
-    /// (`["APP_*", "DATABASE_URL"]`). Reserved names still need [`allow_reserved`](Self::allow_reserved).
-    pub fn only<I, S>(mut self, names: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
-        self
     }
 
     /// Fetches the secrets. Touches nothing: no variable is set.
@@ -354,6 +347,31 @@ impl EnvLoader {
     /// it first thing in `main`, before starting any thread or async runtime. When the loader was given
     /// a [`client`](Self::client), that client's runtime thread must be gone too (drop every clone).
     ///
+    /// A variable already set in this process is kept (dotenv's rule) unless
+    /// [`overwrite`](Self::overwrite) says otherwise:
+    ///
+    /// ```
+    /// # use infisical_config::{EnvSource, testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical}};
+    /// # let fake = FakeInfisical::builder()
+    /// #     .secret("prod", "/", "DOCTEST_LOAD_AND_SET_PORT", "8080")
+    /// #     .secret("prod", "/", "DOCTEST_LOAD_AND_SET_MODE", "from-infisical")
+    /// #     .start_blocking();
+    /// # let env = EnvSource::from_pairs([("INFISICAL_API_URL", fake.uri().as_str()), ("INFISICAL_CLIENT_ID", CLIENT_ID), ("INFISICAL_CLIENT_SECRET", CLIENT_SECRET)]);
+    /// # // SAFETY: this doctest's process has no thread that reads the environment.
+    /// # unsafe { std::env::set_var("DOCTEST_LOAD_AND_SET_MODE", "set-by-the-operator") };
+    /// use infisical_config::EnvLoader;
+    ///
+    /// // DOCTEST_LOAD_AND_SET_MODE=set-by-the-operator my-app
+    /// let loader = EnvLoader::new("my-project", "prod");
+    /// # let loader = EnvLoader::new(fake.project_id(), "prod").env_source(env);
+    /// // SAFETY: first thing in main; no other thread exists yet.
+    /// let applied = unsafe { loader.load_and_set()? };
+    /// assert_eq!(applied.set, ["DOCTEST_LOAD_AND_SET_PORT"]);
+    /// assert_eq!(applied.kept, ["DOCTEST_LOAD_AND_SET_MODE"]);
+    /// assert_eq!(std::env::var("DOCTEST_LOAD_AND_SET_MODE")?, "set-by-the-operator");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`load`](Self::load); nothing is set when loading fails.
     pub unsafe fn load_and_set(&self) -> Result<Applied> {
@@ -374,144 +392,4 @@ fn check_variable(name: &str, value: &SecretString, describe: impl Fn() -> Strin
         return Err(Error::KeyMapping { secret: describe(), reason: "the value holds a NUL byte".into() });
     }
     Ok(())
-}
-
-/// Environment variables loaded from Infisical. Values are [`SecretString`]s; `Debug` shows names only.
-#[derive(Clone)]
-pub struct EnvMap {
-    /// Sorted by name, each name once: `layered` returns them so, and a vector is built and freed in
-    /// one piece where a map would be node by node.
-    vars: Vec<(String, SecretString)>,
-    policy: Policy,
-    report: Option<crate::LoadReport>,
-}
-
-impl std::fmt::Debug for EnvMap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnvMap")
-            .field("names", &self.vars.iter().map(|(k, _)| k).collect::<Vec<_>>())
-            .finish_non_exhaustive()
-    }
-}
-
-impl EnvMap {
-    /// A map of these variables (with the default rules: [`Overwrite::Inherited`], reserved names skipped).
-    /// A name given twice keeps its later value.
-    ///
-    /// ```
-    /// use infisical_config::EnvMap;
-    /// use secrecy::ExposeSecret;
-    ///
-    /// let vars = EnvMap::from_pairs([("PORT", "80"), ("GREETING", "hello"), ("PORT", "8080")])?;
-    /// assert_eq!(vars.len(), 2);
-    /// assert_eq!(vars.get("PORT").map(|v| v.expose_secret()), Some("8080"));
-    /// assert_eq!(vars.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["GREETING", "PORT"]);
-    /// assert!(EnvMap::from_pairs([("A=B", "x")]).is_err());
-    /// # Ok::<(), infisical_config::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::KeyMapping`] naming the variable (never its value) for an empty name, a name holding
-    /// `=` or NUL, or a value holding NUL: no environment can hold them.
-    pub fn from_pairs<I, K, V>(pairs: I) -> Result<Self>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        let mut vars = Vec::new();
-        for (name, value) in pairs {
-            let (name, value) = (name.into(), SecretString::from(value.into()));
-            check_variable(&name, &value, || format!("variable `{name}`"))?;
-            vars.push((name, value));
-        }
-        // A later pair wins: reversed, the stable sort puts it first among its name, and dedup keeps it.
-        vars.reverse();
-        vars.sort_by(|a, b| a.0.cmp(&b.0));
-        vars.dedup_by(|a, b| a.0 == b.0);
-        Ok(EnvMap { vars, policy: Policy::default(), report: None })
-    }
-
-    /// One variable.
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&SecretString> {
-        let at = self.vars.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok()?;
-        Some(&self.vars[at].1)
-    }
-
-    /// The variables, by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &SecretString)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
-    /// Where the variables came from: the load's report (each folder from Infisical, a `304`, the cache
-    /// and why, or nothing and why; requests, time, `ETag`s). `None` for a map made with
-    /// [`from_pairs`](Self::from_pairs).
-    ///
-    /// ```
-    /// use infisical_config::EnvLoader;
-    /// use infisical_config::report::Origin;
-    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "A", "1").start_blocking();
-    /// # let client = fake.blocking_client_builder().build()?;
-    ///
-    /// let vars = EnvLoader::new(fake.project_id(), "prod").client(client).load()?;
-    /// let report = vars.report().unwrap();
-    /// assert_eq!(report.layers[0].origin, Origin::Network);
-    /// assert_eq!(report.layers[0].secrets, 1);
-    /// # Ok::<(), infisical_config::Error>(())
-    /// ```
-    #[must_use]
-    pub fn report(&self) -> Option<&crate::LoadReport> {
-        self.report.as_ref()
-    }
-
-    /// How many.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.vars.len()
-    }
-
-    /// True when there are none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
-    }
-
-    /// Whether the secrets replace variables that are already there (default
-    /// [`Overwrite::Inherited`]).
-    #[must_use]
-    pub fn overwrite(mut self, mode: Overwrite) -> Self {
-        self.policy.overwrite = mode;
-        self
-    }
-
-    /// `true` is [`overwrite(Overwrite::Always)`](Self::overwrite); `false` is the default,
-    /// [`Overwrite::Inherited`].
-    #[must_use]
-    pub fn override_existing(self, yes: bool) -> Self {
-        self.overwrite(if yes { Overwrite::Always } else { Overwrite::Inherited })
-    }
-
-    /// Allows these reserved names to be set.
-    #[must_use]
-    pub fn allow_reserved<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
-        self.policy.names.allowed.extend(names.into_iter().map(Into::into));
-        self
-    }
-
-    /// Strict mode: only these names, or names starting with a prefix written `PREFIX*`.
-    #[must_use]
-    pub fn only<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
-        self.policy.names.only = Some(names.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The variables as a JSON object, `{"NAME": "value", ...}`. The same name rules apply as when
-    /// setting them: reserved names and names off a strict list are left out (with a warning).
-    #[must_use]
-    pub fn to_json(&self) -> Zeroizing<String> {
-        let plain: BTreeMap<&str, &str> =
-            self.exported("the JSON export").into_iter().map(|(name, value)| (name, value.expose_secret())).collect();
-        Zeroizing::new(serde_json::to_string_pretty(&plain).unwrap_or_default())
-    }
 }

@@ -13,7 +13,17 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// Why a name is never set from Infisical unless allowed by name.
+/// Why a name is never set from Infisical unless allowed by name: the class [`reserved`] gives a
+/// name, and its `Display` (what a warning says). To set one anyway, name it in
+/// [`EnvLoader::allow_reserved`](super::EnvLoader::allow_reserved).
+///
+/// ```
+/// use infisical_config::env_loader::{Reserved, reserved};
+///
+/// let class = reserved("NODE_OPTIONS").unwrap();
+/// assert_eq!(class, Reserved::Interpreter);
+/// assert_eq!(class.to_string(), "interpreter options and paths");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Reserved {

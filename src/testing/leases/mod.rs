@@ -22,15 +22,22 @@ use crate::resources::normalize_path;
 /// `DB_PASSWORD` = a fresh random value, as a database's dynamic secret gives.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// use std::time::Duration;
-/// use infisical_config::testing::DynamicSecretSpec;
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+/// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
 ///
-/// let spec = DynamicSecretSpec::new(Duration::from_secs(3600)).max_ttl(Duration::from_secs(4 * 3600));
 /// let aws = DynamicSecretSpec::new(Duration::from_secs(900))
 ///     .kind("aws-iam")
 ///     .data("ACCESS_KEY", "AKIA{n}")
 ///     .data("SECRET_ACCESS_KEY", "{random}");
-/// # let _ = (spec, aws);
+/// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "aws", aws).start().await;
+/// let client = fake.client_builder().build()?;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+/// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "aws")).await?;
+/// assert_eq!(created.data.keys().collect::<Vec<_>>(), ["ACCESS_KEY", "SECRET_ACCESS_KEY"]);
+/// assert_eq!(created.dynamic_secret.kind, "aws-iam");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone)]
 #[must_use]
@@ -59,8 +66,19 @@ impl DynamicSecretSpec {
     /// max TTL.
     ///
     /// ```
-    /// let spec = infisical_config::testing::DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
-    /// # let _ = spec;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let hour = Duration::from_secs(3600);
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(hour)).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await?;
+    /// assert_eq!(created.lease.expire_at.duration_since(created.lease.created_at).unwrap(), hour);
+    /// assert_eq!(created.data.keys().collect::<Vec<_>>(), ["DB_PASSWORD", "DB_USERNAME"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn new(default_ttl: Duration) -> Self {
         DynamicSecretSpec {
@@ -75,9 +93,19 @@ impl DynamicSecretSpec {
     /// The longest a lease may live from its creation, renewals included.
     ///
     /// ```
-    /// # use std::time::Duration;
-    /// let spec = infisical_config::testing::DynamicSecretSpec::new(Duration::from_secs(3600)).max_ttl(Duration::from_secs(7200));
-    /// # let _ = spec;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let hour = Duration::from_secs(3600);
+    /// let spec = DynamicSecretSpec::new(hour).max_ttl(2 * hour);
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let err = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres").ttl(3 * hour)).await.unwrap_err();
+    /// assert!(err.to_string().contains("max TTL"), "{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn max_ttl(mut self, max_ttl: Duration) -> Self {
         self.max_ttl = Some(max_ttl);
@@ -87,9 +115,18 @@ impl DynamicSecretSpec {
     /// Its provider type (default `sql-database`).
     ///
     /// ```
-    /// # use std::time::Duration;
-    /// let spec = infisical_config::testing::DynamicSecretSpec::new(Duration::from_secs(600)).kind("kubernetes");
-    /// # let _ = spec;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(600)).kind("kubernetes").data("TOKEN", "token-{n}");
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "cluster", spec).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "cluster")).await?;
+    /// assert_eq!(created.dynamic_secret.kind, "kubernetes");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn kind(mut self, kind: impl Into<String>) -> Self {
         self.kind = kind.into();
@@ -101,11 +138,20 @@ impl DynamicSecretSpec {
     /// they are.
     ///
     /// ```
-    /// # use std::time::Duration;
-    /// let spec = infisical_config::testing::DynamicSecretSpec::new(Duration::from_secs(600))
-    ///     .kind("kubernetes")
-    ///     .data("TOKEN", "token-{n}-{random}");
-    /// # let _ = spec;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::ExposeSecret;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(600)).data("USER", "app-{n}").data("PASSWORD", "{random}");
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await?;
+    /// assert_eq!(created.data.get("USER").unwrap().expose_secret(), "app-1");
+    /// assert!(!created.data.get("PASSWORD").unwrap().expose_secret().is_empty());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn data(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         if !self.custom_data {
@@ -117,7 +163,24 @@ impl DynamicSecretSpec {
     }
 }
 
-/// Where a lease of the fake stands.
+/// Where a lease of the fake stands ([`FakeLease::state`]).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+/// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLeaseState};
+///
+/// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+/// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+/// let client = fake.client_builder().build()?;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+/// let id = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?.lease.id;
+/// assert_eq!(fake.leases()[0].state, FakeLeaseState::Active);
+/// client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, id)).await?;
+/// assert_eq!(fake.leases()[0].state, FakeLeaseState::Revoked);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FakeLeaseState {
@@ -132,7 +195,26 @@ pub enum FakeLeaseState {
     Expired,
 }
 
-/// A lease as the fake sees it (never its credentials), for a test's assertions.
+/// A lease as the fake sees it (never its credentials), for a test's assertions
+/// ([`FakeInfisical::leases`]).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RenewLease};
+/// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLease};
+///
+/// let hour = Duration::from_secs(3600);
+/// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", DynamicSecretSpec::new(hour)).start().await;
+/// let client = fake.client_builder().build()?;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+/// let id = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?.lease.id;
+/// client.dynamic_secrets().renew_lease(&RenewLease::new(folder, &id).ttl(hour)).await?;
+/// let lease: FakeLease = fake.leases().remove(0);
+/// assert_eq!((lease.id, lease.renewals), (id, 1));
+/// assert_eq!(lease.expire_at.duration_since(lease.created_at).unwrap(), 2 * hour);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct FakeLease {
@@ -158,7 +240,25 @@ pub struct FakeLease {
     number: usize,
 }
 
-/// How many lease requests the fake received, by kind, whatever it answered.
+/// How many lease requests the fake received, by kind, whatever it answered
+/// ([`FakeInfisical::lease_counts`]).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use std::time::Duration;
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+/// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, LeaseCounts};
+///
+/// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+/// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+/// let client = fake.client_builder().build()?;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+/// let id = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?.lease.id;
+/// client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, id)).await?;
+/// let counts: LeaseCounts = fake.lease_counts();
+/// assert_eq!((counts.creates, counts.renews, counts.revokes), (1, 0, 1));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LeaseCounts {
@@ -222,8 +322,20 @@ impl FakeInfisicalBuilder {
     /// revocation included, still works.
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().dynamic_secrets_licensed(false);
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// use infisical_config::{Error, LeaseError};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).dynamic_secrets_licensed(false).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let err = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await.unwrap_err();
+    /// assert!(matches!(&err, Error::Lease(lease) if matches!(**lease, LeaseError::NotLicensed { .. })), "{err}");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn dynamic_secrets_licensed(mut self, licensed: bool) -> Self {
         self.state.leases.unlicensed = !licensed;
@@ -234,8 +346,18 @@ impl FakeInfisicalBuilder {
     /// role without the `Lease` action gets.
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().lease_permission(false);
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).lease_permission(false).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let err = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(403));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn lease_permission(mut self, allowed: bool) -> Self {
         self.state.leases.forbidden = !allowed;
@@ -246,8 +368,21 @@ impl FakeInfisicalBuilder {
     /// `force` answers 200 with the lease marked `Failed to delete`, and the lease stays.
     ///
     /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().revoke_fails(true);
-    /// # let _ = builder;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLeaseState};
+    /// use infisical_config::{Error, LeaseError};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).revoke_fails(true).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
+    /// let id = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?.lease.id;
+    /// let err = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, id)).await.unwrap_err();
+    /// assert!(matches!(&err, Error::Lease(lease) if matches!(**lease, LeaseError::RevokeFailed { .. })), "{err}");
+    /// assert_eq!(fake.leases()[0].state, FakeLeaseState::RevokeFailed);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn revoke_fails(mut self, fails: bool) -> Self {
         self.state.leases.revoke_fails = fails;
@@ -261,11 +396,18 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// use infisical_config::testing::FakeInfisical;
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
     ///
-    /// let fake = FakeInfisical::builder().start().await;
-    /// assert!(fake.leases().is_empty());
-    /// # });
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres")).await?;
+    /// let leases = fake.leases();
+    /// assert_eq!((leases[0].dynamic_secret.as_str(), leases[0].path.as_str()), ("postgres", "/db"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn leases(&self) -> Vec<FakeLease> {
@@ -280,9 +422,18 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().start().await;
-    /// fake.set_dynamic_secrets_licensed(false);
-    /// # });
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let create = CreateLease::new(DynamicSecretFolder::new(fake.project_id(), "prod"), "postgres");
+    /// client.dynamic_secrets().create_lease(&create).await?;
+    /// fake.set_dynamic_secrets_licensed(false); // the licence lapsed
+    /// assert!(client.dynamic_secrets().create_lease(&create).await.is_err());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn set_dynamic_secrets_licensed(&self, licensed: bool) {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).leases.unlicensed = !licensed;
@@ -318,6 +469,7 @@ impl FakeInfisical {
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let fake = infisical_config::testing::FakeInfisical::builder().start().await;
     /// fake.set_revoke_fails(true);
+    /// assert!(fake.leases().is_empty()); // nothing to revoke yet
     /// # });
     /// ```
     pub fn set_revoke_fails(&self, fails: bool) {
@@ -328,9 +480,18 @@ impl FakeInfisical {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().start().await;
-    /// assert_eq!(fake.lease_counts().creates, 0);
-    /// # });
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    ///
+    /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
+    /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).lease_permission(false).start().await;
+    /// let client = fake.client_builder().build()?;
+    /// let create = CreateLease::new(DynamicSecretFolder::new(fake.project_id(), "prod"), "postgres");
+    /// assert!(client.dynamic_secrets().create_lease(&create).await.is_err());
+    /// let counts = fake.lease_counts();
+    /// assert_eq!((counts.creates, counts.renews, counts.revokes), (1, 0, 0)); // refused, and counted
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn lease_counts(&self) -> LeaseCounts {

@@ -1,18 +1,19 @@
-//! The fake's event stream (features `testing` and `push`).
+//! The front that serves the fake's event stream and forwards every other request to wiremock.
 //!
 //! wiremock answers with whole bodies, and an event stream never ends. So a fake with events runs a
 //! small HTTP/1.1 front of its own (hyper, on its own thread, as wiremock's server is): the front
 //! answers the subscription route itself, as a current server does (checks, refusals, the `429` of the
 //! per-project cap, then `text/event-stream` with `event: ping` frames and `secret:*` frames), and
 //! forwards every other request to the wiremock server behind it, unchanged. Clients see one site.
-//! The front logs every request it answers, so [`FakeInfisical::requests`] counts both kinds.
+//! The front logs every request it answers, so
+//! [`FakeInfisical::requests`](crate::testing::FakeInfisical::requests) counts both kinds.
 
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,171 +21,15 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
-use super::server::{State, authorized};
-use super::{FakeInfisical, FakeInfisicalBuilder, PROJECT_ID};
+use super::{Config, Refusal};
+use crate::testing::PROJECT_ID;
+use crate::testing::server::{State, authorized};
 
 const ROUTE: &str = "/api/v1/events/subscribe/project-events";
 
-/// How the fake refuses an event subscription, as real servers do (see [`FakeInfisicalBuilder::events_refusal`]).
-///
-/// ```
-/// use infisical_config::testing::{FakeInfisical, Refusal};
-///
-/// let builder = FakeInfisical::builder().events_refusal(Refusal::Plan);
-/// # let _ = builder;
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// 404 "Route POST:/api/v1/events/subscribe/project-events not found": a server before about July
-    /// 2025 (the answer recorded from a 2025-06 server).
-    NotFound,
-    /// 400 "Event subscriptions are not available on your current plan…": a server without an
-    /// Enterprise licence.
-    Plan,
-    /// 403 `PermissionDenied`: an identity without the "Secret Events" permission.
-    Forbidden,
-}
-
-/// The builder's settings of the event stream.
-#[derive(Clone, Debug)]
-pub(super) struct Config {
-    refusal: Option<Refusal>,
-    cap: Option<usize>,
-    ping: Duration,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        // The server's `PING_INTERVAL`.
-        Config { refusal: None, cap: None, ping: Duration::from_secs(15) }
-    }
-}
-
-impl FakeInfisicalBuilder {
-    fn events_config(&mut self) -> &mut Config {
-        self.events.get_or_insert_with(Config::default)
-    }
-
-    /// Serves the event stream (`POST /api/v1/events/subscribe/project-events`) as a current server
-    /// with an Enterprise licence does. A change made with [`FakeInfisical::set_secret`] or
-    /// [`FakeInfisical::remove_secret`] is sent at once to the open streams that registered it.
-    /// Without it the route does not exist (404, as on servers before about July 2025).
-    ///
-    /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().events(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn events(mut self, yes: bool) -> Self {
-        if yes {
-            self.events_config();
-        } else {
-            self.events = None;
-        }
-        self
-    }
-
-    /// Serves the event route, and refuses every subscription as `refusal` says (implies
-    /// [`events`](Self::events)). [`FakeInfisical::set_events_refusal`] changes it while it runs.
-    ///
-    /// ```
-    /// use infisical_config::testing::{FakeInfisical, Refusal};
-    ///
-    /// let builder = FakeInfisical::builder().events_refusal(Refusal::Forbidden);
-    /// # let _ = builder;
-    /// ```
-    pub fn events_refusal(mut self, refusal: Refusal) -> Self {
-        self.events_config().refusal = Some(refusal);
-        self
-    }
-
-    /// Allows `n` streams open at once for the project, as the server's cap does (100 today): the
-    /// next one is refused with the server's `429` (implies [`events`](Self::events)).
-    ///
-    /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder().event_stream_cap(1);
-    /// # let _ = builder;
-    /// ```
-    pub fn event_stream_cap(mut self, n: usize) -> Self {
-        self.events_config().cap = Some(n);
-        self
-    }
-
-    /// How often open streams get `event: ping` (default 15 s, as the server; real time). Implies
-    /// [`events`](Self::events).
-    ///
-    /// ```
-    /// let builder = infisical_config::testing::FakeInfisical::builder()
-    ///     .event_ping_interval(std::time::Duration::from_millis(100));
-    /// # let _ = builder;
-    /// ```
-    pub fn event_ping_interval(mut self, every: Duration) -> Self {
-        self.events_config().ping = every.max(Duration::from_millis(1));
-        self
-    }
-}
-
-impl FakeInfisical {
-    /// How many event streams are open now.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
-    /// assert_eq!(fake.open_event_streams(), 0);
-    /// # });
-    /// ```
-    #[must_use]
-    pub fn open_event_streams(&self) -> usize {
-        self.front.as_ref().map_or(0, |front| front.hub.lock_streams().len())
-    }
-
-    /// How many event streams it has opened since it started (reconnections included).
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
-    /// assert_eq!(fake.event_streams_opened(), 0);
-    /// # });
-    /// ```
-    #[must_use]
-    pub fn event_streams_opened(&self) -> usize {
-        self.front.as_ref().map_or(0, |front| front.hub.opened.load(Ordering::SeqCst))
-    }
-
-    /// Ends every open event stream, as a dropped connection (a restart, a proxy's idle timeout) does.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let fake = infisical_config::testing::FakeInfisical::builder().events(true).start().await;
-    /// fake.drop_event_streams();
-    /// # });
-    /// ```
-    pub fn drop_event_streams(&self) {
-        if let Some(front) = &self.front {
-            front.hub.lock_streams().clear();
-        }
-    }
-
-    /// Changes how subscriptions are refused while it runs (`None`: accepted). Open streams stay open.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// use infisical_config::testing::{FakeInfisical, Refusal};
-    ///
-    /// let fake = FakeInfisical::builder().events_refusal(Refusal::Plan).start().await;
-    /// fake.set_events_refusal(None); // the licence arrived
-    /// # });
-    /// ```
-    pub fn set_events_refusal(&self, refusal: Option<Refusal>) {
-        if let Some(front) = &self.front {
-            front.hub.config.lock().unwrap_or_else(PoisonError::into_inner).refusal = refusal;
-        }
-    }
-}
-
 /// The running front.
 #[derive(Debug)]
-pub(super) struct Front {
+pub(in crate::testing) struct Front {
     uri: String,
     hub: Arc<Hub>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -260,7 +105,7 @@ impl Hub {
 }
 
 impl Front {
-    pub(super) fn start(
+    pub(in crate::testing) fn start(
         config: Config,
         backend: String,
         state: Arc<Mutex<State>>,
@@ -287,18 +132,38 @@ impl Front {
         Ok(Front { uri, hub, shutdown: Some(shutdown), thread: Some(thread) })
     }
 
-    pub(super) fn uri(&self) -> String {
+    pub(in crate::testing) fn uri(&self) -> String {
         self.uri.clone()
     }
 
     /// Every request it answered (`METHOD /path`), in order.
-    pub(super) fn request_log(&self) -> Vec<String> {
+    pub(in crate::testing) fn request_log(&self) -> Vec<String> {
         self.hub.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// How many streams are open now.
+    pub(super) fn open_streams(&self) -> usize {
+        self.hub.lock_streams().len()
+    }
+
+    /// How many streams it opened since it started.
+    pub(super) fn opened(&self) -> usize {
+        self.hub.opened.load(Ordering::SeqCst)
+    }
+
+    /// Ends every open stream.
+    pub(super) fn drop_streams(&self) {
+        self.hub.lock_streams().clear();
+    }
+
+    /// How subscriptions are refused from now on.
+    pub(super) fn set_refusal(&self, refusal: Option<Refusal>) {
+        self.hub.config.lock().unwrap_or_else(PoisonError::into_inner).refusal = refusal;
     }
 
     /// Sends the event a change of `key` in `environment`:`folder` makes, and an import mutation to
     /// every folder importing that one, to the streams that registered them. Names only.
-    pub(super) fn announce(&self, kind: &str, environment: &str, folder: &str, key: &str) {
+    pub(in crate::testing) fn announce(&self, kind: &str, environment: &str, folder: &str, key: &str) {
         let item = json!({"environment": environment, "secretPath": folder, "secretKey": key});
         self.hub.send(&frame(kind, json!([item])), |o| o.register.iter().any(|r| r.wants(kind, environment, folder)));
         let importers: Vec<(String, String)> = {
