@@ -24,6 +24,9 @@ use crate::transport::ApiRequest;
 /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
 /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
 /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
 /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
 /// #     mock.respond_with(answer).expect(1).mount(&server).await;
 /// # }
@@ -150,6 +153,9 @@ impl KeyChange {
 /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
 /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
 /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
 /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
 /// #     mock.respond_with(answer).expect(1).mount(&server).await;
 /// # }
@@ -181,6 +187,12 @@ impl Client {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -211,6 +223,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -257,6 +275,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -308,6 +332,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -348,6 +378,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -380,6 +416,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -414,6 +456,12 @@ impl Kms<'_> {
     /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
     /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
     /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
