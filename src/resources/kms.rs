@@ -264,7 +264,7 @@ impl Kms<'_> {
     }
 
     /// Decrypts a ciphertext made by [`encrypt`](Self::encrypt) with the same key. The plaintext
-    /// comes back as secret bytes: read them with [`ExposeSecret`](crate::ExposeSecret).
+    /// comes back as secret bytes: read them with [`ExposeSecret`].
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {

@@ -281,7 +281,7 @@ impl Folders<'_> {
     }
 
     /// Deletes a folder and everything in it, secrets and folders. The answer is
-    /// [`Outcome::PendingApproval`](crate::resources::Outcome::PendingApproval) when a change policy
+    /// [`Outcome::PendingApproval`] when a change policy
     /// makes the deletion wait for approval.
     ///
     /// ```
