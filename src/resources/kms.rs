@@ -190,9 +190,6 @@ impl Client {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -226,9 +223,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -278,9 +272,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -335,9 +326,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -381,9 +369,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -419,9 +404,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
@@ -459,9 +441,6 @@ impl Kms<'_> {
     /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
     /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
     /// #     }
-/// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
-/// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
-/// #     }
     /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
     /// #     mock.respond_with(answer).expect(1).mount(&server).await;
     /// # }
