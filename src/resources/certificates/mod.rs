@@ -43,20 +43,41 @@ pub(super) fn warn_deprecated(route: &'static str) {
     }
 }
 
-/// The certificates handler: `client.certificates()`.
+/// The certificates handler: `client.certificates()`. Issue a certificate from a profile, fetch it
+/// (record, PEM and chain, bundle with its key), revoke and delete it, list a project's.
 ///
-/// ```no_run
-/// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+/// # let server = wiremock::MockServer::start().await;
+/// # let recorded = |name: &str| -> serde_json::Value {
+/// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+/// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+/// #     sample["response"].take()
+/// # };
+/// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+/// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+/// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+/// # let id = "4e180fbb-78c2-40ba-b30c-a800bd66ca65";
+/// # let mut issued = recorded("113-pki-issue-certificate");
+/// # issued["certificateId"] = id.into();
+/// # let answer = serde_json::json!({"certificate": issued, "certificateRequestId": "5d0c7a52-2f4e-4b8e-9a3c-1e6f0b2d4c8a"});
+/// # Mock::given(method("POST")).and(path("/api/v1/cert-manager/certificates"))
+/// #     .respond_with(ResponseTemplate::new(200).set_body_json(answer)).expect(1).mount(&server).await;
+/// # Mock::given(method("GET")).and(path(format!("/api/v1/cert-manager/certificates/{id}/bundle")))
+/// #     .respond_with(ResponseTemplate::new(200).set_body_json(recorded("113-pki-issue-certificate"))).expect(1).mount(&server).await;
+/// # let revoked = serde_json::json!({"message": "Successfully revoked certificate", "serialNumber": "25c2bddbf3935cfce23b57e88dc7e316ccec6e30", "revokedAt": "2026-11-22T11:07:01.000Z"});
+/// # Mock::given(method("POST")).and(path(format!("/api/v1/cert-manager/certificates/{id}/revoke")))
+/// #     .respond_with(ResponseTemplate::new(200).set_body_json(revoked)).expect(1).mount(&server).await;
 /// use infisical_config::resources::certificates::{IssueCertificate, RevocationReason};
 ///
-/// let issued = client.certificates().issue(&IssueCertificate::new("profile-id").common_name("svc.example").ttl("30d")).await?;
-/// if let Some(cert) = issued.certificate {
-///     let id = cert.certificate_id.unwrap_or_default();
-///     let bundle = client.certificates().bundle(&id).await?;
-///     client.certificates().revoke(&id, RevocationReason::Superseded).await?;
-///     # let _ = bundle;
-/// }
-/// # Ok(()) }
+/// let certs = client.certificates();
+/// let issued = certs.issue(&IssueCertificate::new("profile-id").common_name("svc.internal.example").ttl("30d")).await?;
+/// let id = issued.certificate.and_then(|c| c.certificate_id).expect("issued at once");
+/// let bundle = certs.bundle(&id).await?;
+/// assert!(bundle.certificate.starts_with("-----BEGIN CERTIFICATE-----"));
+/// certs.revoke(&id, RevocationReason::Superseded).await?;
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Certificates<'c> {
@@ -64,7 +85,32 @@ pub struct Certificates<'c> {
 }
 
 impl Client {
-    /// The certificates handler.
+    /// The certificates handler: see [`Certificates`].
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let server = wiremock::MockServer::start().await;
+    /// # for name in ["110-pki-list-project-certificates"] {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
+    /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
+    /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+    /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
+    /// #     mock.respond_with(answer).expect(1).mount(&server).await;
+    /// # }
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Legacy).build()?;
+    /// use infisical_config::resources::certificates::ListCertificates;
+    ///
+    /// let page = client.certificates().list(&ListCertificates::new("rust-sdk-test")).await?;
+    /// assert_eq!(page.certificates[0].common_name, "svc2.internal.example");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn certificates(&self) -> Certificates<'_> {
         Certificates { client: self }
@@ -91,51 +137,196 @@ impl Certificates<'_> {
         Ok(SecretString::from(text))
     }
 
-    /// A certificate's record, by id.
+    /// A certificate's record (no key material), by id.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # Mock::given(method("GET")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(recorded("114-pki-get-certificate"))).expect(1).mount(&server).await;
+    /// let cert = client.certificates().get("4e180fbb-78c2-40ba-b30c-a800bd66ca65").await?;
+    /// assert_eq!(cert.common_name, "svc.internal.example");
+    /// assert_eq!(cert.status, "active");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate.
     pub async fn get(&self, id: &str) -> Result<CertificateInfo> {
         Ok(self.get_json::<Wrapped<CertificateInfo>>(CERTIFICATES, id, None).await?.certificate)
     }
 
     /// A certificate's PEM and chain, by id.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # Mock::given(method("GET")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65/certificate"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(recorded("115-pki-get-certificate-body"))).expect(1).mount(&server).await;
+    /// let body = client.certificates().body("4e180fbb-78c2-40ba-b30c-a800bd66ca65").await?;
+    /// assert!(body.certificate.starts_with("-----BEGIN CERTIFICATE-----"));
+    /// assert_eq!(body.serial_number, "25c2bddbf3935cfce23b57e88dc7e316ccec6e30");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate.
     pub async fn body(&self, id: &str) -> Result<CertificateBody> {
         self.get_json(CERTIFICATES, id, Some("certificate")).await
     }
 
     /// A certificate, chain and private key, by id.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # Mock::given(method("GET")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65/bundle"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(recorded("113-pki-issue-certificate"))).expect(1).mount(&server).await;
+    /// use infisical_config::ExposeSecret;
+    ///
+    /// let bundle = client.certificates().bundle("4e180fbb-78c2-40ba-b30c-a800bd66ca65").await?;
+    /// let key = bundle.private_key.expect("the server holds the key");
+    /// assert!(key.expose_secret().starts_with("-----BEGIN PRIVATE KEY-----"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate.
     pub async fn bundle(&self, id: &str) -> Result<CertificateBundle> {
         self.get_json(CERTIFICATES, id, Some("bundle")).await
     }
 
     /// A certificate's private key (PEM; the server answers plain text), by id.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # let pem = recorded("113-pki-issue-certificate")["privateKey"].as_str().unwrap().to_owned();
+    /// # Mock::given(method("GET")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65/private-key"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_string(pem)).expect(1).mount(&server).await;
+    /// use infisical_config::ExposeSecret;
+    ///
+    /// let key = client.certificates().private_key("4e180fbb-78c2-40ba-b30c-a800bd66ca65").await?;
+    /// assert!(key.expose_secret().starts_with("-----BEGIN PRIVATE KEY-----"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate or key.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate or the server does not hold its key; [`Error::Decode`] when the key is
+    /// not UTF-8 text.
     pub async fn private_key(&self, id: &str) -> Result<SecretString> {
         self.get_text(CERTIFICATES, id).await
     }
 
-    /// Issues a certificate from a profile, or signs a CSR.
+    /// Issues a certificate from a profile, or signs a CSR. The answer holds the certificate when it
+    /// was issued at once, or only a certificate request id when it waits for approval or an external
+    /// CA.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # let mut issued = recorded("113-pki-issue-certificate");
+    /// # issued["certificateId"] = "4e180fbb-78c2-40ba-b30c-a800bd66ca65".into();
+    /// # let answer = serde_json::json!({"certificate": issued, "certificateRequestId": "5d0c7a52-2f4e-4b8e-9a3c-1e6f0b2d4c8a"});
+    /// # let sent = serde_json::json!({"profileId": "profile-id", "attributes": {"commonName": "svc.internal.example", "ttl": "30d"}});
+    /// # Mock::given(method("POST")).and(path("/api/v1/cert-manager/certificates")).and(body_json(sent))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(answer)).expect(1).mount(&server).await;
+    /// use infisical_config::resources::certificates::IssueCertificate;
+    ///
+    /// let req = IssueCertificate::new("profile-id").common_name("svc.internal.example").ttl("30d");
+    /// let issued = client.certificates().issue(&req).await?;
+    /// let cert = issued.certificate.expect("issued at once");
+    /// assert_eq!(cert.serial_number, "25c2bddbf3935cfce23b57e88dc7e316ccec6e30");
+    /// assert!(cert.private_key.is_some(), "the server made the key");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses (validation, policy).
+    /// [`Error::InvalidRequest`] for an empty profile id, before any request; [`Error::Api`] when the
+    /// server refuses: an unknown profile (404), attributes the profile's policy forbids or a bad
+    /// TTL (400 or 422).
     pub async fn issue(&self, req: &IssueCertificate) -> Result<IssueResult> {
         require("profile_id", &req.profile_id)?;
         self.client.execute(&ApiRequest::post(CERTIFICATES).json(req)?).await?.json()
     }
 
-    /// Revokes a certificate, by id.
+    /// Revokes a certificate, by id, for `reason`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # let revoked = serde_json::json!({"message": "Successfully revoked certificate", "serialNumber": "25c2bddbf3935cfce23b57e88dc7e316ccec6e30", "revokedAt": "2026-11-22T11:07:01.000Z"});
+    /// # Mock::given(method("POST")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65/revoke"))
+    /// #     .and(body_json(serde_json::json!({"revocationReason": "KEY_COMPROMISE"})))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(revoked)).expect(1).mount(&server).await;
+    /// use infisical_config::resources::certificates::RevocationReason;
+    ///
+    /// let revoked = client.certificates().revoke("4e180fbb-78c2-40ba-b30c-a800bd66ca65", RevocationReason::KeyCompromise).await?;
+    /// assert!(revoked.revoked_at.is_some());
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate.
     pub async fn revoke(&self, id: &str, reason: RevocationReason) -> Result<Revoked> {
         require("id", id)?;
         let req = ApiRequest::post(CERTIFICATES)
@@ -145,10 +336,31 @@ impl Certificates<'_> {
         self.client.execute(&req).await?.json()
     }
 
-    /// Deletes a certificate, by id.
+    /// Deletes a certificate, by id, and answers its record. Deleting does not revoke: revoke first
+    /// when it may still be in use.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, ResponseTemplate, matchers::{body_json, method, path}};
+    /// # let server = wiremock::MockServer::start().await;
+    /// # let recorded = |name: &str| -> serde_json::Value {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let mut sample: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     sample["response"].take()
+    /// # };
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Current).build()?;
+    /// # Mock::given(method("DELETE")).and(path("/api/v1/cert-manager/certificates/4e180fbb-78c2-40ba-b30c-a800bd66ca65"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(recorded("114-pki-get-certificate"))).expect(1).mount(&server).await;
+    /// let deleted = client.certificates().delete("4e180fbb-78c2-40ba-b30c-a800bd66ca65").await?;
+    /// assert_eq!(deleted.id, "4e180fbb-78c2-40ba-b30c-a800bd66ca65");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such certificate.
+    /// [`Error::InvalidRequest`] for an empty id, before any request; [`Error::Api`] (404) when there
+    /// is no such certificate.
     pub async fn delete(&self, id: &str) -> Result<CertificateInfo> {
         self.delete_at(CERTIFICATES, id).await
     }
@@ -164,10 +376,39 @@ impl Certificates<'_> {
             .certificate)
     }
 
-    /// A page of a project's certificates.
+    /// A page of a project's certificates (records, no key material). Servers of 2024 list by
+    /// project slug: a project given by id is looked up there.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let server = wiremock::MockServer::start().await;
+    /// # for name in ["110-pki-list-project-certificates"] {
+    /// #     let file = format!("{}/tests/fixtures/server-2024-10/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    /// #     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    /// #     let mut mock = wiremock::Mock::given(wiremock::matchers::method(s["method"].as_str().unwrap()))
+    /// #         .and(wiremock::matchers::path(s["path"].as_str().unwrap()));
+    /// #     if !s["body"].is_null() { mock = mock.and(wiremock::matchers::body_json(&s["body"])); }
+    /// #     for (k, v) in s["query"].as_object().into_iter().flatten() {
+    /// #         mock = mock.and(wiremock::matchers::query_param(k.as_str(), v.as_str().unwrap()));
+    /// #     }
+    /// #     let answer = wiremock::ResponseTemplate::new(s["status"].as_u64().unwrap() as u16).set_body_json(&s["response"]);
+    /// #     mock.respond_with(answer).expect(1).mount(&server).await;
+    /// # }
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false)
+    /// #     .api_version(infisical_config::resources::ApiVersion::Legacy).build()?;
+    /// use infisical_config::resources::certificates::ListCertificates;
+    ///
+    /// let page = client.certificates().list(&ListCertificates::new("rust-sdk-test")).await?;
+    /// assert_eq!(page.total_count, 1);
+    /// assert_eq!(page.certificates[0].serial_number, "335c0308caf8f973c14899459d655d4542506426");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a limit outside 1 to 100.
+    /// [`Error::InvalidRequest`] for a limit outside 1 to 100 or an empty project, before any
+    /// request; [`Error::Api`] when the server refuses (an unknown project, or one the identity may
+    /// not read).
     pub async fn list(&self, req: &ListCertificates) -> Result<CertificatePage> {
         if !(1..=100).contains(&req.limit) {
             return Err(Error::invalid("limit", format!("is {}; it must be between 1 and 100", req.limit)));

@@ -85,13 +85,20 @@ pub struct DynamicSecrets<'c> {
 }
 
 impl Client {
-    /// The dynamic secrets handler.
+    /// The dynamic secrets handler: see [`DynamicSecrets`].
     ///
     /// ```
-    /// # fn show(client: &infisical_config::Client) {
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::DynamicSecretFolder;
+    ///
     /// let dynamic_secrets = client.dynamic_secrets();
-    /// # let _ = dynamic_secrets;
-    /// # }
+    /// let found = dynamic_secrets.list(&DynamicSecretFolder::new(fake.project_id(), "prod")).await?;
+    /// assert_eq!(found.len(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn dynamic_secrets(&self) -> DynamicSecrets<'_> {

@@ -14,10 +14,17 @@ use crate::resources::{ProjectRef, check_environment, normalize_path, require};
 /// once per client.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+/// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+/// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+/// # let client = fake.client_builder().build()?;
 /// use infisical_config::resources::dynamic_secrets::DynamicSecretFolder;
 ///
-/// let folder = DynamicSecretFolder::new("my-project", "prod").path("/db");
-/// # let _ = folder;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+/// let found = client.dynamic_secrets().list(&folder).await?;
+/// assert_eq!(found[0].name, "postgres");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[must_use]
@@ -32,8 +39,8 @@ impl DynamicSecretFolder {
     ///
     /// ```
     /// # use infisical_config::resources::dynamic_secrets::DynamicSecretFolder;
-    /// let folder = DynamicSecretFolder::new("6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f", "dev");
-    /// # let _ = folder;
+    /// let root = DynamicSecretFolder::new("6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f", "dev");
+    /// assert_eq!(root, DynamicSecretFolder::new("6f1e0d3c-5b7a-4c2e-9d8f-0a1b2c3d4e5f", "dev").path("/"));
     /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         DynamicSecretFolder { project: project.into(), environment: environment.into(), path: "/".into() }
@@ -67,12 +74,20 @@ impl DynamicSecretFolder {
 /// Without [`ttl`](Self::ttl) the lease lives the dynamic secret's default TTL.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+/// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+/// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+/// # let client = fake.client_builder().build()?;
 /// use std::time::Duration;
 /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
 ///
-/// let folder = DynamicSecretFolder::new("my-project", "prod").path("/db");
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
 /// let req = CreateLease::new(folder, "postgres").ttl(Duration::from_secs(30 * 60));
-/// # let _ = req;
+/// let created = client.dynamic_secrets().create_lease(&req).await?;
+/// let lifetime = created.lease.expire_at.duration_since(created.lease.created_at).unwrap();
+/// assert_eq!(lifetime, Duration::from_secs(30 * 60));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -88,9 +103,18 @@ impl CreateLease {
     /// so.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
-    /// let req = CreateLease::new(DynamicSecretFolder::new("my-project", "dev"), "Postgres");
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "Postgres")).await?;
+    /// assert!(created.data.get("DB_PASSWORD").is_some());
+    /// assert_eq!(fake.leases()[0].dynamic_secret, "postgres");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn new(folder: DynamicSecretFolder, name: impl Into<String>) -> Self {
         CreateLease { folder, name: name.into().to_lowercase(), ttl: None, namespace: None }
@@ -100,10 +124,18 @@ impl CreateLease {
     /// unit (`90m`), to the millisecond.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
-    /// # let folder = DynamicSecretFolder::new("my-project", "dev");
-    /// let req = CreateLease::new(folder, "postgres").ttl(std::time::Duration::from_secs(3600));
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder, "postgres").ttl(Duration::from_secs(600))).await?;
+    /// assert_eq!(created.lease.expire_at.duration_since(created.lease.created_at).unwrap(), Duration::from_secs(600));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.ttl = Some(ttl);
@@ -115,10 +147,18 @@ impl CreateLease {
     /// servers from mid-2025 have.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
-    /// # let folder = DynamicSecretFolder::new("my-project", "dev");
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(600)).kind("kubernetes").data("TOKEN", "token-{n}");
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "cluster-token", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod");
     /// let req = CreateLease::new(folder, "cluster-token").kubernetes_namespace("payments");
-    /// # let _ = req;
+    /// client.dynamic_secrets().create_lease(&req).await?;
+    /// assert_eq!(fake.leases()[0].config.as_ref().unwrap()["namespace"], "payments");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn kubernetes_namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
@@ -142,12 +182,21 @@ impl CreateLease {
 /// secret's max TTL ([`LeaseError::RenewalPastMaxTtl`](crate::LeaseError::RenewalPastMaxTtl)).
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+/// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+/// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+/// # let client = fake.client_builder().build()?;
 /// use std::time::Duration;
-/// use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RenewLease};
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RenewLease};
 ///
-/// let folder = DynamicSecretFolder::new("my-project", "prod").path("/db");
-/// let req = RenewLease::new(folder, "5b1f0e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b").ttl(Duration::from_secs(3600));
-/// # let _ = req;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+/// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+/// let req = RenewLease::new(folder, &created.lease.id).ttl(Duration::from_secs(3600));
+/// let renewed = client.dynamic_secrets().renew_lease(&req).await?;
+/// // Added to the expiry, not to now.
+/// assert_eq!(renewed.expire_at.duration_since(created.lease.expire_at).unwrap(), Duration::from_secs(3600));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -161,9 +210,18 @@ impl RenewLease {
     /// Renews lease `lease_id` of a dynamic secret in `folder`.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RenewLease};
-    /// let req = RenewLease::new(DynamicSecretFolder::new("my-project", "dev"), "lease-id");
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RenewLease};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+    /// client.dynamic_secrets().renew_lease(&RenewLease::new(folder, &created.lease.id)).await?;
+    /// assert_eq!(fake.leases()[0].renewals, 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn new(folder: DynamicSecretFolder, lease_id: impl Into<String>) -> Self {
         RenewLease { folder, lease_id: lease_id.into(), ttl: None }
@@ -172,10 +230,20 @@ impl RenewLease {
     /// The time to add to the current expiry: at least a minute.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RenewLease};
-    /// # let folder = DynamicSecretFolder::new("my-project", "dev");
-    /// let req = RenewLease::new(folder, "lease-id").ttl(std::time::Duration::from_secs(1800));
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use std::time::Duration;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RenewLease};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+    /// let req = RenewLease::new(folder, &created.lease.id).ttl(Duration::from_secs(1800));
+    /// let renewed = client.dynamic_secrets().renew_lease(&req).await?;
+    /// assert_eq!(renewed.expire_at.duration_since(created.lease.expire_at).unwrap(), Duration::from_secs(1800));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.ttl = Some(ttl);
@@ -192,11 +260,19 @@ impl RenewLease {
 /// Revokes a lease: the provider removes the credentials and the server forgets the lease.
 ///
 /// ```
-/// use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RevokeLease};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+/// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+/// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+/// use infisical_config::testing::FakeLeaseState;
 ///
-/// let folder = DynamicSecretFolder::new("my-project", "prod").path("/db");
-/// let req = RevokeLease::new(folder, "5b1f0e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b");
-/// # let _ = req;
+/// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+/// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+/// client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id)).await?;
+/// assert_eq!(fake.leases()[0].state, FakeLeaseState::Revoked);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -210,9 +286,18 @@ impl RevokeLease {
     /// Revokes lease `lease_id` of a dynamic secret in `folder`.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RevokeLease};
-    /// let req = RevokeLease::new(DynamicSecretFolder::new("my-project", "dev"), "lease-id");
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+    /// let revoked = client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id)).await?;
+    /// assert_eq!(revoked.id, created.lease.id);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn new(folder: DynamicSecretFolder, lease_id: impl Into<String>) -> Self {
         RevokeLease { folder, lease_id: lease_id.into(), force: false }
@@ -222,10 +307,20 @@ impl RevokeLease {
     /// credentials already removed by hand. Default `false`.
     ///
     /// ```
-    /// # use infisical_config::resources::dynamic_secrets::{DynamicSecretFolder, RevokeLease};
-    /// # let folder = DynamicSecretFolder::new("my-project", "dev");
-    /// let req = RevokeLease::new(folder, "lease-id").force(true);
-    /// # let _ = req;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
+    /// # let spec = DynamicSecretSpec::new(std::time::Duration::from_secs(3600));
+    /// # let fake = FakeInfisical::builder().dynamic_secret("prod", "/db", "postgres", spec).revoke_fails(true).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
+    /// use infisical_config::testing::FakeLeaseState;
+    ///
+    /// let folder = DynamicSecretFolder::new(fake.project_id(), "prod").path("/db");
+    /// let created = client.dynamic_secrets().create_lease(&CreateLease::new(folder.clone(), "postgres")).await?;
+    /// // The provider cannot remove the credentials (removed by hand already): delete the lease anyway.
+    /// client.dynamic_secrets().revoke_lease(&RevokeLease::new(folder, &created.lease.id).force(true)).await?;
+    /// assert_eq!(fake.leases()[0].state, FakeLeaseState::Revoked);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
