@@ -74,6 +74,7 @@ impl Clock {
     }
 
     /// Waits `wait` on this clock.
+    #[cfg_attr(not(any(feature = "watch", feature = "push")), allow(dead_code))] // Timed work asks it.
     pub(crate) async fn sleep(&self, wait: Duration) {
         match &self.0 {
             Kind::System => tokio::time::sleep(wait).await,
@@ -82,6 +83,7 @@ impl Clock {
     }
 
     /// Waits until `deadline` on this clock (at once when it has passed).
+    #[cfg_attr(not(any(feature = "watch", feature = "push")), allow(dead_code))] // Timed work asks it.
     pub(crate) async fn sleep_until(&self, deadline: SystemTime) {
         match &self.0 {
             Kind::System => {
@@ -131,6 +133,7 @@ impl Manual {
     }
 
     /// Notes a sleeper's deadline until the returned guard is dropped.
+    #[cfg_attr(not(any(feature = "watch", feature = "push")), allow(dead_code))] // Timed work sleeps.
     fn register(&self, deadline: SystemTime) -> PendingGuard<'_> {
         self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(deadline);
         PendingGuard { manual: self, deadline }
@@ -153,6 +156,7 @@ impl Drop for PendingGuard<'_> {
 
 /// `base`, moved by up to `fraction` of it either way at random, so that many replicas do not act in
 /// step. `fraction` is clamped to `0..=1`.
+#[cfg_attr(not(any(feature = "watch", feature = "push")), allow(dead_code))] // Timed work asks it.
 pub(crate) fn jittered(base: Duration, fraction: f64) -> Duration {
     let fraction = fraction.clamp(0.0, 1.0);
     base.mul_f64(1.0 + fraction * (fastrand::f64() * 2.0 - 1.0))
@@ -160,6 +164,7 @@ pub(crate) fn jittered(base: Duration, fraction: f64) -> Duration {
 
 /// A wait drawn uniformly from `[0, interval)`: replicas started together spread their first action
 /// over a whole interval instead of acting at once.
+#[cfg_attr(not(any(feature = "watch", feature = "push")), allow(dead_code))] // Timed work asks it.
 pub(crate) fn spread(interval: Duration) -> Duration {
     interval.mul_f64(fastrand::f64())
 }
