@@ -16,20 +16,23 @@ use secrecy::SecretString;
 use super::values::{Importers, ValueList};
 use super::{Secret, SecretList, SecretPath, SecretType};
 
-/// Lists the secrets of a folder.
+/// Lists the secrets of a folder: the request of [`Secrets::list`] and
+/// [`Secrets::list_values`].
 ///
 /// Defaults: path `/`, not recursive, imports included, references expanded, values shown, no personal
 /// overrides. Every flag is sent explicitly, because server defaults changed between versions.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().tagged_secret("dev", "/db", "DB_HOST", "db.internal", &["backend"]).secret("dev", "/db", "DB_NAME", "app").start().await;
+/// # let client = fake.client_builder().build()?;
 /// use infisical_config::resources::ListSecrets;
 ///
-/// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev")
-///     .path("/db")
-///     .recursive(true)
-///     .tags(["backend"])
-///     .metadata_filter("team", "payments");
-/// # let _ = req;
+/// let req = ListSecrets::new(fake.project_id(), "dev").path("/db").tags(["backend"]);
+/// let list = client.secrets().list(&req).await?;
+/// assert_eq!(list.secrets.len(), 1);
+/// assert_eq!(list.secrets[0].key, "DB_HOST");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -47,7 +50,18 @@ pub struct ListSecrets {
 }
 
 impl ListSecrets {
-    /// Lists `project`'s (id or slug) secrets in `environment` (its slug).
+    /// Lists `project`'s (id or slug) secrets in `environment` (its slug), folder `/`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         ListSecrets {
             project: project.into(),
@@ -65,25 +79,123 @@ impl ListSecrets {
 
     crate::setters::setters! {
         /// The folder (default `/`).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "DB_HOST", "db.internal").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/db")).await?;
+        /// assert_eq!(list.secrets[0].key, "DB_HOST");
+        /// assert_eq!(list.path, "/db");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         path(path: impl Into<String>) => path = path.into();
 
         /// Includes sub-folders (default false).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "DB_HOST", "db.internal").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
+        /// let places: Vec<_> = list.secrets.iter().map(|s| (s.path(), s.key.as_str())).collect();
+        /// assert_eq!(places, [(Some("/"), "APP_NAME"), (Some("/db"), "DB_HOST")]);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         recursive(yes: bool) => recursive = yes;
 
         /// Includes imported secrets (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("shared", "/", "SMTP_HOST", "mail").import("dev", "/", "shared", "/").secret("dev", "/", "APP_NAME", "shop").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new(fake.project_id(), "dev");
+        /// assert_eq!(client.secrets().list(&req).await?.imports[0].secrets[0].key, "SMTP_HOST");
+        /// let own_only = client.secrets().list(&req.include_imports(false)).await?;
+        /// assert!(own_only.imports.is_empty());
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         include_imports(yes: bool) => include_imports = yes;
 
         /// Expands `${KEY}` references server-side (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "HOST", "db.internal").secret("dev", "/", "URL", "postgres://${HOST}").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::ExposeSecret;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new(fake.project_id(), "dev").expand_references(false);
+        /// let map = client.secrets().list(&req).await?.into_map();
+        /// let url = map.iter().find(|(at, _)| at.key == "URL").unwrap().1;
+        /// assert_eq!(url.value.expose_secret(), "postgres://${HOST}"); // as written, not expanded
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         expand_references(yes: bool) => expand_references = yes;
 
         /// Returns values (default true); false returns names only.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("viewSecretValue", "false"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "<hidden-by-infisical>", "secretValueHidden": true}], "imports": []})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").view_values(false);
+        /// let list = client.secrets().list(&req).await?;
+        /// assert_eq!(list.secrets[0].key, "API_KEY");
+        /// assert!(list.secrets[0].value_hidden);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         view_values(yes: bool) => view_values = yes;
 
         /// Applies the caller's personal overrides (default false).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("includePersonalOverrides", "true"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "mine", "type": "personal"}], "imports": []})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// use infisical_config::resources::{ListSecrets, secrets::SecretType};
+        ///
+        /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").include_personal_overrides(true);
+        /// let list = client.secrets().list(&req).await?;
+        /// assert_eq!(list.secrets[0].kind, SecretType::Personal);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         include_personal_overrides(yes: bool) => personal_overrides = yes;
     }
 
-    /// Only secrets carrying all these tags (slugs).
+    /// Only secrets carrying all these tags (slugs); called again, adds to them.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().tagged_secret("dev", "/", "API_KEY", "k", &["backend", "billing"]).tagged_secret("dev", "/", "CDN_URL", "u", &["frontend"]).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let req = ListSecrets::new(fake.project_id(), "dev").tags(["backend", "billing"]);
+    /// let list = client.secrets().list(&req).await?;
+    /// assert_eq!(list.secrets.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["API_KEY"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn tags<I, S>(mut self, slugs: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -93,28 +205,27 @@ impl ListSecrets {
         self
     }
 
-    /// Only secrets with this metadata entry (all given entries must match; at most 10).
+    /// Only secrets with this metadata entry (all given entries must match; at most 10, more are an
+    /// [`Error::InvalidRequest`] when sent).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+    /// # let server = MockServer::start().await;
+    /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("metadataFilter", "key=team,value=payments"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "k", "version": 1}], "imports": []})))
+    /// #     .expect(1).mount(&server).await;
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").metadata_filter("team", "payments");
+    /// assert_eq!(client.secrets().list(&req).await?.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn metadata_filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.metadata.push((key.into(), value.into()));
         self
-    }
-
-    /// The project.
-    #[must_use]
-    pub fn project(&self) -> &ProjectRef {
-        &self.project
-    }
-
-    /// The environment.
-    #[must_use]
-    pub fn environment(&self) -> &str {
-        &self.environment
-    }
-
-    /// The folder.
-    #[must_use]
-    pub fn folder(&self) -> &str {
-        &self.path
     }
 
     fn validate(&self) -> Result<()> {
@@ -150,13 +261,21 @@ impl ListSecrets {
     }
 }
 
-/// Gets one secret by name.
+/// Gets one secret by name: the request of [`Secrets::get`].
+///
+/// Defaults: folder `/`, the latest version, shared, imports looked in, references expanded, the value
+/// shown.
 ///
 /// ```
-/// use infisical_config::resources::secrets::{GetSecret, SecretType};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/db", "DB_URL", "postgres://db").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::ExposeSecret;
+/// use infisical_config::resources::secrets::GetSecret;
 ///
-/// let req = GetSecret::new("project-slug", "prod", "DB_URL").path("/db").version(3).kind(SecretType::Shared);
-/// # let _ = req;
+/// let secret = client.secrets().get(&GetSecret::new(fake.project_id(), "prod", "DB_URL").path("/db")).await?;
+/// assert_eq!(secret.value.expose_secret(), "postgres://db");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -173,7 +292,18 @@ pub struct GetSecret {
 }
 
 impl GetSecret {
-    /// Gets secret `name` of `project` in `environment`.
+    /// Gets secret `name` of `project` (id or slug) in `environment` (its slug), folder `/`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::secrets::GetSecret;
+    ///
+    /// let secret = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "API_KEY")).await?;
+    /// assert_eq!((secret.key.as_str(), secret.environment()), ("API_KEY", "dev"));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, name: impl Into<String>) -> Self {
         GetSecret {
             project: project.into(),
@@ -190,21 +320,108 @@ impl GetSecret {
 
     crate::setters::setters! {
         /// The folder (default `/`).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/db", "DB_URL", "postgres://db").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::secrets::GetSecret;
+        ///
+        /// let secret = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "DB_URL").path("/db")).await?;
+        /// assert_eq!(secret.path(), Some("/db"));
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         path(path: impl Into<String>) => path = path.into();
 
         /// A past version (servers of 2024 ignore this and return the latest).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets/API_KEY")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("version", "3"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secret": {"secretKey": "API_KEY", "secretValue": "old", "version": 3}})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// use infisical_config::resources::secrets::GetSecret;
+        ///
+        /// let req = GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").version(3);
+        /// assert_eq!(client.secrets().get(&req).await?.version, 3);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         version(version: u64) => version = Some(version);
 
         /// Shared (default) or personal.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets/API_KEY")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("type", "personal"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secret": {"secretKey": "API_KEY", "secretValue": "mine", "type": "personal"}})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// use infisical_config::resources::secrets::{GetSecret, SecretType};
+        ///
+        /// let req = GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").kind(SecretType::Personal);
+        /// assert_eq!(client.secrets().get(&req).await?.kind, SecretType::Personal);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         kind(kind: SecretType) => kind = kind;
 
         /// Looks in imports when the folder has no such secret (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("shared", "/", "SMTP_HOST", "mail").import("dev", "/", "shared", "/").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::secrets::GetSecret;
+        ///
+        /// let req = GetSecret::new(fake.project_id(), "dev", "SMTP_HOST");
+        /// assert_eq!(client.secrets().get(&req).await?.key, "SMTP_HOST"); // found in the import
+        /// let err = client.secrets().get(&req.include_imports(false)).await.unwrap_err();
+        /// assert_eq!(err.status(), Some(404));
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         include_imports(yes: bool) => include_imports = yes;
 
         /// Expands references (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "HOST", "db.internal").secret("dev", "/", "URL", "postgres://${HOST}").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::ExposeSecret;
+        /// use infisical_config::resources::secrets::GetSecret;
+        ///
+        /// let req = GetSecret::new(fake.project_id(), "dev", "URL");
+        /// assert_eq!(client.secrets().get(&req).await?.value.expose_secret(), "postgres://db.internal");
+        /// let raw = client.secrets().get(&req.expand_references(false)).await?;
+        /// assert_eq!(raw.value.expose_secret(), "postgres://${HOST}");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         expand_references(yes: bool) => expand_references = yes;
 
-        /// Returns the value (default true).
+        /// Returns the value (default true); false gets the secret's other fields only.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets/API_KEY")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("viewSecretValue", "false"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secret": {"secretKey": "API_KEY", "secretValue": "<hidden-by-infisical>", "secretValueHidden": true, "secretComment": "rotated monthly"}})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// use infisical_config::resources::secrets::GetSecret;
+        ///
+        /// let secret = client.secrets().get(&GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").view_value(false)).await?;
+        /// assert!(secret.value_hidden);
+        /// assert_eq!(secret.comment(), "rotated monthly");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         view_value(yes: bool) => view_value = yes;
     }
 
@@ -224,6 +441,24 @@ impl GetSecret {
 impl Secrets<'_> {
     /// Lists secrets. The answer keeps own and imported secrets apart; [`SecretList::into_map`] merges them.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").secret("prod", "/", "API_KEY", "p").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    ///
+    /// // A typo in the environment: the error names it and what exists.
+    /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "stagin")).await.unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     format!("environment `stagin` does not exist in project `{}`; there is: dev, prod", fake.project_id()),
+    /// );
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// An environment or folder that does not exist is an [`Error::NotFound`] naming it and what exists
     /// instead, whether the server answers it with `404` (current servers) or with `200` and nothing
     /// (servers of 2024): an empty answer is checked against the project's environments and the
@@ -231,8 +466,12 @@ impl Secrets<'_> {
     /// empty list.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a bad request, [`Error::NotFound`] for an unknown environment or
-    /// folder, [`Error::Api`] when the server refuses.
+    /// - [`Error::InvalidRequest`] before sending: an empty project or environment, more than 10
+    ///   [`metadata_filter`](ListSecrets::metadata_filter)s.
+    /// - [`Error::NotFound`] for an environment the project does not have (listing its environments) or
+    ///   a folder that does not exist (listing the folders of its parent).
+    /// - [`Error::Api`] when the server refuses: 404 for an unknown project, 403 for a project the
+    ///   identity may not read, 401 for a rejected token.
     pub async fn list(&self, req: &ListSecrets) -> Result<SecretList> {
         match self.list_inner(req, None).await? {
             Conditional::Modified(list) => Ok(list),
@@ -242,7 +481,21 @@ impl Secrets<'_> {
     }
 
     /// Lists secrets unless they are unchanged since `etag` (from [`SecretList::etag`]): a cheap
-    /// revalidation for pollers.
+    /// revalidation for pollers (an unchanged list costs a `304` with no body).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::{Conditional, ListSecrets};
+    ///
+    /// let req = ListSecrets::new(fake.project_id(), "dev");
+    /// let etag = client.secrets().list(&req).await?.etag.unwrap();
+    /// let again = client.secrets().list_if_modified(&req, &etag).await?;
+    /// assert!(matches!(again, Conditional::NotModified));
+    /// assert_eq!(fake.not_modified(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`list`](Self::list).
@@ -263,16 +516,19 @@ impl Secrets<'_> {
     /// [`SecretList::into_map`] merges them. For loading a large folder into a map this decodes and
     /// keeps far less than [`list`](Self::list) (no ids, dates, tags or comments).
     ///
-    /// ```no_run
-    /// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "APP_NAME", "shop").secret("prod", "/db", "PASSWORD", "hunter2").start().await;
+    /// # let client = fake.client_builder().build()?;
     /// use infisical_config::resources::secrets::ListSecrets;
     /// use infisical_config::ExposeSecret;
     ///
-    /// let values = client.secrets().list_values(&ListSecrets::new("my-project", "prod").recursive(true)).await?;
+    /// let values = client.secrets().list_values(&ListSecrets::new(fake.project_id(), "prod").recursive(true)).await?;
     /// for (at, value) in &values {
     ///     println!("{at} is {} bytes", value.expose_secret().len());
     /// }
-    /// # Ok(()) }
+    /// assert_eq!(values.len(), 2);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
@@ -337,8 +593,25 @@ impl Secrets<'_> {
 
     /// Gets one secret.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::ExposeSecret;
+    /// use infisical_config::resources::secrets::GetSecret;
+    ///
+    /// let secret = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "API_KEY")).await?;
+    /// assert_eq!(secret.value.expose_secret(), "k");
+    ///
+    /// let err = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "NO_SUCH")).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] with status 404 when there is no such secret.
+    /// [`Error::InvalidRequest`] for an empty project, environment or name; [`Error::Api`] with status 404
+    /// when there is no such secret in the folder (nor in its imports, when they are looked in), or no such
+    /// environment or folder.
     pub async fn get(&self, req: &GetSecret) -> Result<Secret> {
         req.project.validate()?;
         check_environment(&req.environment)?;
