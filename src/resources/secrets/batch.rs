@@ -3,8 +3,8 @@
 use secrecy::SecretString;
 use serde::Serialize;
 
+use super::fields::{SecretFields, check_reminder, expose_opt};
 use super::model::ManySecrets;
-use super::writes::{SecretFields, check_reminder, expose_opt};
 use super::{Secret, SecretMetadata, Secrets};
 use crate::error::{Error, Result};
 use crate::resources::{Outcome, ProjectRef, check_environment, check_secret_name, decode_outcome, normalize_path};

@@ -5,6 +5,8 @@
 //! [`ApiVersion`](super::ApiVersion)); the models are the same.
 
 mod batch;
+mod fields;
+mod get;
 mod lazy;
 mod model;
 pub(crate) mod precedence;
@@ -13,9 +15,10 @@ pub(crate) mod values;
 mod writes;
 
 pub use batch::{Batch, BatchMode, BatchSecret};
+pub use get::GetSecret;
 pub use model::{ImportedSecrets, Secret, SecretList, SecretMetadata, SecretPath, SecretType, Tag};
+pub use requests::ListSecrets;
 pub(crate) use requests::missing_target;
-pub use requests::{GetSecret, ListSecrets};
 pub use writes::{CreateSecret, DeleteSecret, UpdateSecret};
 
 use crate::Client;

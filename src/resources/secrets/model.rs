@@ -281,15 +281,14 @@ pub struct SecretMetadata {
 }
 
 impl SecretMetadata {
-    /// A plain (not encrypted) metadata entry, to write with a secret.
+    /// A plain (not encrypted) metadata entry, to write with a secret
+    /// ([`CreateSecret::metadata`](super::CreateSecret::metadata) shows one sent).
     ///
     /// ```
-    /// use infisical_config::resources::secrets::{CreateSecret, SecretMetadata};
+    /// use infisical_config::resources::secrets::SecretMetadata;
     ///
     /// let owner = SecretMetadata::new("owner", "payments");
     /// assert_eq!((owner.key.as_str(), owner.value.as_str(), owner.is_encrypted), ("owner", "payments", false));
-    /// let req = CreateSecret::new("my-project", "dev", "API_KEY", "s3cr3t").metadata([owner]);
-    /// # let _ = req;
     /// ```
     #[must_use]
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
