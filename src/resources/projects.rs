@@ -163,7 +163,7 @@ impl Projects<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for an empty id; [`Error::Api`] with status 404 when there is no such
-    /// project (or, on some servers, 403 when the caller is not a member of it).
+    /// project, 403 when the caller is not a member of it.
     pub async fn get_by_id(&self, id: &str) -> Result<Project> {
         require("id", id)?;
         let resp = self.client.routed(|routes| Ok(ApiRequest::get(routes.projects).segment(id))).await?;
