@@ -126,7 +126,8 @@ impl ProjectRef {
     /// use infisical_config::resources::ProjectRef;
     ///
     /// assert_eq!(ProjectRef::from("my-app").as_str(), "my-app");
-    /// assert_eq!(ProjectRef::id("22770578-ba92-407c-a19b-e79cd7aa39d9").as_str(), "22770578-ba92-407c-a19b-e79cd7aa39d9");
+    /// let id = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+    /// assert_eq!(ProjectRef::id(id).as_str(), id);
     /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -181,9 +182,10 @@ impl fmt::Display for ProjectRef {
 /// #     .set_body_json(serde_json::json!({"approval": {"id": "req-1", "status": "open", "policyId": "pol-1"}}))).mount(&server).await;
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::{Outcome, secrets::CreateSecret};
 ///
-/// let req = CreateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "prod", "API_KEY", "s3cr3t");
+/// let req = CreateSecret::new(project, "prod", "API_KEY", "s3cr3t");
 /// match client.secrets().create(&req).await? {
 ///     Outcome::Applied(secret) => println!("created {} version {}", secret.key, secret.version),
 ///     Outcome::PendingApproval(approval) => {
@@ -230,9 +232,10 @@ impl<T> Outcome<T> {
 /// #     .expect(1).mount(&server).await;
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::{Outcome, secrets::UpdateSecret};
 ///
-/// let req = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "prod", "API_KEY").value("n3w");
+/// let req = UpdateSecret::new(project, "prod", "API_KEY").value("n3w");
 /// let Outcome::PendingApproval(approval) = client.secrets().update(&req).await? else { panic!("applied") };
 /// assert_eq!((approval.id.as_str(), approval.status.as_deref()), ("req-1", Some("open")));
 /// # Ok::<(), infisical_config::Error>(()) }).unwrap();

@@ -205,6 +205,7 @@ impl Projects<'_> {
     /// #     .expect(1).mount(&server).await;
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// let projects = client.projects().list().await?;
     /// let slugs: Vec<&str> = projects.iter().map(|p| p.slug.as_str()).collect();
     /// assert_eq!(slugs, ["payments"]);

@@ -22,10 +22,11 @@ use crate::resources::{Outcome, ProjectRef, check_environment, check_secret_name
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::{Batch, BatchMode, BatchSecret};
 ///
 /// // NEW_KEY does not exist yet: upsert creates it instead of failing the batch.
-/// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").mode(BatchMode::Upsert).secret(BatchSecret::new("NEW_KEY").value("1"));
+/// let batch = Batch::new(project, "dev").mode(BatchMode::Upsert).secret(BatchSecret::new("NEW_KEY").value("1"));
 /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
 /// assert_eq!(updated[0].key, "NEW_KEY");
 /// assert_eq!(BatchMode::default(), BatchMode::FailOnNotFound);
@@ -55,10 +56,11 @@ pub enum BatchMode {
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::{Batch, BatchSecret};
 ///
 /// let item = BatchSecret::new("DB_HOST").value("db.internal").comment("primary");
-/// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(item);
+/// let batch = Batch::new(project, "dev").secret(item);
 /// let created = client.secrets().create_many(&batch).await?.applied().expect("no approval policy");
 /// assert_eq!(created[0].comment(), "primary");
 /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -89,9 +91,10 @@ impl BatchSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("OLD_KEY"));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("OLD_KEY"));
     /// let deleted = client.secrets().delete_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(deleted[0].key, "OLD_KEY");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -118,9 +121,10 @@ impl BatchSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{Batch, BatchSecret};
         ///
-        /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").value("app"));
+        /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").value("app"));
         /// let created = client.secrets().create_many(&batch).await?.applied().expect("no approval policy");
         /// assert_eq!(created.len(), 1);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -139,9 +143,10 @@ impl BatchSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{Batch, BatchSecret};
         ///
-        /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").new_name("DB_USERNAME"));
+        /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").new_name("DB_USERNAME"));
         /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
         /// assert_eq!(updated[0].key, "DB_USERNAME");
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -160,9 +165,10 @@ impl BatchSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{Batch, BatchSecret};
         ///
-        /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").comment("the app role"));
+        /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").comment("the app role"));
         /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
         /// assert_eq!(updated[0].comment(), "the app role");
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -182,9 +188,10 @@ impl BatchSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").tag_ids(["tag-1"]));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").tag_ids(["tag-1"]));
     /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(updated[0].tags()[0].slug, "backend");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -206,10 +213,11 @@ impl BatchSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret, SecretMetadata};
     ///
     /// let owner = SecretMetadata::new("owner", "payments");
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").metadata([owner.clone()]));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").metadata([owner.clone()]));
     /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(updated[0].metadata(), [owner]);
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -233,9 +241,10 @@ impl BatchSecret {
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::{Batch, BatchSecret};
 ///
-/// let create = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").path("/db")
+/// let create = Batch::new(project, "dev").path("/db")
 ///     .secret(BatchSecret::new("DB_USER").value("app"))
 ///     .secret(BatchSecret::new("DB_PASSWORD").value("s3cr3t"));
 /// let created = client.secrets().create_many(&create).await?.applied().expect("no approval policy");
@@ -266,9 +275,10 @@ impl Batch {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("A").value("1"));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("A").value("1"));
     /// assert!(client.secrets().create_many(&batch).await?.applied().is_some());
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
@@ -295,9 +305,10 @@ impl Batch {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{Batch, BatchSecret};
         ///
-        /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").path("/db").secret(BatchSecret::new("DB_OLD"));
+        /// let batch = Batch::new(project, "dev").path("/db").secret(BatchSecret::new("DB_OLD"));
         /// let deleted = client.secrets().delete_many(&batch).await?.applied().expect("no approval policy");
         /// assert_eq!(deleted[0].path(), Some("/db"));
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -316,10 +327,11 @@ impl Batch {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{Batch, BatchMode, BatchSecret};
         ///
         /// // MAYBE does not exist: ignored, the batch succeeds and changes nothing.
-        /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").mode(BatchMode::Ignore).secret(BatchSecret::new("MAYBE").value("1"));
+        /// let batch = Batch::new(project, "dev").mode(BatchMode::Ignore).secret(BatchSecret::new("MAYBE").value("1"));
         /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
         /// assert!(updated.is_empty());
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -339,9 +351,10 @@ impl Batch {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev")
+    /// let batch = Batch::new(project, "dev")
     ///     .secret(BatchSecret::new("A").value("1"))
     ///     .secret(BatchSecret::new("B").value("2"));
     /// let created = client.secrets().create_many(&batch).await?.applied().expect("no approval policy");
@@ -406,15 +419,16 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::Error;
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").value("app"));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").value("app"));
     /// let created = client.secrets().create_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(created[0].key, "DB_USER");
     ///
     /// // Refused before sending: creating needs a value.
-    /// let no_value = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_PASSWORD"));
+    /// let no_value = Batch::new(project, "dev").secret(BatchSecret::new("DB_PASSWORD"));
     /// let err = client.secrets().create_many(&no_value).await.unwrap_err();
     /// assert!(matches!(err, Error::InvalidRequest { field: "secrets.secretValue", .. }), "{err}");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -442,9 +456,10 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("DB_USER").value("app2"));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("DB_USER").value("app2"));
     /// let updated = client.secrets().update_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(updated[0].version, 2);
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -472,9 +487,10 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::{Batch, BatchSecret};
     ///
-    /// let batch = Batch::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").secret(BatchSecret::new("OLD_A")).secret(BatchSecret::new("OLD_B"));
+    /// let batch = Batch::new(project, "dev").secret(BatchSecret::new("OLD_A")).secret(BatchSecret::new("OLD_B"));
     /// let deleted = client.secrets().delete_many(&batch).await?.applied().expect("no approval policy");
     /// assert_eq!(deleted.len(), 2);
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();

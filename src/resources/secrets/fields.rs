@@ -89,7 +89,8 @@ macro_rules! secret_field_setters {
             "", r#"{"secretReminderNote": "rotate the key", "secretReminderRepeatDays": 30}"#,
             r#""secretReminderNote": "rotate the key", "secretReminderRepeatDays": 30"#,
             ".reminder(\"rotate the key\", 30)",
-            "assert_eq!((secret.reminder_note(), secret.reminder_repeat_days), (Some(\"rotate the key\"), Some(30.0)));")]
+            "assert_eq!(secret.reminder_note(), Some(\"rotate the key\"));\n\
+             assert_eq!(secret.reminder_repeat_days, Some(30.0));")]
         pub fn reminder(mut self, note: impl Into<String>, repeat_days: u32) -> Self {
             self.fields.secret_reminder_note = Some(note.into());
             self.fields.secret_reminder_repeat_days = Some(repeat_days);
@@ -127,6 +128,7 @@ macro_rules! secret_field_setters {
             "# let client = infisical_config::Client::builder().site(server.uri()).access_token(\"token\")\n",
             "#     .api_version(infisical_config::resources::ApiVersion::Current)\n",
             "#     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;\n",
+            "# let project = \"22770578-ba92-407c-a19b-e79cd7aa39d9\";\n",
             "use infisical_config::resources::secrets::{", $ty, $uses, "};\n\n",
             "let req = ", $new, $setter, ";\n",
             "let secret = client.secrets().", $send, "(&req).await?.applied().expect(\"no approval policy\");\n",

@@ -91,9 +91,10 @@ impl GetSecret {
         /// #     .expect(1).mount(&server).await;
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::GetSecret;
         ///
-        /// let req = GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").version(3);
+        /// let req = GetSecret::new(project, "dev", "API_KEY").version(3);
         /// assert_eq!(client.secrets().get(&req).await?.version, 3);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
         /// ```
@@ -110,9 +111,10 @@ impl GetSecret {
         /// #     .expect(1).mount(&server).await;
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{GetSecret, SecretType};
         ///
-        /// let req = GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").kind(SecretType::Personal);
+        /// let req = GetSecret::new(project, "dev", "API_KEY").kind(SecretType::Personal);
         /// assert_eq!(client.secrets().get(&req).await?.kind, SecretType::Personal);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
         /// ```
@@ -162,9 +164,10 @@ impl GetSecret {
         /// #     .expect(1).mount(&server).await;
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::GetSecret;
         ///
-        /// let secret = client.secrets().get(&GetSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").view_value(false)).await?;
+        /// let secret = client.secrets().get(&GetSecret::new(project, "dev", "API_KEY").view_value(false)).await?;
         /// assert!(secret.value_hidden);
         /// assert_eq!(secret.comment(), "rotated monthly");
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -204,9 +207,9 @@ impl Secrets<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an empty project, environment or name; [`Error::Api`] with status 404
-    /// when there is no such secret in the folder (nor in its imports, when they are looked in), or no such
-    /// environment or folder.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty project, environment or
+    /// name; [`Error::Api`](crate::Error::Api) with status 404 when there is no such secret in the
+    /// folder (nor in its imports, when they are looked in), or no such environment or folder.
     pub async fn get(&self, req: &GetSecret) -> Result<Secret> {
         req.project.validate()?;
         check_environment(&req.environment)?;

@@ -152,9 +152,10 @@ impl ListSecrets {
         /// #     .expect(1).mount(&server).await;
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::ListSecrets;
         ///
-        /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").view_values(false);
+        /// let req = ListSecrets::new(project, "dev").view_values(false);
         /// let list = client.secrets().list(&req).await?;
         /// assert_eq!(list.secrets[0].key, "API_KEY");
         /// assert!(list.secrets[0].value_hidden);
@@ -173,9 +174,10 @@ impl ListSecrets {
         /// #     .expect(1).mount(&server).await;
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::{ListSecrets, secrets::SecretType};
         ///
-        /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").include_personal_overrides(true);
+        /// let req = ListSecrets::new(project, "dev").include_personal_overrides(true);
         /// let list = client.secrets().list(&req).await?;
         /// assert_eq!(list.secrets[0].kind, SecretType::Personal);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -217,9 +219,10 @@ impl ListSecrets {
     /// #     .expect(1).mount(&server).await;
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::ListSecrets;
     ///
-    /// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev").metadata_filter("team", "payments");
+    /// let req = ListSecrets::new(project, "dev").metadata_filter("team", "payments");
     /// assert_eq!(client.secrets().list(&req).await?.secrets[0].key, "API_KEY");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```

@@ -28,9 +28,10 @@ use super::{GetSecret, Secret, SecretMetadata, SecretType};
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::{CreateSecret, SecretMetadata};
 ///
-/// let req = CreateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY", "s3cr3t")
+/// let req = CreateSecret::new(project, "dev", "API_KEY", "s3cr3t")
 ///     .path("/app")
 ///     .comment("rotated monthly")
 ///     .metadata([SecretMetadata::new("owner", "payments")]);
@@ -63,9 +64,10 @@ impl CreateSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::CreateSecret;
     ///
-    /// let req = CreateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY", "s3cr3t");
+    /// let req = CreateSecret::new(project, "dev", "API_KEY", "s3cr3t");
     /// let created = client.secrets().create(&req).await?.applied().expect("no approval policy");
     /// assert_eq!(created.key, "API_KEY");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -90,7 +92,7 @@ impl CreateSecret {
     secret_field_setters!(
         "CreateSecret",
         "POST",
-        "CreateSecret::new(\"22770578-ba92-407c-a19b-e79cd7aa39d9\", \"dev\", \"API_KEY\", \"s3cr3t\")",
+        "CreateSecret::new(project, \"dev\", \"API_KEY\", \"s3cr3t\")",
         "create"
     );
 }
@@ -128,9 +130,10 @@ struct CreateFields<'a> {
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::UpdateSecret;
 ///
-/// let rotate = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").value("n3w-v4lue").comment("rotated");
+/// let rotate = UpdateSecret::new(project, "dev", "API_KEY").value("n3w-v4lue").comment("rotated");
 /// let updated = client.secrets().update(&rotate).await?.applied().expect("no approval policy");
 /// assert_eq!(updated.version, 2);
 /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -162,9 +165,10 @@ impl UpdateSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::UpdateSecret;
     ///
-    /// let req = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").value("n3w");
+    /// let req = UpdateSecret::new(project, "dev", "API_KEY").value("n3w");
     /// assert_eq!(client.secrets().update(&req).await?.applied().map(|s| s.version), Some(2));
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
@@ -194,9 +198,10 @@ impl UpdateSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::UpdateSecret;
         ///
-        /// let req = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").value("n3w-v4lue");
+        /// let req = UpdateSecret::new(project, "dev", "API_KEY").value("n3w-v4lue");
         /// let updated = client.secrets().update(&req).await?.applied().expect("no approval policy");
         /// assert_eq!(updated.version, 2);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -216,9 +221,10 @@ impl UpdateSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::UpdateSecret;
         ///
-        /// let req = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").new_name("API_TOKEN");
+        /// let req = UpdateSecret::new(project, "dev", "API_KEY").new_name("API_TOKEN");
         /// let renamed = client.secrets().update(&req).await?.applied().expect("no approval policy");
         /// assert_eq!(renamed.key, "API_TOKEN");
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -226,12 +232,7 @@ impl UpdateSecret {
         new_name(name: impl Into<String>) => new_name = Some(name.into());
     }
 
-    secret_field_setters!(
-        "UpdateSecret",
-        "PATCH",
-        "UpdateSecret::new(\"22770578-ba92-407c-a19b-e79cd7aa39d9\", \"dev\", \"API_KEY\")",
-        "update"
-    );
+    secret_field_setters!("UpdateSecret", "PATCH", "UpdateSecret::new(project, \"dev\", \"API_KEY\")", "update");
 }
 
 #[derive(Serialize)]
@@ -257,9 +258,10 @@ struct UpdateFields<'a> {
 /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
 /// #     .api_version(infisical_config::resources::ApiVersion::Current)
 /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
 /// use infisical_config::resources::secrets::DeleteSecret;
 ///
-/// let req = DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "OLD_KEY").path("/app");
+/// let req = DeleteSecret::new(project, "dev", "OLD_KEY").path("/app");
 /// let deleted = client.secrets().delete(&req).await?.applied().expect("no approval policy");
 /// assert_eq!(deleted.key, "OLD_KEY");
 /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -287,9 +289,10 @@ impl DeleteSecret {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::DeleteSecret;
     ///
-    /// let req = DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "OLD_KEY");
+    /// let req = DeleteSecret::new(project, "dev", "OLD_KEY");
     /// assert!(client.secrets().delete(&req).await?.applied().is_some());
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
@@ -316,9 +319,10 @@ impl DeleteSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::DeleteSecret;
         ///
-        /// let req = DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "OLD_KEY").path("/app");
+        /// let req = DeleteSecret::new(project, "dev", "OLD_KEY").path("/app");
         /// let deleted = client.secrets().delete(&req).await?.applied().expect("no approval policy");
         /// assert_eq!(deleted.path(), Some("/app"));
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -337,9 +341,10 @@ impl DeleteSecret {
         /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
         /// #     .api_version(infisical_config::resources::ApiVersion::Current)
         /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
         /// use infisical_config::resources::secrets::{DeleteSecret, SecretType};
         ///
-        /// let req = DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").kind(SecretType::Personal);
+        /// let req = DeleteSecret::new(project, "dev", "API_KEY").kind(SecretType::Personal);
         /// let deleted = client.secrets().delete(&req).await?.applied().expect("no approval policy");
         /// assert_eq!(deleted.kind, SecretType::Personal);
         /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
@@ -361,25 +366,27 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::Error;
     /// use infisical_config::resources::secrets::CreateSecret;
     ///
-    /// let req = CreateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY", "s3cr3t");
+    /// let req = CreateSecret::new(project, "dev", "API_KEY", "s3cr3t");
     /// let created = client.secrets().create(&req).await?.applied().expect("no approval policy");
     /// assert_eq!(created.version, 1);
     ///
     /// // Refused before sending: the server would refuse it too.
-    /// let bad = CreateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "db/url", "x");
+    /// let bad = CreateSecret::new(project, "dev", "db/url", "x");
     /// let err = client.secrets().create(&bad).await.unwrap_err();
     /// assert!(matches!(err, Error::InvalidRequest { field: "name", .. }), "{err}");
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
-    /// - [`Error::InvalidRequest`] before sending: an empty name or one with `/` or `:`, an empty
-    ///   environment, a reminder note over 1024 characters.
-    /// - [`Error::Api`] when the server refuses: 400 when a secret of that name exists in the folder,
-    ///   404 for an unknown project, environment or folder, 403 when the identity may not write there.
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest) before sending: an empty name or one
+    ///   with `/` or `:`, an empty environment, a reminder note over 1024 characters.
+    /// - [`Error::Api`](crate::Error::Api) when the server refuses: 400 when a secret of that name
+    ///   exists in the folder, 404 for an unknown project, environment or folder, 403 when the
+    ///   identity may not write there.
     pub async fn create(&self, req: &CreateSecret) -> Result<Outcome<Secret>> {
         check_secret_name("name", &req.name)?;
         check_environment(&req.environment)?;
@@ -414,21 +421,23 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::UpdateSecret;
     ///
-    /// let req = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "API_KEY").value("n3w");
+    /// let req = UpdateSecret::new(project, "dev", "API_KEY").value("n3w");
     /// assert_eq!(client.secrets().update(&req).await?.applied().map(|s| s.version), Some(2));
     ///
-    /// let missing = UpdateSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "NO_SUCH").value("n3w");
+    /// let missing = UpdateSecret::new(project, "dev", "NO_SUCH").value("n3w");
     /// assert_eq!(client.secrets().update(&missing).await.unwrap_err().status(), Some(404));
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
-    /// - [`Error::InvalidRequest`] before sending: an empty name or environment, a new name with `/` or
-    ///   `:`, a reminder note over 1024 characters.
-    /// - [`Error::Api`] with status 404 when there is no such secret (or environment or folder); other
-    ///   refusals as the server says them (403 when the identity may not write there).
+    /// - [`Error::InvalidRequest`](crate::Error::InvalidRequest) before sending: an empty name or
+    ///   environment, a new name with `/` or `:`, a reminder note over 1024 characters.
+    /// - [`Error::Api`](crate::Error::Api) with status 404 when there is no such secret (or
+    ///   environment or folder); other refusals as the server says them (403 when the identity may
+    ///   not write there).
     pub async fn update(&self, req: &UpdateSecret) -> Result<Outcome<Secret>> {
         check_environment(&req.environment)?;
         require("name", &req.name)?;
@@ -487,19 +496,21 @@ impl Secrets<'_> {
     /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
     /// #     .api_version(infisical_config::resources::ApiVersion::Current)
     /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
     /// use infisical_config::resources::secrets::DeleteSecret;
     ///
-    /// let deleted = client.secrets().delete(&DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "OLD_KEY")).await?;
+    /// let deleted = client.secrets().delete(&DeleteSecret::new(project, "dev", "OLD_KEY")).await?;
     /// assert_eq!(deleted.applied().map(|s| s.key), Some("OLD_KEY".to_owned()));
     ///
-    /// let err = client.secrets().delete(&DeleteSecret::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev", "NO_SUCH")).await.unwrap_err();
+    /// let err = client.secrets().delete(&DeleteSecret::new(project, "dev", "NO_SUCH")).await.unwrap_err();
     /// assert_eq!(err.status(), Some(404));
     /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an empty name or environment, before sending; [`Error::Api`] with
-    /// status 404 when there is no such secret, other refusals as the server says them.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for an empty name or environment,
+    /// before sending; [`Error::Api`](crate::Error::Api) with status 404 when there is no such
+    /// secret, other refusals as the server says them.
     pub async fn delete(&self, req: &DeleteSecret) -> Result<Outcome<Secret>> {
         check_environment(&req.environment)?;
         require("name", &req.name)?;
