@@ -1,10 +1,46 @@
-//! Typed handlers for the API's resources, reached from the client: `client.secrets()`,
-//! `client.folders()`, `client.imports()`, `client.projects()`, `client.certificates()`, `client.kms()`,
-//! `client.dynamic_secrets()`.
+//! Typed handlers for the API's resources: one per resource, reached from the client, each taking a
+//! request value and answering a model.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! # use infisical_config::testing::FakeInfisical;
+//! # let fake = FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").secret("dev", "/db", "PASSWORD", "p").start().await;
+//! # let client = fake.client_builder().build()?;
+//! use infisical_config::resources::ListSecrets;
+//!
+//! // `client.secrets()` is the handler; `ListSecrets` says what to list.
+//! let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+//! assert_eq!(list.secrets[0].key, "API_KEY");
+//!
+//! // Required inputs are constructor arguments, options are setters.
+//! let all = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
+//! assert_eq!(all.secrets.len(), 2);
+//!
+//! // Other resources follow the same pattern.
+//! let project = client.projects().get(&fake.project_id().into()).await?;
+//! assert_eq!(project.environments[0].slug, "dev");
+//! # Ok::<(), infisical_config::Error>(()) }).unwrap();
+//! ```
+//!
+//! The handlers: `client.secrets()` ([`Secrets`]), `client.folders()` ([`Folders`]),
+//! `client.imports()` ([`Imports`]), `client.projects()` ([`Projects`]), `client.certificates()`
+//! ([`Certificates`]), `client.kms()` ([`Kms`]), `client.dynamic_secrets()` ([`DynamicSecrets`]).
 //!
 //! Required inputs (project, environment, names, ids) are constructor arguments of the request types;
 //! optional ones are builder setters. Inputs the server would refuse are refused before sending, with
-//! [`crate::Error::InvalidRequest`] naming the field.
+//! [`crate::Error::InvalidRequest`] naming the field:
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! # let fake = infisical_config::testing::FakeInfisical::builder().start().await;
+//! # let client = fake.client_builder().build()?;
+//! use infisical_config::{Error, resources::ListSecrets};
+//!
+//! let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "")).await.unwrap_err();
+//! assert!(matches!(err, Error::InvalidRequest { field: "environment", .. }));
+//! assert_eq!(fake.requests().await, 0); // refused before anything was sent
+//! # Ok::<(), infisical_config::Error>(()) }).unwrap();
+//! ```
 
 use std::fmt;
 
@@ -52,19 +88,47 @@ pub enum ProjectRef {
 }
 
 impl ProjectRef {
-    /// A project id, whatever it looks like.
+    /// A project id, whatever it looks like (for ids that are not UUIDs; a UUID converts by itself).
+    ///
+    /// ```
+    /// use infisical_config::resources::ProjectRef;
+    ///
+    /// let project = ProjectRef::id("legacy-id-42");
+    /// assert_eq!(project, ProjectRef::Id("legacy-id-42".into()));
+    /// assert_eq!(ProjectRef::from("legacy-id-42"), ProjectRef::slug("legacy-id-42")); // by its look, a slug
+    /// ```
     #[must_use]
     pub fn id(id: impl Into<String>) -> Self {
         ProjectRef::Id(id.into())
     }
 
-    /// A project slug, whatever it looks like.
+    /// A project slug, whatever it looks like (for a slug that happens to look like a UUID).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::{ListSecrets, ProjectRef};
+    ///
+    /// // The slug is turned into the project's id with one lookup, remembered by the client.
+    /// let list = client.secrets().list(&ListSecrets::new(ProjectRef::slug("fake-project"), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn slug(slug: impl Into<String>) -> Self {
         ProjectRef::Slug(slug.into())
     }
 
     /// The id or slug as written.
+    ///
+    /// ```
+    /// use infisical_config::resources::ProjectRef;
+    ///
+    /// assert_eq!(ProjectRef::from("my-app").as_str(), "my-app");
+    /// let id = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+    /// assert_eq!(ProjectRef::id(id).as_str(), id);
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
@@ -109,6 +173,28 @@ impl fmt::Display for ProjectRef {
 
 /// The result of a create, update or delete: done, or waiting for someone to approve it (a change
 /// policy applies to the environment).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::{method, path}};
+/// # let server = MockServer::start().await;
+/// # Mock::given(method("POST")).and(path("/api/v4/secrets/API_KEY")).respond_with(ResponseTemplate::new(200)
+/// #     .set_body_json(serde_json::json!({"approval": {"id": "req-1", "status": "open", "policyId": "pol-1"}}))).mount(&server).await;
+/// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+/// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+/// use infisical_config::resources::{Outcome, secrets::CreateSecret};
+///
+/// let req = CreateSecret::new(project, "prod", "API_KEY", "s3cr3t");
+/// match client.secrets().create(&req).await? {
+///     Outcome::Applied(secret) => println!("created {} version {}", secret.key, secret.version),
+///     Outcome::PendingApproval(approval) => {
+///         // prod has a change policy: someone must approve the change first.
+///         assert_eq!(approval.id, "req-1");
+///     }
+/// }
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub enum Outcome<T> {
@@ -120,6 +206,12 @@ pub enum Outcome<T> {
 
 impl<T> Outcome<T> {
     /// The changed resource, or `None` when the change waits for approval.
+    ///
+    /// ```
+    /// use infisical_config::resources::Outcome;
+    ///
+    /// assert_eq!(Outcome::Applied(7).applied(), Some(7));
+    /// ```
     pub fn applied(self) -> Option<T> {
         match self {
             Outcome::Applied(t) => Some(t),
@@ -128,7 +220,26 @@ impl<T> Outcome<T> {
     }
 }
 
-/// A change waiting for approval.
+/// A change waiting for approval: what [`Outcome::PendingApproval`] holds when the environment has a
+/// change policy. Keep its `id` to follow the request in Infisical.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+/// # let server = MockServer::start().await;
+/// # Mock::given(method("PATCH")).and(path("/api/v4/secrets/API_KEY"))
+/// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"approval": {"id": "req-1", "status": "open", "policyId": "pol-1"}})))
+/// #     .expect(1).mount(&server).await;
+/// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+/// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+/// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+/// use infisical_config::resources::{Outcome, secrets::UpdateSecret};
+///
+/// let req = UpdateSecret::new(project, "prod", "API_KEY").value("n3w");
+/// let Outcome::PendingApproval(approval) = client.secrets().update(&req).await? else { panic!("applied") };
+/// assert_eq!((approval.id.as_str(), approval.status.as_deref()), ("req-1", Some("open")));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -144,7 +255,25 @@ pub struct ApprovalRequest {
     pub created_at: Option<String>,
 }
 
-/// The answer to a conditional request (`If-None-Match`).
+/// The answer to a conditional request (`If-None-Match`): what
+/// [`Secrets::list_if_modified`](crate::resources::Secrets::list_if_modified) answers.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::{Conditional, ListSecrets};
+///
+/// let req = ListSecrets::new(fake.project_id(), "dev");
+/// let list = client.secrets().list(&req).await?;
+/// let etag = list.etag.expect("the server tags its lists");
+/// // Nothing changed: a 304 with no body.
+/// assert!(matches!(client.secrets().list_if_modified(&req, &etag).await?, Conditional::NotModified));
+/// fake.set_secret("dev", "/", "API_KEY", "rotated");
+/// let Conditional::Modified(fresh) = client.secrets().list_if_modified(&req, &etag).await? else { panic!() };
+/// assert_ne!(fresh.etag.as_deref(), Some(etag.as_str()));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub enum Conditional<T> {

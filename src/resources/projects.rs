@@ -7,7 +7,19 @@ use crate::Client;
 use crate::error::{Error, Result};
 use crate::transport::ApiRequest;
 
-/// A project, with its environments.
+/// A project, with its environments: what [`Projects::get`] and [`Projects::list`] answer. Its
+/// environments' slugs are what the secret requests take as `environment`.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").secret("prod", "/", "A", "2").start().await;
+/// # let client = fake.client_builder().build()?;
+/// let project = client.projects().get_by_slug("fake-project").await?;
+/// assert_eq!(project.id, fake.project_id());
+/// let slugs: Vec<&str> = project.environments.iter().map(|e| e.slug.as_str()).collect();
+/// assert_eq!(slugs, ["dev", "prod"]);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -32,7 +44,17 @@ pub struct Project {
     pub created_at: Option<String>,
 }
 
-/// An environment of a project.
+/// An environment of a project (one of [`Project::environments`]).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("staging", "/", "A", "1").start().await;
+/// # let client = fake.client_builder().build()?;
+/// let project = client.projects().get(&fake.project_id().into()).await?;
+/// let staging = &project.environments[0];
+/// assert_eq!(staging.slug, "staging"); // what `ListSecrets::new(project, "staging")` takes
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Environment {
@@ -59,14 +81,18 @@ struct Listed {
     projects: Vec<Project>,
 }
 
-/// The projects handler: `client.projects()`.
+/// The projects handler, `client.projects()`: a project and its environments, by id or slug, and
+/// every project the caller can see.
 ///
-/// ```no_run
-/// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
-/// let project = client.projects().get_by_slug("my-project").await?;
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+/// # let client = fake.client_builder().build()?;
+/// let project = client.projects().get_by_slug("fake-project").await?;
 /// let envs: Vec<&str> = project.environments.iter().map(|e| e.slug.as_str()).collect();
 /// println!("{} ({}) has {envs:?}", project.name, project.id);
-/// # Ok(()) }
+/// assert_eq!(envs, ["dev"]);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Projects<'c> {
@@ -75,6 +101,15 @@ pub struct Projects<'c> {
 
 impl Client {
     /// The projects handler.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// let project = client.projects().get(&"fake-project".into()).await?;
+    /// assert_eq!(project.slug, "fake-project");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn projects(&self) -> Projects<'_> {
         Projects { client: self }
@@ -84,8 +119,22 @@ impl Client {
 impl Projects<'_> {
     /// A project by slug, with its id and environments, in one request.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// let project = client.projects().get_by_slug("fake-project").await?;
+    /// assert_eq!(project.id, fake.project_id());
+    ///
+    /// let err = client.projects().get_by_slug("no-such-project").await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such project in the caller's organization.
+    /// [`Error::InvalidRequest`] for an empty slug. [`Error::Api`] with status 404 when there is no such
+    /// project in the caller's organization; servers of 2024 answer that with a bare 500, which comes back
+    /// with a hint that the slug may not exist.
     pub async fn get_by_slug(&self, slug: &str) -> Result<Project> {
         require("slug", slug)?;
         let resp =
@@ -103,15 +152,37 @@ impl Projects<'_> {
 
     /// A project by id.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// let project = client.projects().get_by_id(fake.project_id()).await?;
+    /// assert_eq!(project.slug, "fake-project");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] (404) when there is no such project.
+    /// [`Error::InvalidRequest`] for an empty id; [`Error::Api`] with status 404 when there is no such
+    /// project, 403 when the caller is not a member of it.
     pub async fn get_by_id(&self, id: &str) -> Result<Project> {
         require("id", id)?;
         let resp = self.client.routed(|routes| Ok(ApiRequest::get(routes.projects).segment(id))).await?;
         Ok(resp.json::<Wrapped>()?.project)
     }
 
-    /// A project by id or slug.
+    /// A project by id or slug (a UUID is an id, anything else a slug; see [`ProjectRef`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "A", "1").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ProjectRef;
+    ///
+    /// let by_slug = client.projects().get(&ProjectRef::from("fake-project")).await?;
+    /// let by_id = client.projects().get(&ProjectRef::from(fake.project_id())).await?;
+    /// assert_eq!(by_slug.id, by_id.id);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`get_by_id`](Self::get_by_id) and [`get_by_slug`](Self::get_by_slug).
@@ -125,8 +196,24 @@ impl Projects<'_> {
 
     /// Every project the caller can see.
     ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+    /// # let server = MockServer::start().await;
+    /// # Mock::given(method("GET")).and(path("/api/v1/projects")).and(query_param("includeRoles", "false"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"projects": [{"id": "22770578-ba92-407c-a19b-e79cd7aa39d9", "name": "Payments", "slug": "payments", "environments": [{"id": "e1", "name": "Development", "slug": "dev"}]}]})))
+    /// #     .expect(1).mount(&server).await;
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+    /// let projects = client.projects().list().await?;
+    /// let slugs: Vec<&str> = projects.iter().map(|p| p.slug.as_str()).collect();
+    /// assert_eq!(slugs, ["payments"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Api`] when the server refuses.
+    /// [`Error::Api`] when the server refuses (401 for a rejected token, say).
     pub async fn list(&self) -> Result<Vec<Project>> {
         let resp = self
             .client

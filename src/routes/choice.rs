@@ -12,12 +12,16 @@ use super::{CURRENT as CURRENT_ROUTES, LEGACY as LEGACY_ROUTES, Routes};
 /// routes with fastify's `404 Route GET:... not found`.
 ///
 /// ```
-/// use infisical_config::{Client, resources::ApiVersion};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").legacy_only(true).start().await;
+/// use infisical_config::resources::{ApiVersion, ListSecrets};
 ///
 /// // An old self-hosted server: skip the detection request.
-/// let client = Client::builder().site("https://old.example").api_version(ApiVersion::Legacy).build()?;
-/// # let _ = client;
-/// # Ok::<(), infisical_config::Error>(())
+/// let client = fake.client_builder().api_version(ApiVersion::Legacy).build()?;
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// assert_eq!(list.secrets[0].key, "API_KEY");
+/// assert_eq!(fake.request_log().await[1], "GET /api/v3/secrets/raw"); // after the login, straight to v3
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]

@@ -5,6 +5,8 @@
 //! [`ApiVersion`](super::ApiVersion)); the models are the same.
 
 mod batch;
+mod fields;
+mod get;
 mod lazy;
 mod model;
 pub(crate) mod precedence;
@@ -13,30 +15,31 @@ pub(crate) mod values;
 mod writes;
 
 pub use batch::{Batch, BatchMode, BatchSecret};
+pub use get::GetSecret;
 pub use model::{ImportedSecrets, Secret, SecretList, SecretMetadata, SecretPath, SecretType, Tag};
+pub use requests::ListSecrets;
 pub(crate) use requests::missing_target;
-pub use requests::{GetSecret, ListSecrets};
 pub use writes::{CreateSecret, DeleteSecret, UpdateSecret};
 
 use crate::Client;
 
-/// The secrets handler: `client.secrets()`.
+/// The secrets handler, `client.secrets()`: list a folder, get one secret, create, update and delete
+/// one ([`create`](Self::create)) or many at once ([`create_many`](Self::create_many)).
 ///
-/// ```no_run
-/// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
-/// use infisical_config::resources::secrets::{CreateSecret, GetSecret, ListSecrets};
-/// use infisical_config::resources::Outcome;
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "DB_URL", "postgres://db").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::secrets::{GetSecret, ListSecrets};
 /// use infisical_config::ExposeSecret;
 ///
 /// let secrets = client.secrets();
-/// let all = secrets.list(&ListSecrets::new("my-project", "dev").recursive(true)).await?;
-/// let one = secrets.get(&GetSecret::new("my-project", "dev", "DB_URL").path("/db")).await?;
+/// let all = secrets.list(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
+/// assert_eq!(all.secrets.len(), 2);
+/// let one = secrets.get(&GetSecret::new(fake.project_id(), "dev", "DB_URL").path("/db")).await?;
 /// let url: &str = one.value.expose_secret();
-/// match secrets.create(&CreateSecret::new("my-project", "dev", "NEW", "value")).await? {
-///     Outcome::Applied(secret) => println!("created version {}", secret.version),
-///     Outcome::PendingApproval(req) => println!("waiting for approval {}", req.id),
-/// }
-/// # let _ = (all, url); Ok(()) }
+/// assert!(url.starts_with("postgres://"));
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Secrets<'c> {
@@ -45,6 +48,17 @@ pub struct Secrets<'c> {
 
 impl Client {
     /// The secrets handler.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     #[must_use]
     pub fn secrets(&self) -> Secrets<'_> {
         Secrets { client: self }

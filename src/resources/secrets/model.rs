@@ -189,7 +189,22 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Shared (everyone's) or personal (one user's override).
+/// Shared (everyone's) or personal (one user's override): a secret's [`kind`](Secret::kind), and
+/// what [`GetSecret::kind`](super::GetSecret::kind), [`CreateSecret::kind`](super::CreateSecret::kind),
+/// [`UpdateSecret::kind`](super::UpdateSecret::kind) and [`DeleteSecret::kind`](super::DeleteSecret::kind)
+/// choose (default shared).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::secrets::{GetSecret, SecretType};
+///
+/// let secret = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "API_KEY")).await?;
+/// assert_eq!(secret.kind, SecretType::Shared);
+/// assert_eq!(SecretType::default(), SecretType::Shared);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretType {
@@ -209,7 +224,20 @@ impl SecretType {
     }
 }
 
-/// A tag on a secret.
+/// A tag on a secret, read with [`Secret::tags`]; [`ListSecrets::tags`](super::ListSecrets::tags)
+/// filters a list by tag slugs.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().tagged_secret("dev", "/", "API_KEY", "k", &["backend"]).start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::ListSecrets;
+///
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// let tags = list.secrets[0].tags();
+/// assert_eq!(tags[0].slug, "backend");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Tag {
@@ -225,7 +253,19 @@ pub struct Tag {
     pub color: Option<String>,
 }
 
-/// A metadata entry of a secret.
+/// A metadata entry of a secret: read with [`Secret::metadata`], written with
+/// [`CreateSecret::metadata`](super::CreateSecret::metadata).
+///
+/// ```
+/// use infisical_config::resources::Secret;
+/// use infisical_config::resources::secrets::SecretMetadata;
+///
+/// let secret: Secret = serde_json::from_str(
+///     r#"{"secretKey": "API_KEY", "secretMetadata": [{"key": "owner", "value": "payments"}]}"#,
+/// ).unwrap();
+/// let owner = secret.metadata().into_iter().find(|m| m.key == "owner").map(|m| m.value);
+/// assert_eq!(owner.as_deref(), Some("payments"));
+/// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -241,14 +281,36 @@ pub struct SecretMetadata {
 }
 
 impl SecretMetadata {
-    /// A plain metadata entry.
+    /// A plain (not encrypted) metadata entry, to write with a secret
+    /// ([`CreateSecret::metadata`](super::CreateSecret::metadata) shows one sent).
+    ///
+    /// ```
+    /// use infisical_config::resources::secrets::SecretMetadata;
+    ///
+    /// let owner = SecretMetadata::new("owner", "payments");
+    /// assert_eq!((owner.key.as_str(), owner.value.as_str(), owner.is_encrypted), ("owner", "payments", false));
+    /// ```
     #[must_use]
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         SecretMetadata { key: key.into(), value: value.into(), is_encrypted: false }
     }
 }
 
-/// Secrets imported into a listed folder from another environment or folder.
+/// Secrets imported into a listed folder from another environment or folder: one of
+/// [`SecretList::imports`], in the server's order.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("shared", "/", "SMTP_HOST", "mail").import("dev", "/", "shared", "/").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::ListSecrets;
+///
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// let import = &list.imports[0];
+/// assert_eq!((import.environment.as_str(), import.secret_path.as_str()), ("shared", "/"));
+/// assert_eq!(import.secrets[0].key, "SMTP_HOST");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -266,7 +328,21 @@ pub struct ImportedSecrets {
     pub secrets: Vec<Secret>,
 }
 
-/// The answer to a list: the folder's own secrets and, when asked for, the imported ones.
+/// The answer to a list: the folder's own secrets and, when asked for, the imported ones, kept apart;
+/// [`into_map`](Self::into_map) merges them as `infisical run` does.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").secret("shared", "/", "SMTP_HOST", "mail").import("dev", "/", "shared", "/").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::ListSecrets;
+///
+/// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+/// assert_eq!((list.secrets.len(), list.imports.len(), list.path.as_str()), (1, 1, "/"));
+/// let keys: Vec<String> = list.into_map().into_keys().map(|at| at.to_string()).collect();
+/// assert_eq!(keys, ["/API_KEY", "/SMTP_HOST"]);
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[non_exhaustive]
 pub struct SecretList {
@@ -284,7 +360,22 @@ pub struct SecretList {
     pub path: String,
 }
 
-/// Where a secret sits: its folder and its name.
+/// Where a secret sits: its folder and its name. The keys of [`SecretList::into_map`] and
+/// [`Secrets::list_values`](super::Secrets::list_values); it displays as `/folder/NAME`.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "HOST", "db.internal").start().await;
+/// # let client = fake.client_builder().build()?;
+/// use infisical_config::resources::ListSecrets;
+///
+/// let values = client.secrets().list_values(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
+/// let places: Vec<String> = values.keys().map(|at| at.to_string()).collect();
+/// assert_eq!(places, ["/APP_NAME", "/db/HOST"]);
+/// let host = values.keys().find(|at| at.key == "HOST").unwrap();
+/// assert_eq!(host.folder, "/db");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SecretPath {
     /// The folder (`/`, `/db`, ...).

@@ -1,35 +1,38 @@
-//! Reading secrets: a list of a folder (recursive or not), or one secret by name.
+//! Listing the secrets of a folder (recursive or not), and the check that an empty answer's target
+//! exists.
 
 use super::Secrets;
 use crate::Client;
 use crate::error::{Error, Result};
 use crate::resources::folders::ListFolders;
-use crate::resources::{Conditional, ProjectRef, check_environment, normalize_path, require};
+use crate::resources::{Conditional, ProjectRef, check_environment, normalize_path};
 use crate::routes::Routes;
 use crate::transport::ApiRequest;
 
-use super::model::OneSecret;
 use std::collections::BTreeMap;
 
 use secrecy::SecretString;
 
 use super::values::{Importers, ValueList};
-use super::{Secret, SecretList, SecretPath, SecretType};
+use super::{SecretList, SecretPath};
 
-/// Lists the secrets of a folder.
+/// Lists the secrets of a folder: the request of [`Secrets::list`] and
+/// [`Secrets::list_values`].
 ///
 /// Defaults: path `/`, not recursive, imports included, references expanded, values shown, no personal
 /// overrides. Every flag is sent explicitly, because server defaults changed between versions.
 ///
 /// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// # let fake = infisical_config::testing::FakeInfisical::builder().tagged_secret("dev", "/db", "DB_HOST", "db.internal", &["backend"]).secret("dev", "/db", "DB_NAME", "app").start().await;
+/// # let client = fake.client_builder().build()?;
 /// use infisical_config::resources::ListSecrets;
 ///
-/// let req = ListSecrets::new("22770578-ba92-407c-a19b-e79cd7aa39d9", "dev")
-///     .path("/db")
-///     .recursive(true)
-///     .tags(["backend"])
-///     .metadata_filter("team", "payments");
-/// # let _ = req;
+/// let req = ListSecrets::new(fake.project_id(), "dev").path("/db").tags(["backend"]);
+/// let list = client.secrets().list(&req).await?;
+/// assert_eq!(list.secrets.len(), 1);
+/// assert_eq!(list.secrets[0].key, "DB_HOST");
+/// # Ok::<(), infisical_config::Error>(()) }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
@@ -47,7 +50,18 @@ pub struct ListSecrets {
 }
 
 impl ListSecrets {
-    /// Lists `project`'s (id or slug) secrets in `environment` (its slug).
+    /// Lists `project`'s (id or slug) secrets in `environment` (its slug), folder `/`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>) -> Self {
         ListSecrets {
             project: project.into(),
@@ -65,25 +79,125 @@ impl ListSecrets {
 
     crate::setters::setters! {
         /// The folder (default `/`).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "DB_HOST", "db.internal").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").path("/db")).await?;
+        /// assert_eq!(list.secrets[0].key, "DB_HOST");
+        /// assert_eq!(list.path, "/db");
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         path(path: impl Into<String>) => path = path.into();
 
         /// Includes sub-folders (default false).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "APP_NAME", "shop").secret("dev", "/db", "DB_HOST", "db.internal").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev").recursive(true)).await?;
+        /// let places: Vec<_> = list.secrets.iter().map(|s| (s.path(), s.key.as_str())).collect();
+        /// assert_eq!(places, [(Some("/"), "APP_NAME"), (Some("/db"), "DB_HOST")]);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         recursive(yes: bool) => recursive = yes;
 
         /// Includes imported secrets (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("shared", "/", "SMTP_HOST", "mail").import("dev", "/", "shared", "/").secret("dev", "/", "APP_NAME", "shop").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new(fake.project_id(), "dev");
+        /// assert_eq!(client.secrets().list(&req).await?.imports[0].secrets[0].key, "SMTP_HOST");
+        /// let own_only = client.secrets().list(&req.include_imports(false)).await?;
+        /// assert!(own_only.imports.is_empty());
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         include_imports(yes: bool) => include_imports = yes;
 
         /// Expands `${KEY}` references server-side (default true).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "HOST", "db.internal").secret("dev", "/", "URL", "postgres://${HOST}").start().await;
+        /// # let client = fake.client_builder().build()?;
+        /// use infisical_config::ExposeSecret;
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new(fake.project_id(), "dev").expand_references(false);
+        /// let map = client.secrets().list(&req).await?.into_map();
+        /// let url = map.iter().find(|(at, _)| at.key == "URL").unwrap().1;
+        /// assert_eq!(url.value.expose_secret(), "postgres://${HOST}"); // as written, not expanded
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         expand_references(yes: bool) => expand_references = yes;
 
         /// Returns values (default true); false returns names only.
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("viewSecretValue", "false"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "<hidden-by-infisical>", "secretValueHidden": true}], "imports": []})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+        /// use infisical_config::resources::ListSecrets;
+        ///
+        /// let req = ListSecrets::new(project, "dev").view_values(false);
+        /// let list = client.secrets().list(&req).await?;
+        /// assert_eq!(list.secrets[0].key, "API_KEY");
+        /// assert!(list.secrets[0].value_hidden);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         view_values(yes: bool) => view_values = yes;
 
         /// Applies the caller's personal overrides (default false).
+        ///
+        /// ```
+        /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+        /// # let server = MockServer::start().await;
+        /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("includePersonalOverrides", "true"))
+        /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "mine", "type": "personal"}], "imports": []})))
+        /// #     .expect(1).mount(&server).await;
+        /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+        /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+        /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+        /// use infisical_config::resources::{ListSecrets, secrets::SecretType};
+        ///
+        /// let req = ListSecrets::new(project, "dev").include_personal_overrides(true);
+        /// let list = client.secrets().list(&req).await?;
+        /// assert_eq!(list.secrets[0].kind, SecretType::Personal);
+        /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+        /// ```
         include_personal_overrides(yes: bool) => personal_overrides = yes;
     }
 
-    /// Only secrets carrying all these tags (slugs).
+    /// Only secrets carrying all these tags (slugs); called again, adds to them.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().tagged_secret("dev", "/", "API_KEY", "k", &["backend", "billing"]).tagged_secret("dev", "/", "CDN_URL", "u", &["frontend"]).start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let req = ListSecrets::new(fake.project_id(), "dev").tags(["backend", "billing"]);
+    /// let list = client.secrets().list(&req).await?;
+    /// assert_eq!(list.secrets.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["API_KEY"]);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn tags<I, S>(mut self, slugs: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -93,28 +207,28 @@ impl ListSecrets {
         self
     }
 
-    /// Only secrets with this metadata entry (all given entries must match; at most 10).
+    /// Only secrets with this metadata entry (all given entries must match; at most 10, more are an
+    /// [`Error::InvalidRequest`] when sent).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::*};
+    /// # let server = MockServer::start().await;
+    /// # Mock::given(method("GET")).and(path("/api/v4/secrets")).and(query_param("projectId", "22770578-ba92-407c-a19b-e79cd7aa39d9")).and(query_param("metadataFilter", "key=team,value=payments"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"secrets": [{"secretKey": "API_KEY", "secretValue": "k", "version": 1}], "imports": []})))
+    /// #     .expect(1).mount(&server).await;
+    /// # let client = infisical_config::Client::builder().site(server.uri()).access_token("token")
+    /// #     .env_source(infisical_config::EnvSource::from_pairs::<_, String, String>([])).cli_login(false).build()?;
+    /// # let project = "22770578-ba92-407c-a19b-e79cd7aa39d9";
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let req = ListSecrets::new(project, "dev").metadata_filter("team", "payments");
+    /// assert_eq!(client.secrets().list(&req).await?.secrets[0].key, "API_KEY");
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     pub fn metadata_filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.metadata.push((key.into(), value.into()));
         self
-    }
-
-    /// The project.
-    #[must_use]
-    pub fn project(&self) -> &ProjectRef {
-        &self.project
-    }
-
-    /// The environment.
-    #[must_use]
-    pub fn environment(&self) -> &str {
-        &self.environment
-    }
-
-    /// The folder.
-    #[must_use]
-    pub fn folder(&self) -> &str {
-        &self.path
     }
 
     fn validate(&self) -> Result<()> {
@@ -150,79 +264,26 @@ impl ListSecrets {
     }
 }
 
-/// Gets one secret by name.
-///
-/// ```
-/// use infisical_config::resources::secrets::{GetSecret, SecretType};
-///
-/// let req = GetSecret::new("project-slug", "prod", "DB_URL").path("/db").version(3).kind(SecretType::Shared);
-/// # let _ = req;
-/// ```
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GetSecret {
-    project: ProjectRef,
-    environment: String,
-    name: String,
-    path: String,
-    version: Option<u64>,
-    kind: SecretType,
-    include_imports: bool,
-    expand_references: bool,
-    view_value: bool,
-}
-
-impl GetSecret {
-    /// Gets secret `name` of `project` in `environment`.
-    pub fn new(project: impl Into<ProjectRef>, environment: impl Into<String>, name: impl Into<String>) -> Self {
-        GetSecret {
-            project: project.into(),
-            environment: environment.into(),
-            name: name.into(),
-            path: "/".into(),
-            version: None,
-            kind: SecretType::Shared,
-            include_imports: true,
-            expand_references: true,
-            view_value: true,
-        }
-    }
-
-    crate::setters::setters! {
-        /// The folder (default `/`).
-        path(path: impl Into<String>) => path = path.into();
-
-        /// A past version (servers of 2024 ignore this and return the latest).
-        version(version: u64) => version = Some(version);
-
-        /// Shared (default) or personal.
-        kind(kind: SecretType) => kind = kind;
-
-        /// Looks in imports when the folder has no such secret (default true).
-        include_imports(yes: bool) => include_imports = yes;
-
-        /// Expands references (default true).
-        expand_references(yes: bool) => expand_references = yes;
-
-        /// Returns the value (default true).
-        view_value(yes: bool) => view_value = yes;
-    }
-
-    fn request(&self, routes: &Routes, project_id: &str) -> ApiRequest {
-        let req = ApiRequest::get(routes.secrets).segment(self.name.as_str());
-        project_query(req, routes, &self.project, project_id)
-            .query("environment", self.environment.as_str())
-            .query("secretPath", normalize_path(&self.path))
-            .query("type", self.kind.as_str())
-            .query_opt("version", self.version.map(|v| v.to_string()))
-            .query_bool(routes.include_imports, self.include_imports)
-            .query_bool("expandSecretReferences", self.expand_references)
-            .query_bool("viewSecretValue", self.view_value)
-    }
-}
-
 impl Secrets<'_> {
     /// Lists secrets. The answer keeps own and imported secrets apart; [`SecretList::into_map`] merges them.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").secret("prod", "/", "API_KEY", "p").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::ListSecrets;
+    ///
+    /// let list = client.secrets().list(&ListSecrets::new(fake.project_id(), "dev")).await?;
+    /// assert_eq!(list.secrets[0].key, "API_KEY");
+    ///
+    /// // A typo in the environment: the error names it and what exists.
+    /// let err = client.secrets().list(&ListSecrets::new(fake.project_id(), "stagin")).await.unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     format!("environment `stagin` does not exist in project `{}`; there is: dev, prod", fake.project_id()),
+    /// );
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// An environment or folder that does not exist is an [`Error::NotFound`] naming it and what exists
     /// instead, whether the server answers it with `404` (current servers) or with `200` and nothing
@@ -231,8 +292,12 @@ impl Secrets<'_> {
     /// empty list.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a bad request, [`Error::NotFound`] for an unknown environment or
-    /// folder, [`Error::Api`] when the server refuses.
+    /// - [`Error::InvalidRequest`] before sending: an empty project or environment, more than 10
+    ///   [`metadata_filter`](ListSecrets::metadata_filter)s.
+    /// - [`Error::NotFound`] for an environment the project does not have (listing its environments) or
+    ///   a folder that does not exist (listing the folders of its parent).
+    /// - [`Error::Api`] when the server refuses: 404 for an unknown project, 403 for a project the
+    ///   identity may not read, 401 for a rejected token.
     pub async fn list(&self, req: &ListSecrets) -> Result<SecretList> {
         match self.list_inner(req, None).await? {
             Conditional::Modified(list) => Ok(list),
@@ -242,7 +307,21 @@ impl Secrets<'_> {
     }
 
     /// Lists secrets unless they are unchanged since `etag` (from [`SecretList::etag`]): a cheap
-    /// revalidation for pollers.
+    /// revalidation for pollers (an unchanged list costs a `304` with no body).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("dev", "/", "API_KEY", "k").start().await;
+    /// # let client = fake.client_builder().build()?;
+    /// use infisical_config::resources::{Conditional, ListSecrets};
+    ///
+    /// let req = ListSecrets::new(fake.project_id(), "dev");
+    /// let etag = client.secrets().list(&req).await?.etag.unwrap();
+    /// let again = client.secrets().list_if_modified(&req, &etag).await?;
+    /// assert!(matches!(again, Conditional::NotModified));
+    /// assert_eq!(fake.not_modified(), 1);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
+    /// ```
     ///
     /// # Errors
     /// As [`list`](Self::list).
@@ -263,16 +342,19 @@ impl Secrets<'_> {
     /// [`SecretList::into_map`] merges them. For loading a large folder into a map this decodes and
     /// keeps far less than [`list`](Self::list) (no ids, dates, tags or comments).
     ///
-    /// ```no_run
-    /// # async fn run(client: infisical_config::Client) -> infisical_config::Result<()> {
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "APP_NAME", "shop").secret("prod", "/db", "PASSWORD", "hunter2").start().await;
+    /// # let client = fake.client_builder().build()?;
     /// use infisical_config::resources::secrets::ListSecrets;
     /// use infisical_config::ExposeSecret;
     ///
-    /// let values = client.secrets().list_values(&ListSecrets::new("my-project", "prod").recursive(true)).await?;
+    /// let values = client.secrets().list_values(&ListSecrets::new(fake.project_id(), "prod").recursive(true)).await?;
     /// for (at, value) in &values {
     ///     println!("{at} is {} bytes", value.expose_secret().len());
     /// }
-    /// # Ok(()) }
+    /// assert_eq!(values.len(), 2);
+    /// # Ok::<(), infisical_config::Error>(()) }).unwrap();
     /// ```
     ///
     /// # Errors
@@ -333,22 +415,6 @@ impl Secrets<'_> {
             }
             answered => answered,
         }
-    }
-
-    /// Gets one secret.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with status 404 when there is no such secret.
-    pub async fn get(&self, req: &GetSecret) -> Result<Secret> {
-        req.project.validate()?;
-        check_environment(&req.environment)?;
-        require("name", &req.name)?;
-        let project_id = read_scope(self.client, &req.project).await?;
-        let resp = self.client.routed(|routes| Ok(req.request(routes, &project_id))).await?;
-        let mut secret = resp.json::<OneSecret>()?.secret;
-        // Servers of 2024 leave the path out of a get; it is the one asked for.
-        secret.or_path(|| normalize_path(&req.path));
-        Ok(secret)
     }
 }
 
@@ -431,7 +497,7 @@ pub(crate) async fn missing_target(client: &Client, req: &ListSecrets) -> Result
 
 /// The project id for a read; empty when the routes in use take a slug and the project is one, which
 /// those routes take as it is (saving a lookup).
-async fn read_scope(client: &Client, project: &ProjectRef) -> Result<String> {
+pub(super) async fn read_scope(client: &Client, project: &ProjectRef) -> Result<String> {
     project.validate()?;
     match project {
         ProjectRef::Slug(_) if client.inner.routes.routes().project_slug.is_some() => Ok(String::new()),
@@ -446,7 +512,7 @@ fn unexpected_304(resp: &crate::transport::ApiResponse) -> Error {
 
 /// Names the project on a read: by slug where the generation takes one and no id was looked up
 /// (`project_id` empty, see `read_scope`), else by id.
-fn project_query(req: ApiRequest, routes: &Routes, project: &ProjectRef, project_id: &str) -> ApiRequest {
+pub(super) fn project_query(req: ApiRequest, routes: &Routes, project: &ProjectRef, project_id: &str) -> ApiRequest {
     match (project, routes.project_slug) {
         (ProjectRef::Slug(slug), Some(param)) if project_id.is_empty() => req.query(param, slug.as_str()),
         _ => req.query(routes.project_id, project_id),
