@@ -32,7 +32,7 @@ pub fn project_file(text: &str) {
 
 /// An error answer of the API, and its text.
 pub fn api_error(status: u16, body: &[u8]) {
-    let err = crate::ApiError::from_response(status, body, None);
+    let err = crate::error::ApiError::from_response(status, body, None);
     let _ = (err.to_string(), err.is_token_rejected(), err.is_unknown_route());
 }
 

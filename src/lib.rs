@@ -65,7 +65,7 @@
 //!
 //! # 2. Secrets into the environment at start-up, or a child's
 //!
-//! [`EnvLoader::load`] gives an [`EnvMap`] without touching the process. Set it on a child process
+//! [`EnvLoader::load`] gives an [`EnvMap`](env_loader::EnvMap) without touching the process. Set it on a child process
 //! (what `infisical run` does), write a dotenv file, or set this process's own environment with
 //! [`EnvLoader::load_and_set`] first thing in `main`, before any thread starts. A variable already set
 //! is kept unless you ask otherwise ([`env_loader::Overwrite`]).
@@ -155,7 +155,7 @@ mod client;
 pub mod clock;
 pub mod env_loader;
 mod env_source;
-mod error;
+pub mod error;
 #[cfg(feature = "push")]
 #[cfg_attr(docsrs, doc(cfg(feature = "push")))]
 pub mod events;
@@ -186,21 +186,19 @@ mod transport;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub use auth::CredentialsError;
 pub use client::{Client, ClientBuilder, USER_AGENT};
-pub use env_loader::{Applied, EnvLoader, EnvMap};
+pub use env_loader::EnvLoader;
 pub use env_source::EnvSource;
-pub use error::{ApiError, ApiMessage, Error, LeaseError, Result, TransportErrorKind, ValidationIssue};
+pub use error::{Error, Result};
+#[cfg(feature = "figment")]
+pub use figment::Infisical;
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub use figment::config_source;
 #[cfg(feature = "watch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "watch")))]
 pub use figment::watch;
-#[cfg(feature = "figment")]
-pub use figment::{Infisical, ProviderClient, Snapshot};
 pub use leases::DynamicLease;
-pub use report::{LeaseReport, LoadReport};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub use site::DEFAULT_SITE;
 pub use transport::{RequestBudget, RetryPolicy};

@@ -198,7 +198,7 @@ pub(crate) fn login(ok: bool) {
 
 /// A load's report: one load per environment, by origin; the cache's stand-ins; the age served.
 #[inline]
-pub(crate) fn load(report: &crate::LoadReport) {
+pub(crate) fn load(report: &crate::report::LoadReport) {
     #[cfg(feature = "metrics")]
     {
         use crate::report::{CacheReason, Origin};

@@ -2,9 +2,9 @@
 //! nothing and why), how many requests it took and how long, and each answer's `ETag`. Names only,
 //! never a value: a report can be logged, shown on a status page or turned into metrics.
 //!
-//! Every loader gives one: [`Snapshot::report`](crate::Snapshot::report) and
+//! Every loader gives one: [`Snapshot::report`](crate::figment::Snapshot::report) and
 //! [`Infisical::last_report`](crate::Infisical::last_report) (the figment provider),
-//! [`EnvMap::report`](crate::EnvMap::report), `InfisicalSource::last_report` (the `config` source),
+//! [`EnvMap::report`](crate::env_loader::EnvMap::report), `InfisicalSource::last_report` (the `config` source),
 //! and every watcher event (`WatchEvent::report`). A load that asks for
 //! [dynamic secrets](crate::leases) says, in [`LoadReport::leases`], which lease each came from, until
 //! when, and how often it was renewed or replaced ([`LeaseReport`]): ids and times, never credentials.
@@ -139,7 +139,7 @@ impl LeaseStatus {
     /// and `Lapsed`.
     ///
     /// ```
-    /// # let report: Option<infisical_config::LoadReport> = None;
+    /// # let report: Option<infisical_config::report::LoadReport> = None;
     /// # if let Some(report) = report {
     /// if report.leases.iter().any(|l| l.status.is_at_risk()) {
     ///     eprintln!("database credentials about to stop working: {report}");

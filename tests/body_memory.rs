@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
+use infisical_config::error::TransportErrorKind;
 use infisical_config::resources::ListSecrets;
-use infisical_config::{Client, EnvSource, Error, RetryPolicy, TransportErrorKind};
+use infisical_config::{Client, EnvSource, Error, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const MIB: usize = 1024 * 1024;

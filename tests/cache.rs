@@ -196,7 +196,7 @@ fn a_refused_login_is_never_hidden_by_the_cache() {
             fake.blocking_client_builder().universal_auth("fake-client-id", "revoked-secret").build().unwrap();
         let err = provider(&revoked, cache(dir.path(), 1, policy)).fetch().unwrap_err();
         assert!(
-            matches!(err, Error::Credentials(infisical_config::CredentialsError::Rejected { .. })),
+            matches!(err, Error::Credentials(infisical_config::auth::CredentialsError::Rejected { .. })),
             "{policy:?}: {err:?}"
         );
         assert!(!err.is_unavailable());
@@ -384,7 +384,7 @@ fn async_provider(fake: &FakeInfisical, cache: Cache) -> Infisical {
 }
 
 /// The cache's age and reason, from a report whose every layer came from the cache.
-fn cache_origin(report: &infisical_config::LoadReport) -> (Duration, CacheReason) {
+fn cache_origin(report: &infisical_config::report::LoadReport) -> (Duration, CacheReason) {
     let mut origins = report.layers.iter().map(|l| match &l.origin {
         Origin::Cache { age, reason } => (*age, reason.clone()),
         other => panic!("not from the cache: {other}: {report}"),

@@ -9,10 +9,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
+use infisical_config::auth::CredentialsError;
 use infisical_config::auth::{AttemptOutcome, CliLogin, KeyringReader};
 use infisical_config::project_file::{ProjectDefaults, ProjectFile};
 use infisical_config::testing::FakeCliLogin;
-use infisical_config::{Client, CredentialsError, EnvSource, Error, ExposeSecret};
+use infisical_config::{Client, EnvSource, Error, ExposeSecret};
 use serde_json::Value;
 use tempfile::TempDir;
 use zeroize::Zeroizing;

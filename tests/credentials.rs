@@ -3,11 +3,12 @@
 mod common;
 
 use common::*;
+use infisical_config::auth::CredentialsError;
 use infisical_config::auth::{
     AttemptOutcome, BoxFuture, ChainPosition, Credentials, CredentialsChain, EnvCredentials, ProvideCredentials,
     provide_credentials_fn,
 };
-use infisical_config::{CredentialsError, EnvSource, Error};
+use infisical_config::{EnvSource, Error};
 use wiremock::matchers::{bearer_token, body_json, method, path};
 use wiremock::{Mock, MockServer};
 

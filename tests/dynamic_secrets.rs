@@ -7,11 +7,12 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::*;
+use infisical_config::error::LeaseError;
 use infisical_config::resources::dynamic_secrets::{
     CreateLease, DynamicSecretFolder, Lease, NewLease, RenewLease, RevokeLease,
 };
 use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLeaseState, LeaseCounts, ManualClock};
-use infisical_config::{Error, ExposeSecret, LeaseError};
+use infisical_config::{Error, ExposeSecret};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -259,7 +260,7 @@ async fn the_plan_restriction_is_its_own_error_and_never_retried() {
         assert!(text.contains("Enterprise licence") && text.contains("Enterprise tier"), "{text}");
         assert!(text.contains("plan restriction"), "the server's words: {text}");
         let source = std::error::Error::source(err).unwrap();
-        assert!(source.downcast_ref::<infisical_config::ApiError>().is_some_and(|api| api.status() == 400));
+        assert!(source.downcast_ref::<infisical_config::error::ApiError>().is_some_and(|api| api.status() == 400));
     }
     assert_eq!((fake.lease_counts().creates, fake.lease_counts().renews), (2, 1), "each asked once");
     // Listing and revoking need no licence.

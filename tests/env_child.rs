@@ -3,12 +3,12 @@
 
 use std::process::Command;
 
-use infisical_config::EnvMap;
+use infisical_config::env_loader::EnvMap;
 use infisical_config::env_loader::Overwrite;
 
 /// What a child given `vars` sees, one line a variable (empty when unset), after the caller set
 /// `ENV_CHILD_EXPLICIT` on its `Command`.
-fn child_sees(vars: &EnvMap) -> (Vec<String>, infisical_config::Applied) {
+fn child_sees(vars: &EnvMap) -> (Vec<String>, infisical_config::env_loader::Applied) {
     let mut cmd = Command::new("sh");
     let script =
         r#"printf '%s\n' "$ENV_CHILD_EXPLICIT" "$ENV_CHILD_INHERITED" "$ENV_CHILD_NEW" "$INFISICAL_TOKEN" "$PATH""#;

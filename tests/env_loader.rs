@@ -7,8 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use infisical_config::env_loader::EnvMap;
 use infisical_config::testing::FakeInfisical;
-use infisical_config::{EnvLoader, EnvMap, Error, ExposeSecret};
+use infisical_config::{EnvLoader, Error, ExposeSecret};
 
 fn fake() -> FakeInfisical {
     FakeInfisical::builder()

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use infisical_config::env_loader::EnvMap;
 use infisical_config::env_loader::{Reserved, reserved};
-use infisical_config::{EnvMap, Error, ExposeSecret};
+use infisical_config::{Error, ExposeSecret};
 
 #[path = "common/cloud_login_names.rs"]
 mod cloud_login_names;

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use figment::Figment;
 use infisical_config::cache::{Cache, CacheKey, OnFailure};
+use infisical_config::report::LoadReport;
 use infisical_config::report::{CacheReason, Origin};
 use infisical_config::testing::{FakeInfisical, ManualClock};
 use infisical_config::watch::Watcher;
-use infisical_config::{Client, ExposeSecret, Infisical, LoadReport, RetryPolicy, SecretString};
+use infisical_config::{Client, ExposeSecret, Infisical, RetryPolicy, SecretString};
 
 const INTERVAL: Duration = Duration::from_secs(60);
 

@@ -6,10 +6,11 @@ mod common;
 
 use common::logins::*;
 use common::*;
+use infisical_config::EnvSource;
+use infisical_config::auth::CredentialsError;
 use infisical_config::auth::{Credentials, EnvCredentials, IdentityLogin, JwtSource, ProvideCredentials};
 use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::ListSecrets;
-use infisical_config::{CredentialsError, EnvSource};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

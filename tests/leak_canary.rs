@@ -273,9 +273,12 @@ async fn the_canary_never_leaks() {
     let client = common::builder(&undecodable.uri()).access_token("t").api_version(ApiVersion::Legacy).build().unwrap();
     let err = client.secrets().list(&ListSecrets::new(PROJECT, "dev")).await.unwrap_err();
     shown.push(format!("{err} {err:?}"));
-    let err = infisical_config::EnvMap::from_pairs([("A", format!("{CANARY}\0"))]).unwrap_err();
+    let err = infisical_config::env_loader::EnvMap::from_pairs([("A", format!("{CANARY}\0"))]).unwrap_err();
     shown.push(format!("{err} {err:?}"));
-    let err = infisical_config::EnvMap::from_pairs([("A", format!("{CANARY}'s"))]).unwrap().to_dotenv().unwrap_err();
+    let err = infisical_config::env_loader::EnvMap::from_pairs([("A", format!("{CANARY}'s"))])
+        .unwrap()
+        .to_dotenv()
+        .unwrap_err();
     shown.push(format!("{err} {err:?}"));
     let vars = tokio::task::spawn_blocking({
         let c = fake_client.clone();

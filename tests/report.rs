@@ -10,9 +10,10 @@ use std::time::Duration;
 use figment::{Figment, Provider};
 use infisical_config::cache::{Cache, CacheKey, OnFailure};
 use infisical_config::config_source::InfisicalSource;
+use infisical_config::report::LoadReport;
 use infisical_config::report::{CacheReason, Origin};
 use infisical_config::testing::FakeInfisical;
-use infisical_config::{EnvLoader, Infisical, LoadReport, RetryPolicy, blocking};
+use infisical_config::{EnvLoader, Infisical, RetryPolicy, blocking};
 
 const VALUES: [&str; 2] = ["postgres://db.internal/app-3c9a", "hunter2-77d1"];
 
@@ -208,7 +209,7 @@ fn the_env_loader_reports_its_load() {
     assert_eq!(report.requests, 2);
     assert!(report.layers.iter().all(|l| l.origin == Origin::Revalidated), "{report}");
     assert_no_value(&report);
-    assert!(infisical_config::EnvMap::from_pairs([("A", "1")]).unwrap().report().is_none());
+    assert!(infisical_config::env_loader::EnvMap::from_pairs([("A", "1")]).unwrap().report().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

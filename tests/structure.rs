@@ -59,6 +59,6 @@ fn a_credentials_error_keeps_the_error_behind_it() {
     std::fs::write(&vault, text).unwrap();
     let env = EnvSource::from_pairs::<_, String, String>([]).with_home(home.path());
     let err = infisical_config::auth::CliLogin::new(env).load().unwrap_err();
-    assert!(matches!(err, infisical_config::CredentialsError::Invalid { .. }), "{err:?}");
+    assert!(matches!(err, infisical_config::auth::CredentialsError::Invalid { .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some(), "the decryption error is kept: {err:?}");
 }

@@ -234,7 +234,9 @@ async fn the_fake_refuses_an_unknown_client_id_and_a_wrong_secret_as_the_recorde
         let said = recorded["response"]["message"].as_str().unwrap();
         assert!(matches!(err, Error::Credentials(_)), "{err:?}");
         assert!(err.to_string().contains(said), "{err}");
-        let Error::Credentials(infisical_config::CredentialsError::Rejected { source, .. }) = &err else { panic!() };
+        let Error::Credentials(infisical_config::auth::CredentialsError::Rejected { source, .. }) = &err else {
+            panic!()
+        };
         assert_eq!(u64::from(source.status()), recorded["status"].as_u64().unwrap());
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tracing::Instrument;
 
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
-pub use crate::error::{Attempt, AttemptOutcome};
+pub use crate::error::credentials::{Attempt, AttemptOutcome};
 
 /// Providers asked in order until one finds credentials.
 ///
@@ -113,7 +113,7 @@ impl CredentialsChain {
     ///     .or_else("fallback", provide_credentials_fn(|| async { Ok(Credentials::access_token("t")) }));
     /// let (from, _creds) = chain.resolve().await?; // the environment passes: the fallback answers
     /// assert_eq!(from, "fallback");
-    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// # Ok::<(), infisical_config::auth::CredentialsError>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn or_else(mut self, name: impl Into<Cow<'static, str>>, provider: impl ProvideCredentials + 'static) -> Self {
@@ -146,7 +146,8 @@ impl CredentialsChain {
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
     /// use infisical_config::auth::{Credentials, CredentialsChain, EnvCredentials};
-    /// use infisical_config::{CredentialsError, EnvSource};
+    /// use infisical_config::EnvSource;
+    /// use infisical_config::auth::CredentialsError;
     ///
     /// let env = EnvSource::from_pairs([("INFISICAL_CLIENT_ID", "client-id"), ("INFISICAL_CLIENT_SECRET", "client-secret")]);
     /// let (from, creds) = CredentialsChain::first_try("environment", EnvCredentials::new(env)).resolve().await?;

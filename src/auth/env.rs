@@ -94,7 +94,7 @@ impl EnvCredentials {
     /// let both = EnvSource::from_pairs([("INFISICAL_KUBERNETES_IDENTITY_ID", "2b3c"), ("INFISICAL_LDAP_USERNAME", "svc")]);
     /// let err = EnvCredentials::new(both).provide_credentials().await.unwrap_err();
     /// println!("{err}"); // names both logins and asks for INFISICAL_AUTH_METHOD
-    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// # Ok::<(), infisical_config::auth::CredentialsError>(()) }).unwrap();
     /// ```
     #[must_use]
     pub fn new(env: EnvSource) -> Self {

@@ -25,7 +25,7 @@ pub(crate) mod jwt;
 mod keyring;
 pub(crate) mod token_cache;
 
-pub use crate::error::CredentialsError;
+pub use crate::error::credentials::CredentialsError;
 pub use chain::{Attempt, AttemptOutcome, ChainPosition, ChainReport, CredentialsChain};
 pub use cli::{CliLogin, CliSession};
 pub(crate) use default_chain::DefaultChainBuilder;
@@ -79,7 +79,7 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// let nothing = EnvCredentials::new(EnvSource::from_pairs::<_, String, String>([]));
     /// let err = nothing.provide_credentials().await.unwrap_err();
     /// assert!(err.is_not_found()); // a chain would ask the next provider
-    /// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+    /// # Ok::<(), infisical_config::auth::CredentialsError>(()) }).unwrap();
     /// ```
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
 }
@@ -98,7 +98,7 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let provider = provide_credentials_fn(|| async { Ok(Credentials::access_token("a-token")) });
 /// assert_eq!(provider.provide_credentials().await?.describe(), "token auth (access token)");
-/// # Ok::<(), infisical_config::CredentialsError>(()) }).unwrap();
+/// # Ok::<(), infisical_config::auth::CredentialsError>(()) }).unwrap();
 /// ```
 pub fn provide_credentials_fn<F, Fut>(f: F) -> impl ProvideCredentials
 where

@@ -270,7 +270,8 @@ pass_through! {
     /// out-of-memory. See [`crate::ClientBuilder::max_response_bytes`].
     ///
     /// ```
-    /// use infisical_config::{Error, TransportErrorKind};
+    /// use infisical_config::Error;
+    /// use infisical_config::error::TransportErrorKind;
     /// use infisical_config::resources::ListSecrets;
     /// # use infisical_config::testing::{CLIENT_ID, CLIENT_SECRET, FakeInfisical};
     /// # let fake = FakeInfisical::builder().secret("dev", "/", "CERT", &"x".repeat(4096)).start_blocking();

@@ -85,8 +85,8 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// [`LeaseError::UnknownDynamicSecret`](crate::LeaseError::UnknownDynamicSecret) when there is
-        /// none of that name, [`LeaseError::PermissionDenied`](crate::LeaseError::PermissionDenied)
+        /// [`LeaseError::UnknownDynamicSecret`](crate::error::LeaseError::UnknownDynamicSecret) when there is
+        /// none of that name, [`LeaseError::PermissionDenied`](crate::error::LeaseError::PermissionDenied)
         /// for an identity that may only lease; as [`list`](Self::list) otherwise.
         fn get(&self, folder: &DynamicSecretFolder, name: &str) -> DynamicSecret;
 
@@ -155,7 +155,7 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// [`LeaseError::Gone`](crate::LeaseError::Gone) when it expired, was revoked or belongs to
+        /// [`LeaseError::Gone`](crate::error::LeaseError::Gone) when it expired, was revoked or belongs to
         /// another folder; as [`create_lease`](Self::create_lease) otherwise.
         fn get_lease(&self, folder: &DynamicSecretFolder, lease_id: &str) -> Lease;
 
@@ -180,8 +180,8 @@ blocking_methods! {
         ///
         /// # Errors
         /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a TTL under a minute, before
-        /// sending; [`LeaseError::RenewalPastMaxTtl`](crate::LeaseError::RenewalPastMaxTtl) (the lease is
-        /// unchanged), [`LeaseError::Gone`](crate::LeaseError::Gone); as
+        /// sending; [`LeaseError::RenewalPastMaxTtl`](crate::error::LeaseError::RenewalPastMaxTtl) (the lease is
+        /// unchanged), [`LeaseError::Gone`](crate::error::LeaseError::Gone); as
         /// [`create_lease`](Self::create_lease) otherwise.
         fn renew_lease(&self, req: &RenewLease) -> Lease;
 
@@ -203,9 +203,9 @@ blocking_methods! {
         /// ```
         ///
         /// # Errors
-        /// [`LeaseError::RevokeFailed`](crate::LeaseError::RevokeFailed) when the provider could not
+        /// [`LeaseError::RevokeFailed`](crate::error::LeaseError::RevokeFailed) when the provider could not
         /// remove the credentials (retry, or [`force`](RevokeLease::force));
-        /// [`LeaseError::Gone`](crate::LeaseError::Gone) when there is no such lease (any more); as
+        /// [`LeaseError::Gone`](crate::error::LeaseError::Gone) when there is no such lease (any more); as
         /// [`create_lease`](Self::create_lease) otherwise.
         fn revoke_lease(&self, req: &RevokeLease) -> Lease;
     }

@@ -27,7 +27,7 @@
 //! By choice, the cache can also answer first: [`Cache::fresh_for`] serves a cache younger than a
 //! window without asking Infisical (a restart storm, a burst of short jobs), and [`Cache::offline`]
 //! never asks Infisical (local development on a bad network). Every load says where its values came
-//! from, and how old they are, in its [`LoadReport`](crate::LoadReport).
+//! from, and how old they are, in its [`LoadReport`](crate::report::LoadReport).
 //!
 //! The folder is used only when no one else can change what is in it, as ssh checks its files: it
 //! belongs to the effective user and no one else can write it, and every folder on the way to it

@@ -272,7 +272,8 @@ impl ClientBuilder {
         /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
         /// # use infisical_config::testing::FakeInfisical;
         /// use infisical_config::resources::ListSecrets;
-        /// use infisical_config::{Error, TransportErrorKind};
+        /// use infisical_config::Error;
+        /// use infisical_config::error::TransportErrorKind;
         ///
         /// let fake = FakeInfisical::builder().secret("dev", "/", "BIG", &"x".repeat(10_000)).start().await;
         /// let client = fake.client_builder().max_response_bytes(4096).build()?;

@@ -16,7 +16,7 @@ use super::policy::Refused;
 ///
 /// ```
 /// use std::process::Command;
-/// use infisical_config::EnvMap;
+/// use infisical_config::env_loader::EnvMap;
 /// use infisical_config::env_loader::Overwrite;
 ///
 /// let vars = EnvMap::from_pairs([("GREETING", "from Infisical")])?;
@@ -51,7 +51,7 @@ pub enum Overwrite {
 ///
 /// ```
 /// use std::process::Command;
-/// use infisical_config::EnvMap;
+/// use infisical_config::env_loader::EnvMap;
 ///
 /// let vars = EnvMap::from_pairs([("PORT", "8080"), ("HOST", "0.0.0.0"), ("LD_PRELOAD", "/tmp/evil.so")])?;
 /// let mut child = Command::new("my-server");
@@ -112,7 +112,7 @@ impl EnvMap {
     ///
     /// ```
     /// use std::process::Command;
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("DATABASE_URL", "postgres://db"), ("PORT", "8080")])?;
     /// let mut child = Command::new("sh");
@@ -147,7 +147,7 @@ impl EnvMap {
     /// it first thing in `main`, before starting any thread or async runtime.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     /// # // SAFETY (here and below): this doctest's process has no other thread.
     /// # unsafe { std::env::set_var("DOCTEST_APPLY_MODE", "set-by-the-operator") };
     /// # assert!(std::env::var_os("DOCTEST_APPLY_PORT").is_none());

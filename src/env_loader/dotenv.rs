@@ -20,7 +20,7 @@ impl EnvMap {
     /// are left out (with a warning), and names shells keep for themselves are reserved too.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("GREETING", "hello $HOME # not a comment")])?;
     /// assert_eq!(vars.to_dotenv()?.as_str(), "GREETING='hello $HOME # not a comment'\n");
@@ -60,7 +60,7 @@ impl EnvMap {
     /// `busybox sh`. Not for dotenv libraries, which read `'\''` differently.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("GREETING", "it's C:\\dir\\")])?;
     /// assert_eq!(vars.to_shell()?.as_str(), "GREETING='it'\\''s C:\\dir\\'\n");

@@ -37,7 +37,7 @@ pub struct EnvMap {
     /// one piece where a map would be node by node.
     pub(super) vars: Vec<(String, SecretString)>,
     pub(super) policy: Policy,
-    pub(super) report: Option<crate::LoadReport>,
+    pub(super) report: Option<crate::report::LoadReport>,
 }
 
 impl std::fmt::Debug for EnvMap {
@@ -53,7 +53,7 @@ impl EnvMap {
     /// A name given twice keeps its later value.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     /// use secrecy::ExposeSecret;
     ///
     /// let vars = EnvMap::from_pairs([("PORT", "80"), ("GREETING", "hello"), ("PORT", "8080")])?;
@@ -89,7 +89,8 @@ impl EnvMap {
     /// One variable.
     ///
     /// ```
-    /// use infisical_config::{EnvMap, ExposeSecret};
+    /// use infisical_config::ExposeSecret;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("PORT", "8080")])?;
     /// assert_eq!(vars.get("PORT").map(ExposeSecret::expose_secret), Some("8080"));
@@ -138,7 +139,7 @@ impl EnvMap {
     /// # Ok::<(), infisical_config::Error>(())
     /// ```
     #[must_use]
-    pub fn report(&self) -> Option<&crate::LoadReport> {
+    pub fn report(&self) -> Option<&crate::report::LoadReport> {
         self.report.as_ref()
     }
 
@@ -181,7 +182,7 @@ impl EnvMap {
     ///
     /// ```
     /// use std::process::Command;
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     /// use infisical_config::env_loader::Overwrite;
     ///
     /// // `HOME` is inherited by the child and reserved: never set, whatever the mode.
@@ -203,7 +204,7 @@ impl EnvMap {
     ///
     /// ```
     /// use std::process::Command;
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("PORT", "8080")])?;
     /// let mut child = Command::new("true");
@@ -220,7 +221,7 @@ impl EnvMap {
     /// Allows these reserved names to be set (see [`Reserved`](super::Reserved)), by exact name.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("NODE_OPTIONS", "--max-old-space-size=4096")])?;
     /// assert_eq!(vars.to_dotenv()?.as_str(), "");
@@ -237,7 +238,7 @@ impl EnvMap {
     /// Strict mode: only these names, or names starting with a prefix written `PREFIX*`.
     ///
     /// ```
-    /// use infisical_config::EnvMap;
+    /// use infisical_config::env_loader::EnvMap;
     ///
     /// let vars = EnvMap::from_pairs([("APP_PORT", "8080"), ("DATABASE_URL", "postgres://db"), ("OTHER", "x")])?;
     /// let applied = vars.only(["APP_*", "DATABASE_URL"]).apply_to_command(&mut std::process::Command::new("true"));

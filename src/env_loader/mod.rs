@@ -284,7 +284,7 @@ impl EnvLoader {
         &self,
         layers: Vec<crate::pipeline::Layer>,
         issued: &[Issued],
-        report: &mut crate::LoadReport,
+        report: &mut crate::report::LoadReport,
     ) -> Result<Vec<(String, SecretString)>> {
         let describe = |name: &str, folder: &str| format!("secret `{name}` in {folder} ({})", self.environment);
         let mut mapped = Vec::with_capacity(layers.len());

@@ -46,7 +46,7 @@ pub struct ApiError {
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// # use infisical_config::{Client, EnvSource, Error};
-/// use infisical_config::ApiMessage;
+/// use infisical_config::error::ApiMessage;
 /// # use infisical_config::resources::ListSecrets;
 /// # let server = wiremock::MockServer::start().await;
 /// # // A real server's answer (tests/fixtures: server 2025-06, sample 008).
@@ -83,7 +83,7 @@ pub enum ApiMessage {
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// # use infisical_config::{Client, EnvSource, Error};
-/// use infisical_config::ApiMessage;
+/// use infisical_config::error::ApiMessage;
 /// # use infisical_config::resources::ListSecrets;
 /// # let server = wiremock::MockServer::start().await;
 /// # // A real server's answer (tests/fixtures: server 2025-06, sample 008).
@@ -120,7 +120,7 @@ impl ValidationIssue {
     /// The field path as dotted text: `tagIds.0`.
     ///
     /// ```
-    /// use infisical_config::ValidationIssue;
+    /// use infisical_config::error::ValidationIssue;
     ///
     /// // As a server sends it (zod's issue).
     /// let issue: ValidationIssue = serde_json::from_value(serde_json::json!({
@@ -244,7 +244,7 @@ impl ApiError {
     /// # use infisical_config::testing::FakeInfisical;
     /// # use infisical_config::resources::secrets::GetSecret;
     /// # use infisical_config::Error;
-    /// use infisical_config::ApiMessage;
+    /// use infisical_config::error::ApiMessage;
     /// # let fake = FakeInfisical::builder().start().await;
     /// # let client = fake.client_builder().build()?;
     /// let err = client.secrets().get(&GetSecret::new(fake.project_id(), "dev", "NOT_THERE")).await.unwrap_err();

@@ -15,7 +15,8 @@ use std::sync::Arc;
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// # use infisical_config::testing::FakeInfisical;
 /// # let fake = FakeInfisical::builder().start().await;
-/// use infisical_config::{CredentialsError, Error};
+/// use infisical_config::Error;
+/// use infisical_config::auth::CredentialsError;
 ///
 /// let client = fake.client_builder().universal_auth("fake-client-id", "a-wrong-secret").build()?;
 /// let err = client.authenticate().await.unwrap_err();
@@ -88,7 +89,7 @@ pub enum CredentialsError {
         method: &'static str,
         /// The server's answer.
         #[source]
-        source: Arc<crate::ApiError>,
+        source: Arc<crate::error::ApiError>,
     },
     /// No provider in the chain found credentials: its text lists every provider asked and why each
     /// passed.
@@ -123,7 +124,7 @@ impl CredentialsError {
     /// "Nothing here": the chain asks the next provider.
     ///
     /// ```
-    /// use infisical_config::CredentialsError;
+    /// use infisical_config::auth::CredentialsError;
     ///
     /// let err = CredentialsError::not_found("vault", "VAULT_ADDR is not set");
     /// assert!(err.is_not_found());
@@ -137,7 +138,7 @@ impl CredentialsError {
     /// "Something here, and it is broken": the chain stops.
     ///
     /// ```
-    /// use infisical_config::CredentialsError;
+    /// use infisical_config::auth::CredentialsError;
     ///
     /// let err = CredentialsError::invalid("vault", "the secret at infisical/app holds no client_id");
     /// assert!(!err.is_not_found());
@@ -152,7 +153,7 @@ impl CredentialsError {
     ///
     /// ```
     /// use std::error::Error as _;
-    /// use infisical_config::CredentialsError;
+    /// use infisical_config::auth::CredentialsError;
     ///
     /// let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
     /// let err = CredentialsError::invalid_because("vault", "the token file /run/vault/token cannot be read", io);
@@ -170,7 +171,7 @@ impl CredentialsError {
     /// True when a chain should move on to the next provider.
     ///
     /// ```
-    /// use infisical_config::CredentialsError;
+    /// use infisical_config::auth::CredentialsError;
     ///
     /// assert!(CredentialsError::not_found("vault", "not configured").is_not_found());
     /// assert!(!CredentialsError::invalid("vault", "half a pair").is_not_found());
@@ -187,7 +188,8 @@ impl CredentialsError {
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use infisical_config::auth::{AttemptOutcome, CredentialsChain, EnvCredentials};
-/// use infisical_config::{CredentialsError, EnvSource};
+/// use infisical_config::EnvSource;
+/// use infisical_config::auth::CredentialsError;
 ///
 /// let chain = CredentialsChain::first_try("environment", EnvCredentials::new(EnvSource::from_pairs::<_, String, String>([])));
 /// let Err(CredentialsError::NoneFound { attempts }) = chain.resolve().await else { unreachable!() };

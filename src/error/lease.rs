@@ -12,7 +12,8 @@ use crate::resources::dynamic_secrets::Lease;
 /// [unavailable](crate::Error::is_unavailable): trying the same call again gives the same answer.
 ///
 /// ```
-/// use infisical_config::{Error, LeaseError};
+/// use infisical_config::Error;
+/// use infisical_config::error::LeaseError;
 ///
 /// fn next_step(err: &Error) -> &'static str {
 ///     match err {
@@ -164,7 +165,7 @@ impl LeaseError {
     /// was answered 200).
     ///
     /// ```
-    /// # fn show(err: &infisical_config::LeaseError) {
+    /// # fn show(err: &infisical_config::error::LeaseError) {
     /// if let Some(api) = err.api() {
     ///     eprintln!("HTTP {} (request {:?})", api.status(), api.request_id());
     /// }

@@ -10,13 +10,13 @@
 use std::time::Duration;
 
 mod api;
-mod credentials;
+pub(crate) mod credentials;
 mod lease;
 mod transport;
 
 pub(crate) use api::bounded;
 pub use api::{ApiError, ApiMessage, ValidationIssue};
-pub use credentials::{Attempt, AttemptOutcome, CredentialsError};
+pub(crate) use credentials::CredentialsError;
 pub use lease::LeaseError;
 pub use transport::TransportErrorKind;
 use transport::transport_text;

@@ -8,7 +8,8 @@ use std::time::Duration;
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// # use infisical_config::EnvSource;
-/// use infisical_config::{Client, Error, RetryPolicy, TransportErrorKind};
+/// use infisical_config::{Client, Error, RetryPolicy};
+/// use infisical_config::error::TransportErrorKind;
 ///
 /// // Nothing listens on port 9 here.
 /// let client = Client::builder()

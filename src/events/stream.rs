@@ -258,7 +258,7 @@ fn refusal(err: &Error) -> Option<PushUnavailable> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ApiError;
+    use crate::error::ApiError;
 
     fn api(status: u16, body: &str) -> Error {
         ApiError::from_response(status, body.as_bytes(), None).into()

@@ -112,7 +112,7 @@ impl InfisicalSource {
     /// # });
     /// ```
     #[must_use]
-    pub fn last_report(&self) -> Option<crate::LoadReport> {
+    pub fn last_report(&self) -> Option<crate::report::LoadReport> {
         self.0.last_report()
     }
 }

@@ -93,8 +93,9 @@ use ::figment::{Metadata, Profile, Provider};
 
 use crate::error::{Error, Result};
 use crate::pipeline::{Measure, Query, loader_setters};
+use crate::report::LoadReport;
 use crate::resources::ProjectRef;
-use crate::{Client, DynamicLease, EnvSource, LoadReport, blocking};
+use crate::{Client, DynamicLease, EnvSource, blocking};
 
 mod check;
 #[cfg(feature = "config")]
@@ -121,7 +122,8 @@ use snapshot::metadata_for;
 ///
 /// ```
 /// use figment::Figment;
-/// use infisical_config::{Infisical, ProviderClient};
+/// use infisical_config::Infisical;
+/// use infisical_config::figment::ProviderClient;
 /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "PORT", "8080").start_blocking();
 ///
 /// let async_client = fake.client_builder().build()?; // infisical_config::Client

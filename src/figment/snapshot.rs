@@ -10,13 +10,14 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::Infisical;
 use super::keys::{Index, Keyer, Keys, LeaseOrigin, ORIGIN_QUERY, Origin, PROVIDER_NAME, SEP, tree};
+use crate::Client;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::leases::Issued;
 use crate::pipeline::{Layer, Loaded, Measure, Stored};
 use crate::report::LeaseReport;
+use crate::report::LoadReport;
 use crate::resources::secrets::precedence::{Conflict, layered};
-use crate::{Client, LoadReport};
 
 impl Infisical {
     /// Every target through the pipeline, as one counted load. `previous` holds a watcher's last load
@@ -489,7 +490,8 @@ impl Snapshot {
     /// [`optional`](Infisical::optional) provider's during an outage.
     ///
     /// ```
-    /// use infisical_config::{Infisical, Snapshot};
+    /// use infisical_config::Infisical;
+    /// use infisical_config::figment::Snapshot;
     /// # let fake = infisical_config::testing::FakeInfisical::builder().folder("dev", "/empty").start_blocking();
     /// # let client = fake.blocking_client_builder().build()?;
     ///

@@ -38,7 +38,7 @@ pub enum LeaseEvent {
         expire_at: SystemTime,
     },
     /// A renewal failed. It is retried at `retry_at`, or, when `None`, not (the error is one that asking
-    /// again would not change, such as [`LeaseError::NotLicensed`](crate::LeaseError::NotLicensed)),
+    /// again would not change, such as [`LeaseError::NotLicensed`](crate::error::LeaseError::NotLicensed)),
     /// and the lease lapses at its expiry.
     RenewalFailed {
         /// The lease.

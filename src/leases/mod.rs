@@ -69,7 +69,7 @@
 //! revoked at once.
 //!
 //! Dynamic secrets are a paid feature: a server without them refuses with
-//! [`LeaseError::NotLicensed`](crate::LeaseError::NotLicensed), which fails the load.
+//! [`LeaseError::NotLicensed`](crate::error::LeaseError::NotLicensed), which fails the load.
 
 #[cfg(feature = "watch")]
 mod event;

@@ -323,7 +323,7 @@ fn error_answer(status: u16, headers: &reqwest::header::HeaderMap, body: &Body) 
 
 /// The project's cap on concurrent event streams, in the words servers have used for it.
 fn is_stream_cap(api: &ApiError) -> bool {
-    matches!(api.message(), crate::ApiMessage::Text(text)
+    matches!(api.message(), crate::error::ApiMessage::Text(text)
         if text.contains("concurrent event subscriptions") || text.contains("active connections"))
 }
 

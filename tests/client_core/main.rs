@@ -14,9 +14,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::*;
+use infisical_config::auth::CredentialsError;
+use infisical_config::error::{ApiMessage, TransportErrorKind};
 use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::{CreateSecret, GetSecret, ListSecrets};
-use infisical_config::{ApiMessage, CredentialsError, Error, RetryPolicy, TransportErrorKind};
+use infisical_config::{Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{bearer_token, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

@@ -20,13 +20,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::logins::*;
 use common::*;
+use infisical_config::EnvSource;
+use infisical_config::auth::CredentialsError;
 use infisical_config::auth::{
     AttemptOutcome, ChainPosition, Credentials, EnvCredentials, IdentityLogin, ProvideCredentials,
     provide_credentials_fn,
 };
 use infisical_config::resources::ApiVersion;
 use infisical_config::resources::secrets::ListSecrets;
-use infisical_config::{CredentialsError, EnvSource};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

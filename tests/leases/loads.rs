@@ -1,9 +1,10 @@
 //! Leases asked for by a one-shot load: the figment provider, the env loader, the `config` source.
 
 use super::*;
+use infisical_config::error::LeaseError;
 use infisical_config::report::LeaseStatus;
 use infisical_config::testing::FakeLeaseState;
-use infisical_config::{EnvLoader, Error, ExposeSecret, LeaseError};
+use infisical_config::{EnvLoader, Error, ExposeSecret};
 
 fn blocking_fake(spec: DynamicSecretSpec, secrets: &[(&str, &str)]) -> (FakeInfisical, ManualClock) {
     let manual = clock();

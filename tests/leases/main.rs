@@ -11,9 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use figment::Figment;
+use infisical_config::report::LoadReport;
 use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLease, ManualClock};
 use infisical_config::watch::Watcher;
-use infisical_config::{Client, DynamicLease, Infisical, LoadReport, RetryPolicy, SecretString};
+use infisical_config::{Client, DynamicLease, Infisical, RetryPolicy, SecretString};
 
 const MINUTE: Duration = Duration::from_secs(60);
 const HOUR: Duration = Duration::from_secs(3600);

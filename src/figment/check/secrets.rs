@@ -7,7 +7,7 @@ use ::figment::value::{Dict, Map, Value};
 use ::figment::{Metadata, Profile, Provider, Source};
 use secrecy::ExposeSecret;
 
-use crate::EnvMap;
+use crate::env_loader::EnvMap;
 use crate::figment::keys::{ORIGIN_QUERY, Origin, PROVIDER_NAME};
 use crate::figment::{Infisical, Snapshot};
 

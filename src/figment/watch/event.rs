@@ -2,9 +2,9 @@
 
 use ::figment::Profile;
 
-use crate::LoadReport;
 use crate::error::Error;
 use crate::leases::LeaseEvent;
+use crate::report::LoadReport;
 
 /// What a watcher reports: a change applied, a poll that failed, a change that was not applied,
 /// Infisical answering again, or what its lease manager did. Each carries the [`LoadReport`] of the

@@ -3,9 +3,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use crate::LoadReport;
 use crate::clock::Clock;
 use crate::leases::Book;
+use crate::report::LoadReport;
 use crate::report::{CacheReason, LeaseReport, LeaseStatus, Origin, human};
 
 /// How a watcher is doing, at the time [`Watcher::health`](super::Watcher::health) was called (on the

@@ -28,7 +28,7 @@
 //!   lease revoked after its grace period, all of them on [`Watcher::shutdown`] or drop. Failures are
 //!   retried and reported ([`WatchEvent::Lease`]); a lease about to lapse makes [`Health::check`] not
 //!   ready. See [`leases`](crate::leases).
-//! - **Reports and health.** Every event carries the [`LoadReport`](crate::LoadReport) of its poll;
+//! - **Reports and health.** Every event carries the [`LoadReport`](crate::report::LoadReport) of its poll;
 //!   [`Watcher::health`] says when Infisical last answered, how old the configuration served is, how
 //!   many polls failed, when the next is due, and [`Health::check`] turns it into a readiness answer.
 //!
@@ -383,7 +383,8 @@ impl Watch {
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// use std::time::Duration;
     /// use figment::{Figment, providers::{Format, Toml}};
-    /// use infisical_config::{ExposeSecret, Infisical, SecretString, Snapshot};
+    /// use infisical_config::{ExposeSecret, Infisical, SecretString};
+    /// use infisical_config::figment::Snapshot;
     /// # let fake = infisical_config::testing::FakeInfisical::builder().secret("prod", "/", "LOG_LEVEL", "info").start().await;
     /// # let client = fake.client_builder().build()?;
     ///

@@ -6,7 +6,7 @@
 //! since mid-2025); they name the project by slug, so a project given by id is looked up once per
 //! client. Leasing is a paid feature: servers without an Enterprise licence (and Infisical Cloud below
 //! its Enterprise tier) refuse to create or renew leases with
-//! [`LeaseError::NotLicensed`](crate::LeaseError::NotLicensed); they still list, read and revoke.
+//! [`LeaseError::NotLicensed`](crate::error::LeaseError::NotLicensed); they still list, read and revoke.
 //!
 //! A lease's credentials ([`NewLease::data`]) come once, in the answer to its creation; keep them.
 //! Renewing moves the expiry and keeps the credentials; past the max TTL a new lease (new credentials)
@@ -134,7 +134,7 @@ impl DynamicSecrets<'_> {
     ///
     /// The server answers it with the provider's configuration, root credentials included (which this
     /// crate drops), so it requires the `Read Root Credential` and `Edit Root Credential` permissions:
-    /// an identity that may only lease gets [`LeaseError::PermissionDenied`](crate::LeaseError::PermissionDenied).
+    /// an identity that may only lease gets [`LeaseError::PermissionDenied`](crate::error::LeaseError::PermissionDenied).
     /// To lease, there is no need to call it: [`create_lease`](Self::create_lease) answers with the
     /// dynamic secret too.
     ///
@@ -152,7 +152,7 @@ impl DynamicSecrets<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`LeaseError::UnknownDynamicSecret`](crate::LeaseError::UnknownDynamicSecret) when there is none
+    /// [`LeaseError::UnknownDynamicSecret`](crate::error::LeaseError::UnknownDynamicSecret) when there is none
     /// of that name; as [`list`](Self::list) otherwise.
     pub async fn get(&self, folder: &DynamicSecretFolder, name: &str) -> Result<DynamicSecret> {
         let name = checked_name(name)?;
@@ -205,10 +205,10 @@ impl DynamicSecrets<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for a TTL under a minute (or over ten years), before sending;
-    /// [`Error::Lease`]: [`NotLicensed`](crate::LeaseError::NotLicensed),
-    /// [`UnknownDynamicSecret`](crate::LeaseError::UnknownDynamicSecret),
-    /// [`TtlOverMax`](crate::LeaseError::TtlOverMax),
-    /// [`PermissionDenied`](crate::LeaseError::PermissionDenied); [`Error::NotFound`] for an unknown
+    /// [`Error::Lease`]: [`NotLicensed`](crate::error::LeaseError::NotLicensed),
+    /// [`UnknownDynamicSecret`](crate::error::LeaseError::UnknownDynamicSecret),
+    /// [`TtlOverMax`](crate::error::LeaseError::TtlOverMax),
+    /// [`PermissionDenied`](crate::error::LeaseError::PermissionDenied); [`Error::NotFound`] for an unknown
     /// environment or folder; [`Error::Api`] for other refusals (the provider's own, the lease limit).
     pub async fn create_lease(&self, req: &CreateLease) -> Result<NewLease> {
         let ttl = req.validate()?;
@@ -246,7 +246,7 @@ impl DynamicSecrets<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`LeaseError::Gone`](crate::LeaseError::Gone) when it expired, was revoked or belongs to another
+    /// [`LeaseError::Gone`](crate::error::LeaseError::Gone) when it expired, was revoked or belongs to another
     /// folder; as [`create_lease`](Self::create_lease) otherwise.
     pub async fn get_lease(&self, folder: &DynamicSecretFolder, lease_id: &str) -> Result<Lease> {
         require("lease_id", lease_id)?;
@@ -276,8 +276,8 @@ impl DynamicSecrets<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for a TTL under a minute, before sending;
-    /// [`LeaseError::RenewalPastMaxTtl`](crate::LeaseError::RenewalPastMaxTtl) (the lease is unchanged),
-    /// [`LeaseError::Gone`](crate::LeaseError::Gone), [`LeaseError::NotLicensed`](crate::LeaseError::NotLicensed);
+    /// [`LeaseError::RenewalPastMaxTtl`](crate::error::LeaseError::RenewalPastMaxTtl) (the lease is unchanged),
+    /// [`LeaseError::Gone`](crate::error::LeaseError::Gone), [`LeaseError::NotLicensed`](crate::error::LeaseError::NotLicensed);
     /// as [`create_lease`](Self::create_lease) otherwise.
     pub async fn renew_lease(&self, req: &RenewLease) -> Result<Lease> {
         let ttl = req.validate()?;
@@ -308,8 +308,8 @@ impl DynamicSecrets<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`LeaseError::RevokeFailed`](crate::LeaseError::RevokeFailed) when the server answered but the
-    /// provider could not remove the credentials; [`LeaseError::Gone`](crate::LeaseError::Gone) when
+    /// [`LeaseError::RevokeFailed`](crate::error::LeaseError::RevokeFailed) when the server answered but the
+    /// provider could not remove the credentials; [`LeaseError::Gone`](crate::error::LeaseError::Gone) when
     /// there is no such lease (any more); as [`create_lease`](Self::create_lease) otherwise.
     pub async fn revoke_lease(&self, req: &RevokeLease) -> Result<Lease> {
         req.validate()?;

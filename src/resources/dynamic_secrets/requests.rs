@@ -179,7 +179,7 @@ impl CreateLease {
 ///
 /// The TTL (default: the dynamic secret's default TTL) is added to the lease's current expiry, not to
 /// now: renewing early stacks time. The new expiry may not pass the lease's creation plus the dynamic
-/// secret's max TTL ([`LeaseError::RenewalPastMaxTtl`](crate::LeaseError::RenewalPastMaxTtl)).
+/// secret's max TTL ([`LeaseError::RenewalPastMaxTtl`](crate::error::LeaseError::RenewalPastMaxTtl)).
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {

@@ -327,7 +327,8 @@ impl FakeInfisicalBuilder {
     /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder};
     /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical};
     ///
-    /// use infisical_config::{Error, LeaseError};
+    /// use infisical_config::Error;
+    /// use infisical_config::error::LeaseError;
     ///
     /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
     /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).dynamic_secrets_licensed(false).start().await;
@@ -372,7 +373,8 @@ impl FakeInfisicalBuilder {
     /// use std::time::Duration;
     /// use infisical_config::resources::dynamic_secrets::{CreateLease, DynamicSecretFolder, RevokeLease};
     /// use infisical_config::testing::{DynamicSecretSpec, FakeInfisical, FakeLeaseState};
-    /// use infisical_config::{Error, LeaseError};
+    /// use infisical_config::Error;
+    /// use infisical_config::error::LeaseError;
     ///
     /// let spec = DynamicSecretSpec::new(Duration::from_secs(3600));
     /// let fake = FakeInfisical::builder().dynamic_secret("prod", "/", "postgres", spec).revoke_fails(true).start().await;

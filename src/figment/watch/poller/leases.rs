@@ -8,11 +8,11 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, watch};
 
 use super::{Poller, layers_of};
-use crate::LoadReport;
 use crate::figment::Snapshot;
 use crate::figment::watch::WatchEvent;
 use crate::leases::{Book, Issued, LeaseEvent, Note};
 use crate::pipeline::Measure;
+use crate::report::LoadReport;
 
 /// The watcher's end of its lease manager.
 pub(in crate::figment::watch) struct Leases {
@@ -32,7 +32,7 @@ where
     F: Fn(Snapshot) -> Figment + Send + Sync + 'static,
 {
     /// Every lease as it stands now (none without leases).
-    pub(super) fn lease_reports(&self) -> Vec<crate::LeaseReport> {
+    pub(super) fn lease_reports(&self) -> Vec<crate::report::LeaseReport> {
         self.leases.as_ref().map_or_else(Vec::new, |l| l.book().reports(self.clock.now()))
     }
 

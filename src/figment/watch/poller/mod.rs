@@ -16,13 +16,14 @@ use secrecy::ExposeSecret;
 use super::health::Shared;
 use super::push::{Notice, Push, both, first_of, subscribe};
 use super::{OnEvent, Watch, WatchEvent};
+use crate::Client;
 use crate::clock::{Clock, jittered, spread};
 use crate::error::{Error, Result, with_causes};
 use crate::figment::{Infisical, RedactedError, Snapshot};
 use crate::leases::{Issued, Manager, Note};
 use crate::metrics::Reload;
 use crate::pipeline::{Layer, Loaded, Stored};
-use crate::{Client, LoadReport};
+use crate::report::LoadReport;
 
 mod leases;
 pub(super) use leases::Leases;
