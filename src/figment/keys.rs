@@ -205,20 +205,27 @@ impl<'a> Keyer<'a> {
 /// `layered` returns them), built in one pass: the entries of one table are neighbours, and each
 /// table's map is built from its sorted entries at once rather than by one insert per key.
 pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict {
-    let mut entries = entries.peekable();
+    table(&mut entries.peekable(), 0)
+}
+
+/// The table of the entries next in `entries` whose keys share their first `depth` bytes (a prefix
+/// ending with [`SEP`], or none), consumed: keys are cut where they are, never copied but for the
+/// table's own key.
+fn table<'a, I: Iterator<Item = (&'a str, Value)>>(entries: &mut std::iter::Peekable<I>, depth: usize) -> Dict {
     let mut table: Vec<(String, Value)> = Vec::new();
-    while let Some((key, value)) = entries.next() {
+    let Some(&(first, _)) = entries.peek() else { return Dict::new() };
+    let prefix = &first[..depth];
+    while let Some(&(key, _)) = entries.peek() {
+        if !key.starts_with(prefix) {
+            break;
+        }
+        let rest = &key[depth..];
         // SEP is ASCII: a byte search, quicker than a char search on short keys.
-        match key.bytes().position(|b| b == SEP as u8).map(|at| (&key[..at], &key[at + 1..])) {
-            None => table.push((key.to_owned(), value)),
-            Some((head, rest)) => {
-                let mut inner = vec![(rest, value)];
-                while let Some(rest) = entries.peek().and_then(|(k, _)| k.strip_prefix(head)?.strip_prefix(SEP)) {
-                    let value = entries.next().expect("peeked").1;
-                    inner.push((rest, value));
-                }
-                // Not `Value::from`: figment's conversion of a map copies every key into a new map.
-                table.push((head.to_owned(), Value::Dict(Tag::Default, tree(inner.into_iter()))));
+        match rest.bytes().position(|b| b == SEP as u8) {
+            None => table.push((rest.to_owned(), entries.next().expect("peeked").1)),
+            // Not `Value::from`: figment's conversion of a map copies every key into a new map.
+            Some(at) => {
+                table.push((rest[..at].to_owned(), Value::Dict(Tag::Default, self::table(entries, depth + at + 1))))
             }
         }
     }

@@ -226,7 +226,8 @@ impl Infisical {
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
         }
-        Ok(Snapshot { data, index: Arc::new(index), source: self.source(), report: Some(Arc::new(report)) })
+        let source = report.target.clone();
+        Ok(Snapshot { data, index: Arc::new(index), source, report: Some(Arc::new(report)) })
     }
 
     /// The credentials of each target, with their keys and origins.

@@ -224,17 +224,62 @@ pub(crate) fn describe_target(
     environments: &[&str],
     paths: &[String],
 ) -> String {
-    let site = site.cloned().or_else(|| {
-        let (raw, from) = crate::site::site_from(None, env)?;
-        crate::site::parse_site(&raw, &from).ok().map(|(site, _)| site)
-    });
-    let host = site.map_or_else(
-        || "default".to_owned(),
-        |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
-    );
-    let project = project.map_or_else(|| "(no project)".to_owned(), ToString::to_string);
-    let paths = paths.iter().map(|p| normalize_path(p)).collect::<Vec<_>>().join(",");
-    format!("infisical://{host}/{project}/{}{paths}", environments.join(","))
+    use std::fmt::Write;
+    let mut out = String::with_capacity(64);
+    out.push_str("infisical://");
+    match site {
+        Some(site) => push_host(&mut out, site),
+        None => out.push_str(&site_host_from_env(env)),
+    }
+    let _ = match project {
+        Some(project) => write!(out, "/{project}/"),
+        None => write!(out, "/(no project)/"),
+    };
+    for (n, environment) in environments.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(environment);
+    }
+    for (n, path) in paths.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&normalize_path(path));
+    }
+    out
+}
+
+/// `host:port` of `site`.
+fn push_host(out: &mut String, site: &reqwest::Url) {
+    use std::fmt::Write;
+    let _ = write!(out, "{}:{}", site.host_str().unwrap_or("?"), site.port_or_known_default().unwrap_or(0));
+}
+
+/// `host:port` of the site the environment names, else `default`. The figment provider describes its
+/// target for its metadata and again for its load's report: the last answer is kept, since parsing a
+/// URL costs more than the rest of the description together.
+fn site_host_from_env(env: &EnvSource) -> String {
+    static LAST: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+    let Some((raw, from)) = crate::site::site_from(None, env) else {
+        return "default".to_owned();
+    };
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, host)) = last.as_ref()
+        && *seen == raw
+    {
+        return host.clone();
+    }
+    let host = match crate::site::site_url(&raw, &from) {
+        Ok(site) => {
+            let mut host = String::new();
+            push_host(&mut host, &site);
+            host
+        }
+        Err(_) => "default".to_owned(),
+    };
+    *last = Some((raw, host.clone()));
+    host
 }
 
 /// `error` within the load of `target` ([`Error::Load`]); an error that already names its load is

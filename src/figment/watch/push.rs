@@ -217,10 +217,7 @@ pub(super) async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Out
 
 /// The stream's notice, or `None` when `sleep` ends first (the notice's future is dropped: it is
 /// cancel-safe).
-pub(super) async fn first_of(
-    sleep: impl Future<Output = ()>,
-    notice: impl Future<Output = Notice>,
-) -> Option<Notice> {
+pub(super) async fn first_of(sleep: impl Future<Output = ()>, notice: impl Future<Output = Notice>) -> Option<Notice> {
     let (mut sleep, mut notice) = (std::pin::pin!(sleep), std::pin::pin!(notice));
     std::future::poll_fn(|cx| {
         if let Poll::Ready(notice) = notice.as_mut().poll(cx) {
