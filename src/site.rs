@@ -54,8 +54,19 @@ pub(crate) fn site_from(explicit: Option<&str>, env: &EnvSource) -> Option<(Stri
 
 /// Parses a site URL into its canonical form and the API base (`<site>/api/`).
 pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
+    // The last site parsed: a process asks for the same one again (the figment provider describes its
+    // target from the environment, then builds its client), and parsing a URL costs more than the
+    // rest of either. Only a URL that parsed is kept: an error names where the text came from.
+    static LAST: std::sync::Mutex<Option<(String, Url, Url)>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, site, api)) = last.as_ref()
+        && seen == raw
+    {
+        return Ok((site.clone(), api.clone()));
+    }
     let site = site_url(raw, source)?;
     let api = api_base(&site);
+    *last = Some((raw.to_owned(), site.clone(), api.clone()));
     Ok((site, api))
 }
 

@@ -212,7 +212,7 @@ pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict 
 /// ending with [`SEP`], or none), consumed: keys are cut where they are, never copied but for the
 /// table's own key.
 fn table<'a, I: Iterator<Item = (&'a str, Value)>>(entries: &mut std::iter::Peekable<I>, depth: usize) -> Dict {
-    let mut table: Vec<(String, Value)> = Vec::new();
+    let mut table = Table::default();
     let Some(&(first, _)) = entries.peek() else { return Dict::new() };
     let prefix = &first[..depth];
     while let Some(&(key, _)) = entries.peek() {
@@ -222,14 +222,42 @@ fn table<'a, I: Iterator<Item = (&'a str, Value)>>(entries: &mut std::iter::Peek
         let rest = &key[depth..];
         // SEP is ASCII: a byte search, quicker than a char search on short keys.
         match rest.bytes().position(|b| b == SEP as u8) {
-            None => table.push((rest.to_owned(), entries.next().expect("peeked").1)),
+            None => table.push(rest.to_owned(), entries.next().expect("peeked").1),
             // Not `Value::from`: figment's conversion of a map copies every key into a new map.
             Some(at) => {
-                table.push((rest[..at].to_owned(), Value::Dict(Tag::Default, self::table(entries, depth + at + 1))))
+                table.push(rest[..at].to_owned(), Value::Dict(Tag::Default, self::table(entries, depth + at + 1)))
             }
         }
     }
-    table.into_iter().collect()
+    table.into_dict()
+}
+
+/// A table's entries, given in key order: a few are inserted as they come, more are built into a map
+/// at once (an insert searches from the root, a build from sorted entries does not).
+#[derive(Default)]
+struct Table {
+    few: Dict,
+    many: Vec<(String, Value)>,
+}
+
+impl Table {
+    /// Up to this many, entries are inserted one by one.
+    const FEW: usize = 8;
+
+    fn push(&mut self, key: String, value: Value) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.insert(key, value);
+        } else {
+            if self.many.is_empty() {
+                self.many.extend(std::mem::take(&mut self.few));
+            }
+            self.many.push((key, value));
+        }
+    }
+
+    fn into_dict(self) -> Dict {
+        if self.many.is_empty() { self.few } else { self.many.into_iter().collect() }
+    }
 }
 
 #[cfg(test)]

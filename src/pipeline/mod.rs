@@ -132,7 +132,8 @@ impl Query {
                 (Conditional::Modified((list, etag)), _) => {
                     // The answer does not say which sub-folder imports what: ask, only when it matters.
                     let importers = if self.recursive && list.has_imports() {
-                        importers(client, project, environment, &path).await?
+                        // Boxed: its requests would make every load's future larger, and it is moved.
+                        Box::pin(importers(client, project, environment, &path)).await?
                     } else {
                         Importers::new()
                     };
@@ -256,29 +257,14 @@ fn push_host(out: &mut String, site: &reqwest::Url) {
     let _ = write!(out, "{}:{}", site.host_str().unwrap_or("?"), site.port_or_known_default().unwrap_or(0));
 }
 
-/// `host:port` of the site the environment names, else `default`. The figment provider describes its
-/// target for its metadata and again for its load's report: the last answer is kept, since parsing a
-/// URL costs more than the rest of the description together.
+/// `host:port` of the site the environment names, else `default`.
 fn site_host_from_env(env: &EnvSource) -> String {
-    static LAST: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
-    let Some((raw, from)) = crate::site::site_from(None, env) else {
-        return "default".to_owned();
-    };
-    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((seen, host)) = last.as_ref()
-        && *seen == raw
-    {
-        return host.clone();
+    let parsed = crate::site::site_from(None, env).and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok());
+    let mut host = String::new();
+    match parsed {
+        Some((site, _)) => push_host(&mut host, &site),
+        None => host.push_str("default"),
     }
-    let host = match crate::site::site_url(&raw, &from) {
-        Ok(site) => {
-            let mut host = String::new();
-            push_host(&mut host, &site);
-            host
-        }
-        Err(_) => "default".to_owned(),
-    };
-    *last = Some((raw, host.clone()));
     host
 }
 
