@@ -189,6 +189,20 @@ mod tests {
         assert_eq!(parse_site("HTTPS://x.example", &SiteSource::Builder).unwrap().0.as_str(), "https://x.example/");
     }
 
+    /// The last site parsed is kept for the next ask of the same text; another text is parsed, and an
+    /// error still names where its text came from.
+    #[test]
+    fn a_site_asked_again_parses_the_same() {
+        for raw in ["http://127.0.0.1:8080/api", "https://a.example", "http://127.0.0.1:8080/api"] {
+            assert_eq!(parse_site(raw, &SiteSource::Builder).unwrap(), parse_site(raw, &SiteSource::Default).unwrap());
+            assert_eq!(parse_site(raw, &SiteSource::Builder).unwrap().0, Url::parse(&site_root(raw)).unwrap());
+        }
+        for source in [SiteSource::Env("INFISICAL_URL"), SiteSource::Builder] {
+            let err = parse_site("not a url", &source).unwrap_err().to_string();
+            assert!(err.contains(&source.to_string()), "{err}");
+        }
+    }
+
     #[test]
     fn bad_site_is_a_config_error() {
         let err = parse_site("ftp://x", &SiteSource::Builder).unwrap_err();

@@ -301,6 +301,33 @@ mod tests {
         assert_eq!(keyer.key_of(&at("/db", "APP_HOST")).unwrap().unwrap().replace(SEP, "."), "db.host");
     }
 
+    /// The tree is the one inserting each key by its parts gives: tables of a few entries (inserted)
+    /// and of many (built at once), nested at any depth, neighbours that share a head but not a table.
+    #[test]
+    fn the_tree_holds_every_key_at_its_parts() {
+        let mut keys: Vec<String> = (0..20).map(|n| format!("big{SEP}k{n:02}")).collect();
+        keys.extend(
+            ["a", "b{SEP}c", "b{SEP}d{SEP}e", "b{SEP}d{SEP}f", "bb{SEP}g", "z"]
+                .map(|k| k.replace("{SEP}", &SEP.to_string())),
+        );
+        keys.sort();
+        let built = tree(keys.iter().map(|k| (k.as_str(), Value::from(k.clone()))));
+        let mut expected = Dict::new();
+        for key in &keys {
+            let parts: Vec<&str> = key.split(SEP).collect();
+            let mut table = &mut expected;
+            for part in &parts[..parts.len() - 1] {
+                let entry = table.entry((*part).to_owned()).or_insert_with(|| Value::Dict(Tag::Default, Dict::new()));
+                let Value::Dict(_, inner) = entry else { unreachable!() };
+                table = inner;
+            }
+            table.insert(parts[parts.len() - 1].to_owned(), Value::from(key.clone()));
+        }
+        assert_eq!(built, expected);
+        assert_eq!(built["big"].as_dict().unwrap().len(), 20);
+        assert_eq!(tree(std::iter::empty()), Dict::new());
+    }
+
     #[test]
     fn names_become_keys_lowercased_nested_and_split() {
         let lower = mapping(true, Some("__"));
