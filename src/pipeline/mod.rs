@@ -230,7 +230,12 @@ pub(crate) fn describe_target(
     out.push_str("infisical://");
     match site {
         Some(site) => push_host(&mut out, site),
-        None => out.push_str(&site_host_from_env(env)),
+        None => {
+            match crate::site::site_from(None, env).and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok()) {
+                Some((site, _)) => push_host(&mut out, &site),
+                None => out.push_str("default"),
+            }
+        }
     }
     let _ = match project {
         Some(project) => write!(out, "/{project}/"),
@@ -255,17 +260,6 @@ pub(crate) fn describe_target(
 fn push_host(out: &mut String, site: &reqwest::Url) {
     use std::fmt::Write;
     let _ = write!(out, "{}:{}", site.host_str().unwrap_or("?"), site.port_or_known_default().unwrap_or(0));
-}
-
-/// `host:port` of the site the environment names, else `default`.
-fn site_host_from_env(env: &EnvSource) -> String {
-    let parsed = crate::site::site_from(None, env).and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok());
-    let mut host = String::new();
-    match parsed {
-        Some((site, _)) => push_host(&mut host, &site),
-        None => host.push_str("default"),
-    }
-    host
 }
 
 /// `error` within the load of `target` ([`Error::Load`]); an error that already names its load is
