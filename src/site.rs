@@ -55,8 +55,19 @@ pub(crate) fn site_from(explicit: Option<&str>, env: &EnvSource) -> Option<(Stri
 
 /// Parses a site URL into its canonical form and the API base (`<site>/api/`).
 pub(crate) fn parse_site(raw: &str, source: &SiteSource) -> Result<(Url, Url)> {
+    // The last site parsed: a process asks for the same one again (the figment provider describes its
+    // target from the environment, then builds its client), and parsing a URL costs more than the
+    // rest of either. Only a URL that parsed is kept: an error names where the text came from.
+    static LAST: std::sync::Mutex<Option<(String, Url, Url)>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, site, api)) = last.as_ref()
+        && seen == raw
+    {
+        return Ok((site.clone(), api.clone()));
+    }
     let site = site_url(raw, source)?;
     let api = api_base(&site);
+    *last = Some((raw.to_owned(), site.clone(), api.clone()));
     Ok((site, api))
 }
 
@@ -177,6 +188,20 @@ mod tests {
         assert!(err.contains("no scheme") && !err.contains("PW-secret"), "{err}");
         assert!(parse_site("  ", &SiteSource::Builder).unwrap_err().to_string().contains("empty"));
         assert_eq!(parse_site("HTTPS://x.example", &SiteSource::Builder).unwrap().0.as_str(), "https://x.example/");
+    }
+
+    /// The last site parsed is kept for the next ask of the same text; another text is parsed, and an
+    /// error still names where its text came from.
+    #[test]
+    fn a_site_asked_again_parses_the_same() {
+        for raw in ["http://127.0.0.1:8080/api", "https://a.example", "http://127.0.0.1:8080/api"] {
+            assert_eq!(parse_site(raw, &SiteSource::Builder).unwrap(), parse_site(raw, &SiteSource::Default).unwrap());
+            assert_eq!(parse_site(raw, &SiteSource::Builder).unwrap().0, Url::parse(&site_root(raw)).unwrap());
+        }
+        for source in [SiteSource::Env("INFISICAL_URL"), SiteSource::Builder] {
+            let err = parse_site("not a url", &source).unwrap_err().to_string();
+            assert!(err.contains(&source.to_string()), "{err}");
+        }
     }
 
     #[test]

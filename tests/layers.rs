@@ -75,3 +75,13 @@ fn the_leaves_import_no_layer() {
         &above,
     );
 }
+
+/// The cache keeps sealed bytes and knows nothing of what a load is: the pipeline owns `Stored` and
+/// its encoding, and depends on the cache, never the other way (issue 28's second circle).
+#[test]
+fn the_cache_imports_nothing_from_the_pipeline_or_the_loaders() {
+    assert_imports_none(
+        &["cache"],
+        &["pipeline", "figment", "Infisical", "env_loader", "EnvLoader", "resources", "client", "Client", "blocking"],
+    );
+}

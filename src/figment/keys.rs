@@ -205,24 +205,59 @@ impl<'a> Keyer<'a> {
 /// `layered` returns them), built in one pass: the entries of one table are neighbours, and each
 /// table's map is built from its sorted entries at once rather than by one insert per key.
 pub(super) fn tree<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Dict {
-    let mut entries = entries.peekable();
-    let mut table: Vec<(String, Value)> = Vec::new();
-    while let Some((key, value)) = entries.next() {
+    table(&mut entries.peekable(), 0)
+}
+
+/// The table of the entries next in `entries` whose keys share their first `depth` bytes (a prefix
+/// ending with [`SEP`], or none), consumed: keys are cut where they are, never copied but for the
+/// table's own key.
+fn table<'a, I: Iterator<Item = (&'a str, Value)>>(entries: &mut std::iter::Peekable<I>, depth: usize) -> Dict {
+    let mut table = Table::default();
+    let Some(&(first, _)) = entries.peek() else { return Dict::new() };
+    let prefix = &first[..depth];
+    while let Some(&(key, _)) = entries.peek() {
+        if !key.starts_with(prefix) {
+            break;
+        }
+        let rest = &key[depth..];
         // SEP is ASCII: a byte search, quicker than a char search on short keys.
-        match key.bytes().position(|b| b == SEP as u8).map(|at| (&key[..at], &key[at + 1..])) {
-            None => table.push((key.to_owned(), value)),
-            Some((head, rest)) => {
-                let mut inner = vec![(rest, value)];
-                while let Some(rest) = entries.peek().and_then(|(k, _)| k.strip_prefix(head)?.strip_prefix(SEP)) {
-                    let value = entries.next().expect("peeked").1;
-                    inner.push((rest, value));
-                }
-                // Not `Value::from`: figment's conversion of a map copies every key into a new map.
-                table.push((head.to_owned(), Value::Dict(Tag::Default, tree(inner.into_iter()))));
+        match rest.bytes().position(|b| b == SEP as u8) {
+            None => table.push(rest.to_owned(), entries.next().expect("peeked").1),
+            // Not `Value::from`: figment's conversion of a map copies every key into a new map.
+            Some(at) => {
+                table.push(rest[..at].to_owned(), Value::Dict(Tag::Default, self::table(entries, depth + at + 1)))
             }
         }
     }
-    table.into_iter().collect()
+    table.into_dict()
+}
+
+/// A table's entries, given in key order: a few are inserted as they come, more are built into a map
+/// at once (an insert searches from the root, a build from sorted entries does not).
+#[derive(Default)]
+struct Table {
+    few: Dict,
+    many: Vec<(String, Value)>,
+}
+
+impl Table {
+    /// Up to this many, entries are inserted one by one.
+    const FEW: usize = 8;
+
+    fn push(&mut self, key: String, value: Value) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.insert(key, value);
+        } else {
+            if self.many.is_empty() {
+                self.many.extend(std::mem::take(&mut self.few));
+            }
+            self.many.push((key, value));
+        }
+    }
+
+    fn into_dict(self) -> Dict {
+        if self.many.is_empty() { self.few } else { self.many.into_iter().collect() }
+    }
 }
 
 #[cfg(test)]
@@ -264,6 +299,33 @@ mod tests {
         assert_eq!(keyer.key_of(&at(&bad, "OTHER")), Ok(None), "left out by the prefix before the folder is read");
         assert!(keyer.key_of(&at(&bad, "APP_KEY")).unwrap_err().contains("U+001F"));
         assert_eq!(keyer.key_of(&at("/db", "APP_HOST")).unwrap().unwrap().replace(SEP, "."), "db.host");
+    }
+
+    /// The tree is the one inserting each key by its parts gives: tables of a few entries (inserted)
+    /// and of many (built at once), nested at any depth, neighbours that share a head but not a table.
+    #[test]
+    fn the_tree_holds_every_key_at_its_parts() {
+        let mut keys: Vec<String> = (0..20).map(|n| format!("big{SEP}k{n:02}")).collect();
+        keys.extend(
+            ["a", "b{SEP}c", "b{SEP}d{SEP}e", "b{SEP}d{SEP}f", "bb{SEP}g", "z"]
+                .map(|k| k.replace("{SEP}", &SEP.to_string())),
+        );
+        keys.sort();
+        let built = tree(keys.iter().map(|k| (k.as_str(), Value::from(k.clone()))));
+        let mut expected = Dict::new();
+        for key in &keys {
+            let parts: Vec<&str> = key.split(SEP).collect();
+            let mut table = &mut expected;
+            for part in &parts[..parts.len() - 1] {
+                let entry = table.entry((*part).to_owned()).or_insert_with(|| Value::Dict(Tag::Default, Dict::new()));
+                let Value::Dict(_, inner) = entry else { unreachable!() };
+                table = inner;
+            }
+            table.insert(parts[parts.len() - 1].to_owned(), Value::from(key.clone()));
+        }
+        assert_eq!(built, expected);
+        assert_eq!(built["big"].as_dict().unwrap().len(), 20);
+        assert_eq!(tree(std::iter::empty()), Dict::new());
     }
 
     #[test]

@@ -841,7 +841,7 @@ impl Infisical {
 
     fn fetch_measured(&self) -> (Result<Snapshot>, Measure) {
         match self.blocking_client() {
-            Ok(client) => client.run(self.snapshot(client.as_async())),
+            Ok(client) => client.run(Box::pin(self.snapshot(client.as_async()))),
             Err(err) => (Err(err), Measure::default()),
         }
     }

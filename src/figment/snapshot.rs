@@ -37,7 +37,9 @@ impl Infisical {
             let loaded = self.load_targets(client, &[]).await?;
             let project = self.project()?;
             let (environment, path) = (&self.targets[0].0, self.query.paths.first().map_or("/", String::as_str));
-            let issued = crate::leases::issue_all(client, &self.leases, (&project, environment, path), clock).await?;
+            // Boxed, as below: a lease's requests would make every load's future larger, and it is moved.
+            let issued =
+                Box::pin(crate::leases::issue_all(client, &self.leases, (&project, environment, path), clock)).await?;
             Ok((loaded, issued))
         })
         .await
@@ -104,7 +106,7 @@ impl Infisical {
                 (Ok(snapshot), measure)
             }
             Err(err) => {
-                crate::leases::revoke_unused(client, &issued).await;
+                Box::pin(crate::leases::revoke_unused(client, &issued)).await;
                 (Err(err), measure)
             }
         }
@@ -227,7 +229,8 @@ impl Infisical {
             data.insert(profile.clone(), dict);
             index.insert(profile.clone(), keys);
         }
-        Ok(Snapshot { data, index: Arc::new(index), source: self.source(), report: Some(Arc::new(report)) })
+        let source = report.target.clone();
+        Ok(Snapshot { data, index: Arc::new(index), source, report: Some(Arc::new(report)) })
     }
 
     /// The credentials of each target, with their keys and origins.

@@ -132,7 +132,8 @@ impl Query {
                 (Conditional::Modified((list, etag)), _) => {
                     // The answer does not say which sub-folder imports what: ask, only when it matters.
                     let importers = if self.recursive && list.has_imports() {
-                        importers(client, project, environment, &path).await?
+                        // Boxed: its requests would make every load's future larger, and it is moved.
+                        Box::pin(importers(client, project, environment, &path)).await?
                     } else {
                         Importers::new()
                     };
@@ -224,17 +225,41 @@ pub(crate) fn describe_target(
     environments: &[&str],
     paths: &[String],
 ) -> String {
-    let site = site.cloned().or_else(|| {
-        let (raw, from) = crate::site::site_from(None, env)?;
-        crate::site::parse_site(&raw, &from).ok().map(|(site, _)| site)
-    });
-    let host = site.map_or_else(
-        || "default".to_owned(),
-        |s| format!("{}:{}", s.host_str().unwrap_or("?"), s.port_or_known_default().unwrap_or(0)),
-    );
-    let project = project.map_or_else(|| "(no project)".to_owned(), ToString::to_string);
-    let paths = paths.iter().map(|p| normalize_path(p)).collect::<Vec<_>>().join(",");
-    format!("infisical://{host}/{project}/{}{paths}", environments.join(","))
+    use std::fmt::Write;
+    let mut out = String::with_capacity(64);
+    out.push_str("infisical://");
+    match site {
+        Some(site) => push_host(&mut out, site),
+        None => {
+            match crate::site::site_from(None, env).and_then(|(raw, from)| crate::site::parse_site(&raw, &from).ok()) {
+                Some((site, _)) => push_host(&mut out, &site),
+                None => out.push_str("default"),
+            }
+        }
+    }
+    let _ = match project {
+        Some(project) => write!(out, "/{project}/"),
+        None => write!(out, "/(no project)/"),
+    };
+    for (n, environment) in environments.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(environment);
+    }
+    for (n, path) in paths.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&normalize_path(path));
+    }
+    out
+}
+
+/// `host:port` of `site`.
+fn push_host(out: &mut String, site: &reqwest::Url) {
+    use std::fmt::Write;
+    let _ = write!(out, "{}:{}", site.host_str().unwrap_or("?"), site.port_or_known_default().unwrap_or(0));
 }
 
 /// `error` within the load of `target` ([`Error::Load`]); an error that already names its load is
