@@ -143,17 +143,14 @@ impl Book {
         // Per environment: the leases held (current ones not lapsed or revoked, and replaced ones not
         // yet revoked) and the shortest time left on one.
         let mut held: std::collections::BTreeMap<&str, (usize, Option<Duration>)> = Default::default();
-        for e in &self.entries {
-            let slot = held.entry(e.current.folder.environment.as_str()).or_default();
+        let current = self.entries.iter().map(|e| {
             let left = e.current.expiry.duration_since(now).ok().filter(|_| !e.revoked && !e.gone);
+            (e.current.folder.environment.as_str(), left)
+        });
+        let replaced = self.retiring.iter().map(|r| (r.folder.environment.as_str(), r.expiry.duration_since(now).ok()));
+        for (environment, left) in current.chain(replaced) {
+            let slot = held.entry(environment).or_default();
             if let Some(left) = left {
-                slot.0 += 1;
-                slot.1 = Some(slot.1.map_or(left, |s| s.min(left)));
-            }
-        }
-        for r in &self.retiring {
-            let slot = held.entry(r.folder.environment.as_str()).or_default();
-            if let Ok(left) = r.expiry.duration_since(now) {
                 slot.0 += 1;
                 slot.1 = Some(slot.1.map_or(left, |s| s.min(left)));
             }
