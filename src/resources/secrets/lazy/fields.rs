@@ -27,7 +27,9 @@ macro_rules! fields {
             pub(super) fn name(self) -> &'static str {
                 [$($json),*].get(self as usize).copied().unwrap_or("")
             }
+        }
 
+        impl FieldName for $name {
             fn matching<E>(name: &[u8]) -> Result<$name, E> {
                 Ok(match name {
                     $(name if name == $json.as_bytes() => $name::$variant,)*
@@ -38,43 +40,38 @@ macro_rules! fields {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Names;
-                impl Visitor<'_> for Names {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a field name")
-                    }
-                    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<$name, E> {
-                        $name::matching(name)
-                    }
-                    fn visit_str<E: de::Error>(self, name: &str) -> Result<$name, E> {
-                        $name::matching(name.as_bytes())
-                    }
-                }
-                d.deserialize_identifier(Names)
+                d.deserialize_identifier(Names::<$name>(std::marker::PhantomData))
             }
         }
 
         impl<'de> DeserializeSeed<'de> for Bytes<$name> {
             type Value = $name;
             fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$name, D::Error> {
-                struct Names;
-                impl Visitor<'_> for Names {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a field name")
-                    }
-                    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<$name, E> {
-                        $name::matching(name)
-                    }
-                    fn visit_str<E: de::Error>(self, name: &str) -> Result<$name, E> {
-                        $name::matching(name.as_bytes())
-                    }
-                }
-                d.deserialize_bytes(Names)
+                d.deserialize_bytes(Names::<$name>(std::marker::PhantomData))
             }
         }
     };
+}
+
+/// A field-name enum made by `fields!`: its variant for a name.
+trait FieldName: Sized {
+    fn matching<E>(name: &[u8]) -> Result<Self, E>;
+}
+
+/// The one visitor of every field-name enum, whether the name comes as bytes or as a string.
+struct Names<F>(std::marker::PhantomData<F>);
+
+impl<F: FieldName> Visitor<'_> for Names<F> {
+    type Value = F;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<F, E> {
+        F::matching(name)
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<F, E> {
+        F::matching(name.as_bytes())
+    }
 }
 
 /// Reads a field name as bytes.
