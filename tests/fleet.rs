@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::until;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -56,15 +57,6 @@ async fn start(provider: Infisical, manual: &ManualClock, events: &Events) -> Wa
         .start(Figment::from)
         .await
         .unwrap()
-}
-
-/// Waits (real time, up to 10 s) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let limit = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < limit, "{what}: not within 10 s");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 /// Moves `manual` on by `by` once `sleepers` polling tasks wait on it for a time still to come (moved

@@ -7,6 +7,9 @@
 //! The debugging recorder's snapshot takes what was recorded since the last one (it swaps each value
 //! with zero), so each snapshot here is one step's delta.
 
+mod common;
+
+use common::until;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -102,15 +105,6 @@ impl Recorded {
 
 const REQUESTS: &str = "infisical_config_requests_total";
 const LOADS: &str = "infisical_config_loads_total";
-
-/// Waits (real time) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let limit = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < limit, "{what}: not within 20 s");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
 
 /// Moves `manual` on by `by` once a poll waits on it.
 async fn poll_now(manual: &ManualClock, by: Duration) {

@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::until;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -70,15 +71,6 @@ async fn watcher(client: Client, interval: Duration, clock: Option<&ManualClock>
 
 fn key(watcher: &Watcher<Config>) -> String {
     watcher.current().api_key.expose_secret().to_owned()
-}
-
-/// Waits (real time) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let limit = Instant::now() + PATIENCE;
-    while !done() {
-        assert!(Instant::now() < limit, "{what}: not within {PATIENCE:?}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 async fn until_push(watcher: &Watcher<Config>, wanted: impl Fn(&PushState) -> bool) {

@@ -114,3 +114,13 @@ pub fn capture_logs(level: tracing::Level) -> Captured {
         .unwrap();
     logs
 }
+
+/// Waits (real time, up to 20 s: generous for a busy machine) until `done` holds, checking every 5 ms;
+/// fails naming `what`.
+pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let limit = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < limit, "{what}: not within 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}

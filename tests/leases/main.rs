@@ -4,9 +4,12 @@
 //! before a lease lapses during an outage. Lease time is a `ManualClock`'s, shared with the fake
 //! server; requests run in real time.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod loads;
 mod manager;
 
+use common::until;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -115,15 +118,6 @@ async fn start(provider: Infisical, manual: &ManualClock, events: &Events) -> Wa
         .start(Figment::from)
         .await
         .unwrap()
-}
-
-/// Waits (real time, up to 10 s) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let limit = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < limit, "{what}: not within 10 s");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 /// Waits until the watcher's two sleepers (the polls and the lease manager) wait for a time still to

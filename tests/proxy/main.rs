@@ -4,8 +4,11 @@
 //! through. A watcher behind it applies each change once, pays one request a poll (an answer that
 //! holds the same secrets is no change, whatever its tag), and follows push through it.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod relay;
 
+use common::until;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -55,14 +58,6 @@ async fn watcher(
 
 fn key(watcher: &Watcher<Config>) -> String {
     watcher.current().api_key.expose_secret().to_owned()
-}
-
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let limit = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < limit, "{what}: not within 20 s");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 /// One poll: the manual clock moved an interval once the poll waits on it; returns once the relay
